@@ -1,0 +1,74 @@
+/**
+ * `parley-collector`: parse flags/env, start, and shut down cleanly on SIGTERM/SIGINT.
+ * Exit codes: 0 clean shutdown, 1 runtime failure, 2 bad configuration.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describeConfigError, helpText, parseConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { loadPricer } from './prices.ts';
+import { startCollector, type RunningCollector } from './server.ts';
+import { createPipeline } from './storage/pipeline.ts';
+
+const builtViewer = fileURLToPath(new URL('../../viewer/build', import.meta.url));
+const parsed = parseConfig(process.argv.slice(2), process.env, {
+  cwd: process.cwd(),
+  viewerDir: fs.existsSync(`${builtViewer}/index.html`) ? builtViewer : null,
+});
+
+if (!parsed.ok) {
+  process.stderr.write(`parley-collector: ${describeConfigError(parsed.error)}\n`);
+  process.exit(2);
+}
+if ('help' in parsed) {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+const config = parsed.config;
+const log = createLogger(config.logLevel);
+const prices = await loadPricer(config.pricesFile);
+if (!prices.ok) {
+  process.stderr.write(`parley-collector: ${prices.error}\n`);
+  process.exit(2);
+}
+
+// Handlers go in before anything starts, so a signal during start-up still means a clean stop.
+let collector: RunningCollector | null = null;
+let stopRequested = false;
+let signals = 0;
+const stop = (running: RunningCollector): void => {
+  running.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.log('error', 'shutdown_failed', { error: String(error) });
+      process.exit(1);
+    },
+  );
+};
+const onSignal = (signal: NodeJS.Signals): void => {
+  signals++;
+  if (signals > 1) {
+    log.log('warn', 'forced_exit', { signal });
+    process.exit(1);
+  }
+  log.log('info', 'signal', { signal });
+  stopRequested = true;
+  if (collector !== null) stop(collector);
+};
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+try {
+  collector = await startCollector(config, { log, pricer: prices.pricer, createPipeline });
+} catch (error) {
+  log.log('error', 'start_failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
+log.log('info', 'listening', {
+  http_port: collector.httpPort,
+  grpc_port: collector.grpcPort,
+  data_dir: config.dataDir,
+  viewer_dir: config.viewerDir,
+  auth: config.token !== null,
+});
+if (stopRequested) stop(collector);

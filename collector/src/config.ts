@@ -1,0 +1,252 @@
+/**
+ * Collector configuration from flags and environment. Pure: takes argv and env, returns a typed
+ * result, so every rule is testable without starting anything. Flags win over env.
+ */
+import path from 'node:path';
+import type { LogLevel } from './log.ts';
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export interface CollectorConfig {
+  port: number;
+  /** null disables gRPC; 0 picks a random port. */
+  grpcPort: number | null;
+  /** Host to bind; loopback-only deployments can set 127.0.0.1. */
+  host: string;
+  dataDir: string;
+  token: string | null;
+  flushSpans: number;
+  flushIntervalMs: number;
+  retentionDays: number | null;
+  /** Largest accepted request body, measured after decompression. */
+  maxBodyBytes: number;
+  /** '*' or an explicit list of origins allowed to read /data. */
+  corsOrigins: '*' | string[];
+  pricesFile: string | null;
+  viewerDir: string | null;
+  logLevel: LogLevel;
+}
+
+export type ConfigError =
+  | { kind: 'unknown_flag'; flag: string }
+  | { kind: 'missing_value'; flag: string }
+  | { kind: 'invalid_number'; name: string; value: string; rule: string }
+  | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] };
+
+export type ConfigResult =
+  { ok: true; config: CollectorConfig } | { ok: true; help: true } | { ok: false; error: ConfigError };
+
+interface Setting {
+  flag: string;
+  env: string;
+  description: string;
+  default: string;
+}
+
+/** The single table behind parsing, `--help` and the README. */
+export const SETTINGS = {
+  port: {
+    flag: '--port',
+    env: 'PARLEY_PORT',
+    default: '4318',
+    description: 'OTLP/HTTP, data and viewer port (0 = random).',
+  },
+  grpcPort: {
+    flag: '--grpc-port',
+    env: 'PARLEY_GRPC_PORT',
+    default: '4317',
+    description: "OTLP/gRPC port (0 = random, 'off' disables).",
+  },
+  host: { flag: '--host', env: 'PARLEY_HOST', default: '0.0.0.0', description: 'Interface to bind.' },
+  dataDir: {
+    flag: '--data',
+    env: 'PARLEY_DATA_DIR',
+    default: './data',
+    description: 'Data directory (WAL, Parquet, manifest).',
+  },
+  token: {
+    flag: '--token',
+    env: 'PARLEY_TOKEN',
+    default: '(none)',
+    description: 'Bearer token required on ingest (HTTP and gRPC).',
+  },
+  flushSpans: {
+    flag: '--flush-spans',
+    env: 'PARLEY_FLUSH_SPANS',
+    default: '20000',
+    description: 'Write Parquet once this many rows (spans + messages) are pending.',
+  },
+  flushIntervalMs: {
+    flag: '--flush-interval-ms',
+    env: 'PARLEY_FLUSH_INTERVAL_MS',
+    default: '5000',
+    description: 'Write Parquet at least this often while data is pending.',
+  },
+  retentionDays: {
+    flag: '--retention-days',
+    env: 'PARLEY_RETENTION_DAYS',
+    default: '(keep all)',
+    description: 'Delete partitions older than this many days.',
+  },
+  maxBodyBytes: {
+    flag: '--max-body',
+    env: 'PARLEY_MAX_BODY',
+    default: '33554432',
+    description: 'Max request size in bytes, after decompression.',
+  },
+  corsOrigins: {
+    flag: '--cors-origins',
+    env: 'PARLEY_CORS_ORIGINS',
+    default: '*',
+    description: "Comma-separated origins allowed to read /data, or '*'.",
+  },
+  pricesFile: {
+    flag: '--prices',
+    env: 'PARLEY_PRICES',
+    default: '(none)',
+    description: 'Price override file (JSON).',
+  },
+  logLevel: {
+    flag: '--log-level',
+    env: 'PARLEY_LOG_LEVEL',
+    default: 'info',
+    description: 'debug, info, warn or error.',
+  },
+  viewerDir: {
+    flag: '--viewer-dir',
+    env: 'PARLEY_VIEWER_DIR',
+    default: 'viewer/build if built',
+    description: 'Built viewer served at /.',
+  },
+} as const satisfies Record<keyof CollectorConfig, Setting>;
+
+type Key = keyof typeof SETTINGS;
+
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: { viewerDir: string | null; cwd: string },
+): ConfigResult {
+  const raw: Partial<Record<Key, string>> = {};
+  for (const key of Object.keys(SETTINGS) as Key[]) {
+    const value = env[SETTINGS[key].env];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const byFlag = new Map<string, Key>((Object.keys(SETTINGS) as Key[]).map((k) => [SETTINGS[k].flag, k]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') return { ok: true, help: true };
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const key = byFlag.get(flag);
+    if (key === undefined) return { ok: false, error: { kind: 'unknown_flag', flag: arg } };
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined) return { ok: false, error: { kind: 'missing_value', flag } };
+    raw[key] = value;
+  }
+
+  const ints: Record<string, number | null> = {};
+  const intRules: [Key, number, number | null][] = [
+    ['port', 0, 65535],
+    ['flushSpans', 1, null],
+    ['flushIntervalMs', 1, null],
+    ['maxBodyBytes', 1024, null],
+    ['retentionDays', 1, null],
+  ];
+  for (const [key, min, max] of intRules) {
+    const value = raw[key];
+    if (value === undefined) {
+      ints[key] = key === 'retentionDays' ? null : Number(SETTINGS[key].default);
+      continue;
+    }
+    const n = parseInteger(value, min, max);
+    if (n === null) return { ok: false, error: invalidNumber(key, value, min, max) };
+    ints[key] = n;
+  }
+
+  let grpcPort: number | null = Number(SETTINGS.grpcPort.default);
+  if (raw.grpcPort !== undefined) {
+    if (raw.grpcPort === 'off') grpcPort = null;
+    else {
+      grpcPort = parseInteger(raw.grpcPort, 0, 65535);
+      if (grpcPort === null) return { ok: false, error: invalidNumber('grpcPort', raw.grpcPort, 0, 65535) };
+    }
+  }
+
+  const logLevel = raw.logLevel ?? 'info';
+  if (!isLogLevel(logLevel)) {
+    const name = `${SETTINGS.logLevel.flag} / ${SETTINGS.logLevel.env}`;
+    return { ok: false, error: { kind: 'invalid_choice', name, value: logLevel, choices: LOG_LEVELS } };
+  }
+
+  const corsRaw = raw.corsOrigins ?? '*';
+  const origins = corsRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const corsOrigins = origins.length === 0 || origins.includes('*') ? '*' : origins;
+
+  const resolve = (p: string): string => path.resolve(defaults.cwd, p);
+  return {
+    ok: true,
+    config: {
+      port: ints.port as number,
+      grpcPort,
+      host: raw.host ?? SETTINGS.host.default,
+      dataDir: resolve(raw.dataDir ?? SETTINGS.dataDir.default),
+      token: raw.token ?? null,
+      flushSpans: ints.flushSpans as number,
+      flushIntervalMs: ints.flushIntervalMs as number,
+      retentionDays: ints.retentionDays ?? null,
+      maxBodyBytes: ints.maxBodyBytes as number,
+      corsOrigins,
+      pricesFile: raw.pricesFile === undefined ? null : resolve(raw.pricesFile),
+      viewerDir: raw.viewerDir === undefined ? defaults.viewerDir : resolve(raw.viewerDir),
+      logLevel,
+    },
+  };
+}
+
+function parseInteger(value: string, min: number, max: number | null): number | null {
+  if (!/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || (max !== null && n > max)) return null;
+  return n;
+}
+
+function invalidNumber(key: Key, value: string, min: number, max: number | null): ConfigError {
+  const rule = max === null ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return { kind: 'invalid_number', name: `${SETTINGS[key].flag} / ${SETTINGS[key].env}`, value, rule };
+}
+
+export function describeConfigError(error: ConfigError): string {
+  switch (error.kind) {
+    case 'unknown_flag':
+      return `unknown option ${error.flag} (see --help)`;
+    case 'missing_value':
+      return `option ${error.flag} needs a value`;
+    case 'invalid_number':
+      return `${error.name} must be ${error.rule}, got ${JSON.stringify(error.value)}`;
+    case 'invalid_choice':
+      return `${error.name} must be one of ${error.choices.join(', ')}, got ${JSON.stringify(error.value)}`;
+  }
+}
+
+export function helpText(): string {
+  const rows = (Object.keys(SETTINGS) as Key[]).map((k) => {
+    const s = SETTINGS[k];
+    return `  ${`${s.flag} <value>`.padEnd(29)}${s.env.padEnd(26)}${s.description} Default: ${s.default}.`;
+  });
+  return ['Usage: parley-collector [options]', '', '  Flag                         Env', ...rows, ''].join(
+    '\n',
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * OTLP/gRPC: TraceService/Export and LogsService/Export. Messages stay raw bytes through grpc-js
+ * (identity serializers, no .proto needed) and go through the same export logic as HTTP.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { bearerMatches } from '../auth.ts';
+import { exportRequest, type ExportDeps, type ExportOutcome, type Signal } from '../export-request.ts';
+import { countRequest, observeAck } from '../metrics.ts';
+
+const identity = (b: Buffer): Buffer => b;
+
+function exportMethod(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  };
+}
+
+export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+export const LOGS_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+
+export interface GrpcOptions {
+  host: string;
+  port: number;
+  token: string | null;
+  maxBodyBytes: number;
+}
+
+export interface GrpcReceiver {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise<GrpcReceiver> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': options.maxBodyBytes,
+    'grpc.max_send_message_length': 1024 * 1024,
+  });
+  server.addService(
+    { Export: exportMethod(TRACE_EXPORT_PATH) },
+    { Export: handler('traces', deps, options) },
+  );
+  server.addService({ Export: exportMethod(LOGS_EXPORT_PATH) }, { Export: handler('logs', deps, options) });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(
+      `${options.host}:${options.port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (error, bound) => {
+        if (error !== null) reject(error);
+        else resolve(bound);
+      },
+    );
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), 10_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+function handler(
+  signal: Signal,
+  deps: ExportDeps,
+  options: GrpcOptions,
+): grpc.handleUnaryCall<Buffer, Buffer> {
+  const route = signal === 'traces' ? TRACE_EXPORT_PATH : LOGS_EXPORT_PATH;
+  return (call, callback) => {
+    const started = performance.now();
+    const fail = (code: grpc.status, details: string, name: string): void => {
+      countRequest(deps.metrics, 'grpc', route, name);
+      callback({ code, details });
+    };
+    const authorization = call.metadata.get('authorization')[0];
+    if (
+      options.token !== null &&
+      !bearerMatches(options.token, typeof authorization === 'string' ? authorization : undefined)
+    ) {
+      fail(grpc.status.UNAUTHENTICATED, 'missing or invalid bearer token', 'UNAUTHENTICATED');
+      return;
+    }
+    const admitted = async (): Promise<ExportOutcome> => {
+      const release = await deps.admission.acquire();
+      if (release === null) return { kind: 'overloaded', retryAfterSeconds: 1 };
+      try {
+        return await exportRequest(deps, signal, call.request, 'protobuf');
+      } finally {
+        release();
+      }
+    };
+    admitted().then(
+      (outcome) => {
+        switch (outcome.kind) {
+          case 'ok':
+            observeAck(deps.metrics, (performance.now() - started) / 1000);
+            countRequest(deps.metrics, 'grpc', route, 'OK');
+            callback(
+              null,
+              Buffer.from(outcome.response.buffer, outcome.response.byteOffset, outcome.response.byteLength),
+            );
+            return;
+          case 'malformed':
+            fail(grpc.status.INVALID_ARGUMENT, outcome.message, 'INVALID_ARGUMENT');
+            return;
+          case 'overloaded':
+            fail(
+              grpc.status.UNAVAILABLE,
+              `ingest queue is full, retry in ${outcome.retryAfterSeconds}s`,
+              'UNAVAILABLE',
+            );
+            return;
+          case 'closing':
+            fail(grpc.status.UNAVAILABLE, 'collector is shutting down', 'UNAVAILABLE');
+            return;
+          case 'failed':
+            fail(grpc.status.INTERNAL, outcome.message, 'INTERNAL');
+            return;
+        }
+      },
+      (error: unknown) => {
+        deps.log.log('error', 'grpc_export_failed', { signal, error: String(error) });
+        fail(grpc.status.INTERNAL, 'internal error', 'INTERNAL');
+      },
+    );
+  };
+}

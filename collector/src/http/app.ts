@@ -1,0 +1,54 @@
+/**
+ * The Express application: ingest, data, health, metrics and the viewer. No listening here, so
+ * tests and the CLI share one assembly.
+ */
+import express, { type Express } from 'express';
+import type { CollectorConfig } from '../config.ts';
+import type { ExportDeps } from '../export-request.ts';
+import { countRequest, renderMetrics } from '../metrics.ts';
+import { cors } from './cors.ts';
+import { dataRoute } from './data-route.ts';
+import { otlpRoute } from './otlp-route.ts';
+import { viewerRoutes } from './viewer-route.ts';
+
+export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: string | null): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const ingestCors = cors(
+    config.corsOrigins,
+    'POST, OPTIONS',
+    'Content-Type, Content-Encoding, Authorization',
+  );
+  const routeOptions = { token: config.token, maxBodyBytes: config.maxBodyBytes };
+  app.options('/v1/{*rest}', ingestCors);
+  app.post('/v1/traces', ingestCors, otlpRoute('traces', deps, routeOptions));
+  app.post('/v1/logs', ingestCors, otlpRoute('logs', deps, routeOptions));
+
+  app.use(
+    '/data',
+    cors(config.corsOrigins, 'GET, HEAD, OPTIONS', 'Range, If-None-Match, If-Range'),
+    dataRoute(config.dataDir),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    countRequest(deps.metrics, 'http', '/healthz', 200);
+    res.json({ status: 'ok', ...deps.pipeline.stats() });
+  });
+  app.get('/metrics', (_req, res) => {
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.send(renderMetrics(deps.metrics, deps.pipeline.stats(), deps.admission, process.memoryUsage()));
+  });
+
+  if (viewerDir !== null) app.use(viewerRoutes(viewerDir));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    deps.log.log('error', 'request_failed', { method: req.method, path: req.path, error: String(error) });
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+    else res.destroy();
+  });
+  return app;
+}

@@ -1,0 +1,118 @@
+/**
+ * POST /v1/traces and /v1/logs: auth, content negotiation, bounded body, then the shared export
+ * logic; statuses and bodies follow the OTLP/HTTP specification.
+ */
+import type { RequestHandler } from 'express';
+import { bearerMatches } from '../auth.ts';
+import {
+  exportRequest,
+  type Encoding,
+  type ExportDeps,
+  type ExportOutcome,
+  type Signal,
+} from '../export-request.ts';
+import { countRequest, observeAck } from '../metrics.ts';
+import { encodeStatus, RpcCode } from '../rpc-status.ts';
+import { readBody } from './read-body.ts';
+
+export interface OtlpRouteOptions {
+  token: string | null;
+  maxBodyBytes: number;
+}
+
+const CONTENT_TYPES: Record<string, Encoding> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+
+export function otlpRoute(signal: Signal, deps: ExportDeps, options: OtlpRouteOptions): RequestHandler {
+  const route = `/v1/${signal}`;
+  return async (req, res) => {
+    const started = performance.now();
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const encoding = CONTENT_TYPES[mediaType];
+    const reply = (
+      status: number,
+      body: Uint8Array,
+      enc: Encoding,
+      headers: Record<string, string> = {},
+    ): void => {
+      countRequest(deps.metrics, 'http', route, status);
+      res.status(status);
+      res.setHeader('Content-Type', enc === 'json' ? 'application/json' : 'application/x-protobuf');
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.end(body);
+    };
+    const fail = (
+      status: number,
+      code: number,
+      message: string,
+      enc: Encoding,
+      headers?: Record<string, string>,
+    ): void => {
+      if (!req.complete) {
+        // The rest of the upload is discarded; close rather than keep a connection mid-body.
+        res.setHeader('Connection', 'close');
+        req.resume();
+      }
+      reply(status, encodeStatus(code, message, enc), enc, headers);
+    };
+
+    if (options.token !== null && !bearerMatches(options.token, req.headers.authorization)) {
+      fail(401, RpcCode.UNAUTHENTICATED, 'missing or invalid bearer token', encoding ?? 'json', {
+        'WWW-Authenticate': 'Bearer',
+      });
+      return;
+    }
+    if (encoding === undefined) {
+      const shown = mediaType === '' ? 'none' : mediaType.slice(0, 100);
+      fail(
+        415,
+        RpcCode.INVALID_ARGUMENT,
+        `unsupported Content-Type: ${shown} (use application/x-protobuf or application/json)`,
+        'json',
+      );
+      return;
+    }
+    const release = await deps.admission.acquire();
+    if (release === null) {
+      fail(429, RpcCode.UNAVAILABLE, 'too many concurrent requests, retry later', encoding, {
+        'Retry-After': '1',
+      });
+      return;
+    }
+    let outcome: ExportOutcome;
+    try {
+      const body = await readBody(req, options.maxBodyBytes);
+      if (!body.ok) {
+        const code = body.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT;
+        fail(body.status, code, body.message, encoding);
+        return;
+      }
+      outcome = await exportRequest(deps, signal, body.body, encoding);
+    } finally {
+      release();
+    }
+    switch (outcome.kind) {
+      case 'ok':
+        observeAck(deps.metrics, (performance.now() - started) / 1000);
+        reply(200, outcome.response, encoding);
+        return;
+      case 'malformed':
+        fail(400, RpcCode.INVALID_ARGUMENT, outcome.message, encoding);
+        return;
+      case 'overloaded':
+        fail(429, RpcCode.UNAVAILABLE, 'ingest queue is full, retry later', encoding, {
+          'Retry-After': String(outcome.retryAfterSeconds),
+        });
+        return;
+      case 'closing':
+        fail(503, RpcCode.UNAVAILABLE, 'collector is shutting down', encoding, { 'Retry-After': '5' });
+        return;
+      case 'failed':
+        fail(500, RpcCode.INTERNAL, outcome.message, encoding);
+        return;
+    }
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The seam between the receivers (HTTP and gRPC: decoding, auth, limits, OTLP responses) and the
+ * storage pipeline (normalize, durable log, Parquet, manifest). Receivers never touch storage
+ * directly; storage never sees HTTP.
+ */
+import type { OtlpLogRecord, OtlpSpan } from '@parley/shared/otlp';
+
+export type IngestRequest =
+  { signal: 'traces'; spans: OtlpSpan[] } | { signal: 'logs'; logs: OtlpLogRecord[] };
+
+export type IngestResult =
+  /** Everything given is durably logged (fsynced) and will reach Parquet exactly once. */
+  | { ok: true; accepted: number }
+  /** Back-pressure: nothing of this request was accepted; the client should retry later. */
+  | { ok: false; reason: 'overloaded'; retryAfterSeconds: number }
+  /** Shutting down: nothing accepted. */
+  | { ok: false; reason: 'closing' };
+
+export interface PipelineStats {
+  spansReceived: number;
+  logsReceived: number;
+  spansWritten: number;
+  messagesWritten: number;
+  queueDepth: number;
+  walBytes: number;
+  lastFlushMs: number;
+  flushes: number;
+}
+
+export interface Pipeline {
+  /** Resolves once the request is durable; only then may the receiver acknowledge it. */
+  ingest(request: IngestRequest): Promise<IngestResult>;
+  /** Write everything logged so far to Parquet and the manifest. */
+  flush(): Promise<void>;
+  /** Stop accepting, flush, release resources. */
+  close(): Promise<void>;
+  stats(): PipelineStats;
+}

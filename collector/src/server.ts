@@ -1,0 +1,106 @@
+/**
+ * Starts and stops a whole collector: pipeline, HTTP (ingest, data, viewer) and gRPC. Shutdown
+ * order matters for durability: stop accepting, let in-flight requests finish, then close the
+ * pipeline (which flushes to Parquet and writes the manifest).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdmission } from './admission.ts';
+import type { CollectorConfig } from './config.ts';
+import { startGrpc, type GrpcReceiver } from './grpc/server.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import type { Pipeline } from './pipeline-types.ts';
+import type { StorageConfig } from './storage/config.ts';
+import type { Pricer } from '@parley/shared/pricing/index';
+
+export type CreatePipeline = (config: StorageConfig) => Promise<Pipeline>;
+
+export interface CollectorDeps {
+  log: Logger;
+  pricer: Pricer | null;
+  createPipeline: CreatePipeline;
+}
+
+export interface RunningCollector {
+  httpPort: number;
+  grpcPort: number | null;
+  pipeline: Pipeline;
+  /** Stop accepting, finish in-flight requests, flush and close the pipeline. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+/** Export requests decoded and ingested at once (each holds its body and rows in memory). */
+const ACTIVE_EXPORTS = 4;
+/** Requests allowed to wait for a slot before the receiver answers 429 / UNAVAILABLE. */
+const WAITING_EXPORTS = 64;
+
+export async function startCollector(
+  config: CollectorConfig,
+  { log, pricer, createPipeline }: CollectorDeps,
+): Promise<RunningCollector> {
+  const pipeline = await createPipeline({
+    dataDir: config.dataDir,
+    flushSpans: config.flushSpans,
+    flushIntervalMs: config.flushIntervalMs,
+    retentionDays: config.retentionDays,
+    pricer,
+    logger: log,
+  });
+  const deps = {
+    pipeline,
+    metrics: createMetrics(),
+    log,
+    admission: createAdmission(ACTIVE_EXPORTS, WAITING_EXPORTS),
+  };
+  const app = createApp(config, deps, config.viewerDir);
+
+  let http: Server | null = null;
+  let grpc: GrpcReceiver | null = null;
+  try {
+    http = await new Promise<Server>((resolve, reject) => {
+      const server = app.listen(config.port, config.host, (error?: Error) =>
+        error ? reject(error) : resolve(server),
+      );
+    });
+    http.keepAliveTimeout = 65_000;
+    if (config.grpcPort !== null) {
+      grpc = await startGrpc(deps, {
+        host: config.host,
+        port: config.grpcPort,
+        token: config.token,
+        maxBodyBytes: config.maxBodyBytes,
+      });
+    }
+  } catch (error) {
+    http?.close();
+    await pipeline.close();
+    throw error;
+  }
+  const httpServer = http;
+  const grpcServer = grpc;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      log.log('info', 'shutdown_started', {});
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const force = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      await Promise.all([drained, grpcServer?.close()]);
+      clearTimeout(force);
+      await pipeline.close();
+      log.log('info', 'shutdown_complete', { ...pipeline.stats() });
+    })();
+    return closing;
+  };
+
+  return {
+    httpPort: (httpServer.address() as AddressInfo).port,
+    grpcPort: grpcServer?.port ?? null,
+    pipeline,
+    close,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * A snapshot: a self-contained copy of one time range of a dataset, compacted to one file per table
+ * and hour, with a fresh manifest, ready for any static server or object store. Rows are filtered
+ * to the range by span start time; session summaries are recomputed from the copied spans, so
+ * they describe exactly what the snapshot holds. Built beside the destination, then renamed into
+ * place, so a half-written snapshot is never visible under the destination name.
+ */
+import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ManifestFile } from '@parley/shared/manifest';
+import type { TableName } from '@parley/shared/schema';
+import { openDuck } from '../storage/duck.ts';
+import type { Duck } from '../storage/duck.ts';
+import { fsyncDir, removeTree } from '../storage/durable-fs.ts';
+import { MANIFEST_NAME, emptyManifest, loadManifest, saveManifest } from '../storage/manifest-store.ts';
+import { writePartitions } from '../storage/partition-writer.ts';
+import type { WriteTarget } from '../storage/partition-writer.ts';
+import { summariesFromSpansSql } from '../storage/session-summaries.ts';
+import { columnList } from '../storage/table-layout.ts';
+import { isoFromMicros, microsFromIso } from '../storage/time-format.ts';
+
+export interface SnapshotRequest {
+  from: string;
+  out: string;
+  /** Inclusive lower bound of span start time, µs. */
+  sinceUs: number;
+  /** Exclusive upper bound, µs. */
+  untilUs: number;
+}
+
+export type SnapshotResult =
+  | { ok: true; files: number; bytes: number; rows: Record<TableName, number>; since: string; until: string }
+  | { ok: false; error: string };
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function checkDestination(out: string, from: string): Promise<string | null> {
+  if (resolve(out) === resolve(from)) return 'the output directory must differ from the source';
+  const existing = await stat(out).catch(() => null);
+  if (existing === null)
+    return (await isDirectory(dirname(resolve(out)))) ? null : `parent directory of ${out} does not exist`;
+  if (!existing.isDirectory()) return `${out} exists and is not a directory`;
+  if ((await readdir(out)).length > 0) return `${out} is not empty; refusing to overwrite it`;
+  return null;
+}
+
+function overlaps(file: ManifestFile, sinceUs: number, untilUs: number): boolean {
+  const min = microsFromIso(file.min_time);
+  const max = microsFromIso(file.max_time);
+  // A file with unreadable times is read anyway; the row filter decides.
+  if (min === null || max === null) return true;
+  return max >= sinceUs && min < untilUs;
+}
+
+function partitionKey(path: string): string {
+  // 'spans/date=…/hour=…/x.parquet' -> 'date=…/hour=…'
+  return path.split('/').slice(1, -1).join('/');
+}
+
+export async function createSnapshot(request: SnapshotRequest): Promise<SnapshotResult> {
+  const { from, out, sinceUs, untilUs } = request;
+  if (!(untilUs > sinceUs))
+    return { ok: false, error: 'the time range is empty (--until must be after --since)' };
+  if (!(await isDirectory(from))) return { ok: false, error: `source directory ${from} does not exist` };
+  if (!(await stat(join(from, MANIFEST_NAME)).catch(() => null))) {
+    return { ok: false, error: `${from} has no ${MANIFEST_NAME}: not a Parley data directory` };
+  }
+  const loaded = await loadManifest(from);
+  if (!loaded.ok) return { ok: false, error: loaded.error };
+  const destinationProblem = await checkDestination(out, from);
+  if (destinationProblem) return { ok: false, error: destinationProblem };
+
+  const selected = loaded.manifest.files.filter((f) => overlaps(f, sinceUs, untilUs));
+  const partitions = new Map<string, Map<TableName, string[]>>();
+  for (const file of selected) {
+    const key = partitionKey(file.path);
+    const tables = partitions.get(key) ?? new Map<TableName, string[]>();
+    tables.set(file.table, [...(tables.get(file.table) ?? []), join(from, ...file.path.split('/'))]);
+    partitions.set(key, tables);
+  }
+
+  const staging = join(dirname(resolve(out)), `.${basename(resolve(out))}.partial-${process.pid}`);
+  await removeTree(staging);
+  await mkdir(staging, { recursive: true });
+  const duck = await openDuck({
+    memoryLimit: '512MB',
+    threads: 2,
+    tempDir: join(tmpdir(), `parley-snapshot-${process.pid}`),
+  });
+  try {
+    let seq = 1;
+    const target: WriteTarget = {
+      root: staging,
+      nextFileName: () => `snapshot-${String(seq++).padStart(6, '0')}`,
+    };
+    const files: ManifestFile[] = [];
+    for (const key of [...partitions.keys()].sort()) {
+      const tables = partitions.get(key) as Map<TableName, string[]>;
+      await copyPartition(duck, tables, sinceUs, untilUs, target, files);
+    }
+    await saveManifest(staging, { ...emptyManifest(), files });
+    if (await isDirectory(out)) await rmdir(out);
+    await rename(staging, out);
+    await fsyncDir(dirname(resolve(out)));
+    const rows: Record<TableName, number> = { spans: 0, messages: 0, sessions: 0 };
+    for (const f of files) rows[f.table] += f.rows;
+    return {
+      ok: true,
+      files: files.length,
+      bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+      rows,
+      since: isoFromMicros(sinceUs),
+      until: isoFromMicros(untilUs),
+    };
+  } catch (err) {
+    await removeTree(staging);
+    return { ok: false, error: `snapshot failed: ${(err as Error).message}` };
+  } finally {
+    duck.close();
+  }
+}
+
+async function copyPartition(
+  duck: Duck,
+  tables: Map<TableName, string[]>,
+  sinceUs: number,
+  untilUs: number,
+  target: WriteTarget,
+  files: ManifestFile[],
+): Promise<void> {
+  const result = { files, written: [] as string[] };
+  const range = 'start_time >= make_timestamp($2::BIGINT) AND start_time < make_timestamp($3::BIGINT)';
+  const bounds = [BigInt(sinceUs), BigInt(untilUs)];
+  const rows = (table: 'spans' | 'messages', sources: string[]) => ({
+    sql: `(SELECT ${columnList(table)} FROM read_parquet($1, union_by_name = true) WHERE ${range})`,
+    params: [sources, ...bounds],
+  });
+  for (const table of ['spans', 'messages'] as const) {
+    const sources = tables.get(table);
+    if (sources !== undefined) await writePartitions(duck, table, rows(table, sources), target, result);
+  }
+  const spanSources = tables.get('spans');
+  if (spanSources !== undefined) {
+    const spans = rows('spans', spanSources);
+    await writePartitions(
+      duck,
+      'sessions',
+      { sql: `(${summariesFromSpansSql(spans.sql)})`, params: spans.params },
+      target,
+      result,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * One in-process DuckDB per pipeline (or snapshot run), with memory and threads bounded: DuckDB
+ * otherwise sizes itself to the machine, and the collector shares 2 cores with its receivers.
+ */
+import { DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+
+export interface DuckOptions {
+  memoryLimit: string;
+  threads: number;
+  /** Where DuckDB may spill when a batch exceeds memoryLimit. */
+  tempDir: string;
+}
+
+/** Parameters: scalars as they are, string arrays as VARCHAR[] (file lists). */
+export type Param = string | number | bigint | boolean | null | readonly string[];
+
+/** A value for the appender: text, integer (as bigint), boolean or NULL. */
+export type Cell = string | bigint | boolean | null;
+
+export interface Duck {
+  run(sql: string, params?: readonly Param[]): Promise<void>;
+  /** Append rows to a table of the main schema (column order as created). */
+  append(table: string, rows: readonly (readonly Cell[])[]): Promise<void>;
+  rows(sql: string, params?: readonly Param[]): Promise<Array<Record<string, unknown>>>;
+  close(): void;
+}
+
+function bind(params: readonly Param[]): { values: DuckDBValue[]; types: Array<DuckDBType | undefined> } {
+  const values: DuckDBValue[] = [];
+  const types: Array<DuckDBType | undefined> = [];
+  for (const p of params) {
+    if (Array.isArray(p)) {
+      values.push(listValue(p as string[]));
+      types.push(LIST(VARCHAR));
+    } else {
+      values.push(p as DuckDBValue);
+      types.push(undefined);
+    }
+  }
+  return { values, types };
+}
+
+export async function openDuck(options: DuckOptions): Promise<Duck> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: options.memoryLimit,
+    threads: String(options.threads),
+    temp_directory: options.tempDir,
+    // Output order is always explicit (ORDER BY), so DuckDB need not keep insertion order.
+    preserve_insertion_order: 'false',
+  });
+  const conn = await instance.connect();
+  return {
+    async run(sql, params = []) {
+      const { values, types } = bind(params);
+      const t0 = performance.now();
+      await conn.run(sql, values, types as DuckDBType[]);
+      (globalThis as any).__trace?.(sql, performance.now() - t0);
+    },
+    async rows(sql, params = []) {
+      const { values, types } = bind(params);
+      const t0 = performance.now();
+      const reader = await conn.runAndReadAll(sql, values, types as DuckDBType[]);
+      const t1 = performance.now();
+      const out = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+      (globalThis as any).__trace?.('ROWS ' + sql, t1 - t0);
+      (globalThis as any).__trace?.('ROWSJS ' + sql, performance.now() - t1);
+      return out;
+    },
+    async append(table, rows) {
+      const appender = await conn.createAppender(table);
+      try {
+        for (const row of rows) {
+          for (const cell of row) {
+            if (cell === null) appender.appendNull();
+            else if (typeof cell === 'string') appender.appendVarchar(cell);
+            else if (typeof cell === 'bigint') appender.appendBigInt(cell);
+            else appender.appendBoolean(cell);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Reading and atomically replacing manifest.json. The manifest write is the commit point of every
+ * flush, compaction and retention pass: files it lists are complete and durable, and the writer
+ * bookkeeping inside it says which WAL segments those files already contain.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest, ManifestFile } from '@parley/shared/manifest';
+import { SCHEMA_VERSION } from '@parley/shared/schema';
+import { writeFileAtomic } from './durable-fs.ts';
+
+export const MANIFEST_NAME = 'manifest.json';
+
+export interface CarryRef {
+  seq: number;
+  /** Wall-clock ms when the oldest message in the carry segment was first held back. */
+  since_ms: number;
+}
+
+/** Per-writer bookkeeping, stored under manifest.writer[writerId]. */
+export interface WriterState {
+  /** Every WAL segment with seq <= this is materialized in the listed files. */
+  wal_committed: number;
+  /** Carry segments produced by committed flushes and not yet materialized. */
+  carries: CarryRef[];
+  next_file_seq: number;
+}
+
+export type LoadResult = { ok: true; manifest: Manifest } | { ok: false; error: string };
+
+export function emptyManifest(): Manifest {
+  return { schema_version: SCHEMA_VERSION, updated_at: new Date(0).toISOString(), files: [] };
+}
+
+export async function loadManifest(root: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(join(root, MANIFEST_NAME), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, manifest: emptyManifest() };
+    return { ok: false, error: `cannot read ${MANIFEST_NAME}: ${(err as Error).message}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `${MANIFEST_NAME} is not valid JSON: ${(err as Error).message}` };
+  }
+  if (!isManifest(parsed)) return { ok: false, error: `${MANIFEST_NAME} does not have the manifest shape` };
+  if (parsed.schema_version !== SCHEMA_VERSION) {
+    return {
+      ok: false,
+      error: `${MANIFEST_NAME} has schema_version ${parsed.schema_version}, expected ${SCHEMA_VERSION}`,
+    };
+  }
+  return { ok: true, manifest: parsed };
+}
+
+function isManifest(value: unknown): value is Manifest {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return typeof m.schema_version === 'number' && Array.isArray(m.files) && m.files.every(isManifestFile);
+}
+
+function isManifestFile(value: unknown): value is ManifestFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Record<string, unknown>;
+  return (
+    (f.table === 'spans' || f.table === 'messages' || f.table === 'sessions') &&
+    typeof f.path === 'string' &&
+    typeof f.rows === 'number' &&
+    typeof f.bytes === 'number' &&
+    typeof f.min_time === 'string' &&
+    typeof f.max_time === 'string'
+  );
+}
+
+export function writerState(manifest: Manifest, writerId: string): WriterState {
+  const raw = manifest.writer?.[writerId];
+  if (typeof raw !== 'object' || raw === null) return { wal_committed: 0, carries: [], next_file_seq: 1 };
+  const s = raw as Partial<WriterState>;
+  return {
+    wal_committed: typeof s.wal_committed === 'number' ? s.wal_committed : 0,
+    carries: Array.isArray(s.carries) ? s.carries.filter((c) => typeof c?.seq === 'number') : [],
+    next_file_seq: typeof s.next_file_seq === 'number' ? s.next_file_seq : 1,
+  };
+}
+
+export function withWriterState(manifest: Manifest, writerId: string, state: WriterState): Manifest {
+  return { ...manifest, writer: { ...manifest.writer, [writerId]: state } };
+}
+
+export async function saveManifest(root: string, manifest: Manifest): Promise<Manifest> {
+  const stamped: Manifest = {
+    ...manifest,
+    schema_version: SCHEMA_VERSION,
+    updated_at: new Date().toISOString(),
+  };
+  await writeFileAtomic(join(root, MANIFEST_NAME), `${JSON.stringify(stamped, null, 1)}\n`);
+  return stamped;
+}

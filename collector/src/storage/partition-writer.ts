@@ -1,0 +1,120 @@
+/**
+ * Writes one DuckDB table of contract rows as hive-partitioned Parquet files, one file per hour
+ * partition: ZSTD, sorted, sized row groups, written to a temp name, fsynced and renamed. Returns
+ * the manifest entries; publishing them (the manifest write) is the caller's commit.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ManifestFile } from '@parley/shared/manifest';
+import type { TableName } from '@parley/shared/schema';
+import type { Duck, Param } from './duck.ts';
+import { fsyncDir, publishFile } from './durable-fs.ts';
+import { LAYOUTS, columnList } from './table-layout.ts';
+import { isoFromMicros } from './time-format.ts';
+
+export interface WriteTarget {
+  root: string;
+  /** Unique file name (without extension) for the next file of this writer. */
+  nextFileName(): string;
+}
+
+export interface PartitionWriteResult {
+  files: ManifestFile[];
+  /** Absolute paths published so far, so a failed batch can remove what it wrote. */
+  written: string[];
+}
+
+/** Partition directory, relative, POSIX: `<table>/date=YYYY-MM-DD/hour=HH`. */
+export function partitionDir(table: TableName, date: string, hour: string): string {
+  return `${table}/date=${date}/hour=${hour}`;
+}
+
+async function ensureDurableDir(root: string, relDir: string): Promise<void> {
+  const created = await mkdir(join(root, relDir), { recursive: true });
+  if (created === undefined) return;
+  // New directory entries are durable only once their parents are fsynced.
+  let dir = join(root, relDir);
+  while (dir.length >= created.length && dir !== root) {
+    await fsyncDir(dirname(dir));
+    dir = dirname(dir);
+  }
+}
+
+function asNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function asStringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Rows to write: a relation (table name or parenthesized query, built from fixed identifiers)
+ * with the contract columns of the table and TIMESTAMP times; `params` are its $1..$n. Reading
+ * straight from a query lets DuckDB stream and spill instead of holding a copy.
+ */
+export interface RowSource {
+  sql: string;
+  params: readonly Param[];
+}
+
+/** Rows are split by the UTC hour of the layout's partition time, one file per hour. */
+export async function writePartitions(
+  duck: Duck,
+  table: TableName,
+  source: RowSource,
+  target: WriteTarget,
+  result: PartitionWriteResult,
+): Promise<void> {
+  const n = source.params.length;
+  const layout = LAYOUTS[table];
+  const hourOf = `date_trunc('hour', ${layout.partitionTime})`;
+  const partitions = await duck.rows(
+    `
+SELECT
+  strftime(${hourOf}, '%Y-%m-%d') AS date,
+  strftime(${hourOf}, '%H') AS hour,
+  epoch_us(${hourOf}) AS hour_us,
+  count(*) AS rows,
+  epoch_us(min(${layout.minTime})) AS min_us,
+  epoch_us(max(${layout.maxTime})) AS max_us,
+  ${layout.modelsAgg} AS models,
+  min(session_id) AS min_session,
+  max(session_id) AS max_session
+FROM ${source.sql} AS src
+GROUP BY ALL
+ORDER BY hour_us`,
+    source.params,
+  );
+
+  for (const p of partitions) {
+    const relDir = partitionDir(table, String(p.date), String(p.hour));
+    await ensureDurableDir(target.root, relDir);
+    const relPath = `${relDir}/${target.nextFileName()}.parquet`;
+    const finalPath = join(target.root, relPath);
+    const tmpPath = `${finalPath}.tmp`;
+    await duck.run(
+      `COPY (SELECT ${columnList(table)} FROM ${source.sql} AS src
+             WHERE ${hourOf} = make_timestamp($${n + 1}::BIGINT) ORDER BY ${layout.orderBy})
+       TO $${n + 2} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupSize})`,
+      [...source.params, BigInt(String(p.hour_us)), tmpPath],
+    );
+    await publishFile(tmpPath, finalPath);
+    result.written.push(finalPath);
+    const { size } = await stat(finalPath);
+    const models = Array.isArray(p.models)
+      ? (p.models as unknown[]).filter((m): m is string => typeof m === 'string')
+      : [];
+    result.files.push({
+      table,
+      path: relPath,
+      rows: asNumber(p.rows),
+      bytes: size,
+      min_time: isoFromMicros(asNumber(p.min_us)),
+      max_time: isoFromMicros(asNumber(p.max_us)),
+      models,
+      min_session_id: asStringOrNull(p.min_session),
+      max_session_id: asStringOrNull(p.max_session),
+    });
+  }
+}

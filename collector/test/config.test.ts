@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { describeConfigError, helpText, parseConfig, SETTINGS } from '../src/config.ts';
+
+const defaults = { cwd: '/srv/app', viewerDir: null };
+
+describe('parseConfig', () => {
+  it('uses the documented defaults', () => {
+    const result = parseConfig([], {}, defaults);
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        port: 4318,
+        grpcPort: 4317,
+        host: '0.0.0.0',
+        dataDir: '/srv/app/data',
+        token: null,
+        flushSpans: 20000,
+        flushIntervalMs: 5000,
+        retentionDays: null,
+        maxBodyBytes: 33554432,
+        corsOrigins: '*',
+        pricesFile: null,
+        viewerDir: null,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('reads every setting from env, and flags win over env', () => {
+    const env = {
+      PARLEY_PORT: '9000',
+      PARLEY_GRPC_PORT: 'off',
+      PARLEY_DATA_DIR: '/var/parley',
+      PARLEY_TOKEN: 's3cret',
+      PARLEY_FLUSH_SPANS: '500',
+      PARLEY_FLUSH_INTERVAL_MS: '250',
+      PARLEY_RETENTION_DAYS: '7',
+      PARLEY_MAX_BODY: '2048',
+      PARLEY_CORS_ORIGINS: 'https://a.example, https://b.example',
+      PARLEY_PRICES: 'prices.json',
+      PARLEY_VIEWER_DIR: 'dist',
+      PARLEY_LOG_LEVEL: 'warn',
+    };
+    const result = parseConfig(['--port', '9001', '--data=./d'], env, defaults);
+    expect(result.ok && 'config' in result && result.config).toEqual({
+      port: 9001,
+      grpcPort: null,
+      host: '0.0.0.0',
+      dataDir: '/srv/app/d',
+      token: 's3cret',
+      flushSpans: 500,
+      flushIntervalMs: 250,
+      retentionDays: 7,
+      maxBodyBytes: 2048,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      pricesFile: '/srv/app/prices.json',
+      viewerDir: '/srv/app/dist',
+      logLevel: 'warn',
+    });
+  });
+
+  it('accepts 0 for random ports', () => {
+    const result = parseConfig(['--port', '0', '--grpc-port', '0'], {}, defaults);
+    expect(result.ok && 'config' in result && [result.config.port, result.config.grpcPort]).toEqual([0, 0]);
+  });
+
+  it('returns typed errors for bad input', () => {
+    expect(parseConfig(['--prot', '1'], {}, defaults)).toEqual({
+      ok: false,
+      error: { kind: 'unknown_flag', flag: '--prot' },
+    });
+    expect(parseConfig(['--port'], {}, defaults)).toEqual({
+      ok: false,
+      error: { kind: 'missing_value', flag: '--port' },
+    });
+    const bad = parseConfig([], { PARLEY_PORT: '70000' }, defaults);
+    expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid_number', value: '70000' } });
+    expect(parseConfig([], { PARLEY_MAX_BODY: '12kb' }, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_number' },
+    });
+    expect(parseConfig([], { PARLEY_FLUSH_SPANS: '0' }, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_number' },
+    });
+    const level = parseConfig(['--log-level', 'loud'], {}, defaults);
+    expect(level).toMatchObject({ ok: false, error: { kind: 'invalid_choice', value: 'loud' } });
+    if (!level.ok) expect(describeConfigError(level.error)).toContain('debug, info, warn, error');
+    if (!bad.ok)
+      expect(describeConfigError(bad.error)).toBe(
+        '--port / PARLEY_PORT must be an integer from 0 to 65535, got "70000"',
+      );
+  });
+
+  it('asks for help', () => {
+    expect(parseConfig(['--help'], {}, defaults)).toEqual({ ok: true, help: true });
+    for (const setting of Object.values(SETTINGS)) expect(helpText()).toContain(setting.env);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * A pipeline whose answers the test chooses, for receiver behaviour the real storage cannot be
+ * driven into on demand (back-pressure, shutdown, failure). It records what it was given.
+ */
+import type { IngestRequest, IngestResult, Pipeline, PipelineStats } from '../../src/pipeline-types.ts';
+
+export interface ScriptedPipeline extends Pipeline {
+  received: IngestRequest[];
+  /** The answer to the next ingest calls; an Error is thrown. */
+  next: IngestResult | Error;
+  /** While set, ingest calls wait for it before answering. */
+  hold: Promise<void> | null;
+}
+
+export function scriptedPipeline(): ScriptedPipeline {
+  const stats: PipelineStats = {
+    spansReceived: 0,
+    logsReceived: 0,
+    spansWritten: 0,
+    messagesWritten: 0,
+    queueDepth: 0,
+    walBytes: 0,
+    lastFlushMs: 0,
+    flushes: 0,
+  };
+  const pipeline: ScriptedPipeline = {
+    received: [],
+    next: { ok: true, accepted: 0 },
+    hold: null,
+    async ingest(request) {
+      if (pipeline.hold !== null) await pipeline.hold;
+      const answer = pipeline.next;
+      if (answer instanceof Error) throw answer;
+      if (answer.ok) {
+        pipeline.received.push(request);
+        if (request.signal === 'traces') stats.spansReceived += request.spans.length;
+        else stats.logsReceived += request.logs.length;
+      }
+      return answer;
+    },
+    async flush() {},
+    async close() {},
+    stats: () => ({ ...stats }),
+  };
+  return pipeline;
+}

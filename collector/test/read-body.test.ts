@@ -1,0 +1,96 @@
+/** The streaming body reader on a real HTTP server: encodings, limits after inflation, stalls. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBody, type BodyResult } from '../src/http/read-body.ts';
+
+const LIMIT = 64 * 1024;
+let server: http.Server;
+let port: number;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    void readBody(req, LIMIT, 300).then((result: BodyResult) => {
+      res.setHeader('Connection', 'close');
+      res.end(
+        JSON.stringify(
+          result.ok
+            ? { ok: true, length: result.body.length, head: result.body.subarray(0, 5).toString() }
+            : result,
+        ),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Sends `parts` one after another; `stallAfter` leaves the request open and unfinished. */
+function send(
+  parts: Buffer[],
+  headers: Record<string, string | number>,
+  stallAfter = false,
+): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+    });
+    req.on('error', reject);
+    for (const part of parts) req.write(part);
+    if (!stallAfter) req.end();
+  });
+}
+
+const text = Buffer.from('hello world '.repeat(100));
+
+describe('readBody', () => {
+  it('reads identity, gzip, deflate and br bodies', async () => {
+    expect(await send([text], {})).toEqual({ ok: true, length: text.length, head: 'hello' });
+    expect(await send([zlib.gzipSync(text)], { 'Content-Encoding': 'gzip' })).toMatchObject({
+      ok: true,
+      length: text.length,
+    });
+    expect(await send([zlib.deflateSync(text)], { 'Content-Encoding': 'deflate' })).toMatchObject({
+      ok: true,
+      length: text.length,
+    });
+    expect(await send([zlib.brotliCompressSync(text)], { 'Content-Encoding': 'br' })).toMatchObject({
+      ok: true,
+      length: text.length,
+    });
+  });
+
+  it('applies the limit to declared, streamed and inflated sizes', async () => {
+    const big = Buffer.alloc(LIMIT + 1);
+    expect(await send([big], { 'Content-Length': big.length })).toMatchObject({ ok: false, status: 413 });
+    expect(
+      await send([big.subarray(0, LIMIT), big.subarray(LIMIT)], { 'Transfer-Encoding': 'chunked' }),
+    ).toMatchObject({ ok: false, status: 413 });
+    expect(await send([zlib.gzipSync(big)], { 'Content-Encoding': 'gzip' })).toMatchObject({
+      ok: false,
+      status: 413,
+    });
+    expect(await send([zlib.gzipSync(Buffer.alloc(LIMIT))], { 'Content-Encoding': 'gzip' })).toMatchObject({
+      ok: true,
+      length: LIMIT,
+    });
+  });
+
+  it('rejects corrupt data and unsupported encodings', async () => {
+    expect(await send([Buffer.from('not gzip at all')], { 'Content-Encoding': 'gzip' })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await send([text], { 'Content-Encoding': 'gzip, br' })).toMatchObject({ ok: false, status: 415 });
+    expect(await send([text], { 'Content-Encoding': 'zstd-ish' })).toMatchObject({ ok: false, status: 415 });
+  });
+
+  it('gives up on a sender that stalls mid-body', async () => {
+    const reply = await send([text.subarray(0, 10)], { 'Content-Length': text.length }, true);
+    expect(reply).toMatchObject({ ok: false, status: 408 });
+  });
+});

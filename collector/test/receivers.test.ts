@@ -1,0 +1,194 @@
+/**
+ * Receiver behaviour that depends on what the pipeline answers (back-pressure, shutdown, storage
+ * failure), over real HTTP and gRPC, with a pipeline scripted by the test.
+ */
+import fs from 'node:fs/promises';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../src/log.ts';
+import { startCollector, type RunningCollector } from '../src/server.ts';
+import { get, post, tempDir } from './helpers/http.ts';
+import { grpcExport } from './helpers/grpc-client.ts';
+import { CONTENT_TYPE, makeSimpleSpans, makeSpans, tracesBody } from './helpers/otlp-bodies.ts';
+import { scriptedPipeline, type ScriptedPipeline } from './helpers/scripted-pipeline.ts';
+
+// Real servers, DuckDB and child processes on a shared 2-core machine: generous limits, no timing asserted.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+let pipeline: ScriptedPipeline;
+let collector: RunningCollector;
+let url: string;
+let body: Uint8Array;
+let dataDir: string;
+
+async function start(token: string | null): Promise<RunningCollector> {
+  return startCollector(
+    {
+      port: 0,
+      grpcPort: 0,
+      host: '127.0.0.1',
+      dataDir,
+      token,
+      flushSpans: 10,
+      flushIntervalMs: 1000,
+      retentionDays: null,
+      maxBodyBytes: 1 << 20,
+      corsOrigins: ['https://viewer.example'],
+      pricesFile: null,
+      viewerDir: null,
+      logLevel: 'info',
+    },
+    { log: silentLogger, pricer: null, createPipeline: async () => pipeline },
+  );
+}
+
+beforeAll(async () => {
+  pipeline = scriptedPipeline();
+  dataDir = await tempDir();
+  collector = await start(null);
+  url = `http://127.0.0.1:${collector.httpPort}`;
+  body = tracesBody(await makeSimpleSpans(3, 'r'), 'protobuf');
+});
+afterAll(async () => {
+  await collector.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  pipeline.next = { ok: true, accepted: 3 };
+  pipeline.received.length = 0;
+});
+
+describe('receivers and the pipeline answer', () => {
+  it('hands decoded spans to the pipeline and acknowledges with an empty response', async () => {
+    const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('application/x-protobuf');
+    expect(reply.body.length).toBe(0);
+    const request = pipeline.received[0];
+    expect(request?.signal === 'traces' && request.spans.map((s) => s.name)).toEqual(['r-0', 'r-1', 'r-2']);
+  });
+
+  it('answers 429 with Retry-After when the pipeline is overloaded, and gRPC UNAVAILABLE', async () => {
+    pipeline.next = { ok: false, reason: 'overloaded', retryAfterSeconds: 7 };
+    const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(reply.status).toBe(429);
+    expect(reply.headers.get('retry-after')).toBe('7');
+    expect(reply.text).toContain('ingest queue is full');
+    const viaGrpc = await grpcExport(collector.grpcPort as number, 'traces', body);
+    expect(viaGrpc).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });
+  });
+
+  it('answers 503 while closing', async () => {
+    pipeline.next = { ok: false, reason: 'closing' };
+    const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).not.toBeNull();
+  });
+
+  it('answers 500 when storage fails, and keeps serving', async () => {
+    pipeline.next = new Error('disk full');
+    const failed = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(failed.status).toBe(500);
+    pipeline.next = { ok: true, accepted: 3 };
+    const ok = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(ok.status).toBe(200);
+    const health = await get(`${url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('counts requests by status in /metrics', async () => {
+    pipeline.next = { ok: false, reason: 'overloaded', retryAfterSeconds: 1 };
+    await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    const metrics = await get(`${url}/metrics`);
+    expect(metrics.text).toMatch(
+      /parley_requests_total\{transport="http",route="\/v1\/traces",status="429"\} [1-9]/,
+    );
+    expect(metrics.text).toContain('parley_queue_depth 0');
+  });
+
+  it('bounds concurrent exports: the excess waits, past the waiting room it gets 429', async () => {
+    let open = (): void => {};
+    pipeline.hold = new Promise((resolve) => (open = resolve));
+    const send = (): Promise<number> =>
+      post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf }).then((r) => r.status);
+    const admitted = Array.from({ length: 4 + 64 }, send);
+    const gauge = async (name: string): Promise<number> =>
+      Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await get(`${url}/metrics`)).text)?.[1]);
+    while ((await gauge('parley_exports_waiting')) < 64) await new Promise((r) => setImmediate(r));
+    expect(await gauge('parley_exports_active')).toBe(4);
+    const refused = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    pipeline.hold = null;
+    open();
+    expect(new Set(await Promise.all(admitted))).toEqual(new Set([200]));
+    expect(await gauge('parley_exports_active')).toBe(0);
+  });
+
+  it('answers CORS preflight for allowed origins only', async () => {
+    const allowed = await get(
+      `${url}/v1/traces`,
+      { Origin: 'https://viewer.example', 'Access-Control-Request-Method': 'POST' },
+      'OPTIONS',
+    );
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://viewer.example');
+    const other = await get(
+      `${url}/v1/traces`,
+      { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+      'OPTIONS',
+    );
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('OTLP/gRPC', () => {
+  it('exports traces through the same pipeline', async () => {
+    const reply = await grpcExport(collector.grpcPort as number, 'traces', body);
+    expect(reply).toEqual({ ok: true, body: Buffer.alloc(0) });
+    const request = pipeline.received[0];
+    expect(request?.signal === 'traces' && request.spans.length).toBe(3);
+  });
+
+  it('accepts gzip-compressed messages and refuses oversized ones', async () => {
+    const compressed = await grpcExport(collector.grpcPort as number, 'traces', body, undefined, {
+      gzip: true,
+    });
+    expect(compressed).toMatchObject({ ok: true });
+    const [huge] = await makeSpans([{ name: 'huge', attributes: { blob: 'x'.repeat(2 << 20) } }]);
+    const tooBig = await grpcExport(
+      collector.grpcPort as number,
+      'traces',
+      tracesBody([huge!], 'protobuf'),
+      undefined,
+      {
+        gzip: true,
+      },
+    );
+    expect(tooBig).toMatchObject({ ok: false, code: grpc.status.RESOURCE_EXHAUSTED });
+  });
+
+  it('answers INVALID_ARGUMENT for a malformed message', async () => {
+    const reply = await grpcExport(collector.grpcPort as number, 'logs', body.subarray(0, body.length - 3));
+    expect(reply).toMatchObject({ ok: false, code: grpc.status.INVALID_ARGUMENT });
+    expect(pipeline.received).toEqual([]);
+  });
+
+  it('requires the bearer token in metadata when one is configured', async () => {
+    const secured = await start('grpc-secret');
+    try {
+      const port = secured.grpcPort as number;
+      expect(await grpcExport(port, 'traces', body)).toMatchObject({
+        ok: false,
+        code: grpc.status.UNAUTHENTICATED,
+      });
+      expect(await grpcExport(port, 'traces', body, 'wrong')).toMatchObject({
+        ok: false,
+        code: grpc.status.UNAUTHENTICATED,
+      });
+      expect(await grpcExport(port, 'traces', body, 'grpc-secret')).toMatchObject({ ok: true });
+    } finally {
+      await secured.close();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/snapshot/cli.ts';
+import { BASE_US, span, userMessageLog } from '../storage/otlp-builders.ts';
+import { manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from '../storage/harness.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/parley-snapshot.js', import.meta.url));
+const HOUR_US = 3_600_000_000;
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+let source: string;
+beforeAll(async () => {
+  const dir = await tempDir('parley-snapsrc-');
+  source = dir.path;
+  // Four hours of data, 10 spans per hour, with one message per span; several flushes per hour.
+  const pipeline = await openPipeline(source);
+  for (let hour = 0; hour < 4; hour++) {
+    for (let half = 0; half < 2; half++) {
+      const spans = Array.from({ length: 5 }, (_, i) => {
+        const n = hour * 10 + half * 5 + i;
+        return span({
+          trace: n + 1,
+          span: n + 1,
+          startUs: BASE_US + hour * HOUR_US + n * 1_000_000,
+          session: `s${n % 3}`,
+          inputTokens: n,
+        });
+      });
+      const logs = spans.map((s, i) =>
+        userMessageLog(hour * 10 + half * 5 + i + 1, hour * 10 + half * 5 + i + 1, s.startTimeUs, `m${i}`),
+      );
+      await pipeline.ingest({ signal: 'traces', spans });
+      await pipeline.ingest({ signal: 'logs', logs });
+      await pipeline.flush();
+    }
+  }
+  await pipeline.close();
+  return dir.cleanup;
+});
+
+async function outDir(): Promise<string> {
+  const dir = await tempDir('parley-snapout-');
+  cleanups.push(dir.cleanup);
+  return join(dir.path, 'snap');
+}
+
+function io(): { lines: string[]; errors: string[]; out(l: string): void; err(l: string): void } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
+}
+
+describe('snapshot', () => {
+  it('copies exactly the rows whose span started in the range, compacted, with a fresh manifest', async () => {
+    const out = await outDir();
+    const since = new Date((BASE_US + HOUR_US + 15 * 1_000_000) / 1000).toISOString();
+    const until = new Date((BASE_US + 3 * HOUR_US) / 1000).toISOString();
+    const cli = io();
+    expect(await runCli(['--from', source, '--since', since, '--until', until, '--out', out], cli)).toBe(0);
+    expect(cli.lines[0]).toMatch(/15 spans, 15 messages/);
+
+    const manifest = await manifestOf(out);
+    // hour 1 (spans 15..19) and hour 2 (20..29): one file per table and hour.
+    expect(manifest.files.filter((f) => f.table === 'spans').map((f) => f.path)).toEqual([
+      'spans/date=2026-11-26/hour=06/snapshot-000001.parquet',
+      'spans/date=2026-11-26/hour=07/snapshot-000004.parquet',
+    ]);
+    expect(manifest.writer).toBeUndefined();
+    for (const f of manifest.files) {
+      expect((await stat(join(out, f.path))).size).toBe(f.bytes);
+      expect((await parquetFacts(join(out, f.path))).rows).toBe(f.rows);
+    }
+    const spans = await queryTable(
+      out,
+      'spans',
+      'SELECT min(input_tokens)::INTEGER AS lo, max(input_tokens)::INTEGER AS hi, count(*)::INTEGER AS n FROM t',
+    );
+    expect(spans).toEqual([{ lo: 15, hi: 29, n: 15 }]);
+    const [msgs] = await queryTable(
+      out,
+      'messages',
+      'SELECT count(*)::INTEGER AS n, count(session_id)::INTEGER AS with_session FROM t',
+    );
+    expect(msgs).toEqual({ n: 15, with_session: 15 });
+    const [totals] = await queryTable(
+      out,
+      'sessions',
+      'SELECT sum(spans)::INTEGER AS spans, sum(input_tokens)::INTEGER AS tin FROM t',
+    );
+    expect(totals).toEqual({
+      spans: 15,
+      tin: Array.from({ length: 15 }, (_, i) => 15 + i).reduce((a, b) => a + b, 0),
+    });
+    const entries = await readdir(join(out, '..'));
+    expect(entries.filter((e) => e.includes('partial'))).toEqual([]);
+  });
+
+  it('runs as the parley-snapshot bin with a relative --since', async () => {
+    const out = await outDir();
+    const result = spawnSync(
+      process.execPath,
+      [BIN, '--from', source, '--since', '100000d', '--until', '2030-01-01', '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/40 spans, 40 messages/);
+  }, 60_000);
+
+  it('explains bad arguments and unusable directories', async () => {
+    const out = await outDir();
+    const cases: Array<[string[], number, RegExp]> = [
+      [['--from', source, '--out', out], 2, /missing --since/],
+      [['--from', source, '--since', 'yesterday', '--out', out], 2, /--since: not a duration/],
+      [
+        ['--from', source, '--since', '1h', '--until', '2h', '--out', out],
+        2,
+        /--until must be after --since/,
+      ],
+      [['--from', source, '--since', '1h', '--out', out, '--bogus'], 2, /Unknown option '--bogus'/],
+      [['--from', join(source, 'nope'), '--since', '1h', '--out', out], 1, /does not exist/],
+      [['--from', join(source, 'spans'), '--since', '1h', '--out', out], 1, /has no manifest.json/],
+      [['--from', source, '--since', '1h', '--out', source], 1, /must differ from the source/],
+    ];
+    for (const [args, code, message] of cases) {
+      const cli = io();
+      expect(await runCli(args, cli)).toBe(code);
+      expect(cli.errors.join('\n')).toMatch(message);
+    }
+    await mkdir(out);
+    await writeFile(join(out, 'keep.txt'), 'x');
+    const cli = io();
+    expect(await runCli(['--from', source, '--since', '1h', '--out', out], cli)).toBe(1);
+    expect(cli.errors.join('\n')).toMatch(/not empty/);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Child process for the crash test: sustained concurrent ingest into a pipeline, printing
+ * `ack <first span number> <count>` after each acknowledged request. The parent kills it with
+ * SIGKILL at a random moment. With `--drain` it only opens (replays) and closes the pipeline.
+ */
+import { silentLogger } from '../../src/log.ts';
+import { createPipeline } from '../../src/storage/pipeline.ts';
+import { BASE_US, span } from './otlp-builders.ts';
+
+const [dataDir, mode, startArg] = process.argv.slice(2);
+if (dataDir === undefined) throw new Error('usage: crash-child.ts DATA_DIR (--drain | --ingest START)');
+
+const pipeline = await createPipeline({
+  dataDir,
+  writerId: 'wcrash',
+  flushSpans: 1_500,
+  flushIntervalMs: 40,
+  maxQueueSpans: 1_000_000,
+  pricer: null,
+  logger: silentLogger,
+  duckdb: { memoryLimit: '256MB', threads: 1 },
+  compaction: { minFiles: 4 },
+});
+
+if (mode === '--drain') {
+  await pipeline.close();
+  process.stdout.write('drained\n');
+} else {
+  let next = Number(startArg ?? '1');
+  const BATCH = 97;
+  async function client(): Promise<void> {
+    for (;;) {
+      const first = next;
+      next += BATCH;
+      const spans = Array.from({ length: BATCH }, (_, i) => {
+        const n = first + i;
+        return span({
+          trace: Math.floor(n / 10) + 1,
+          span: n,
+          startUs: BASE_US + n * 1_000,
+          session: `s${n % 37}`,
+        });
+      });
+      const result = await pipeline.ingest({ signal: 'traces', spans });
+      if (result.ok) process.stdout.write(`ack ${first} ${BATCH}\n`);
+    }
+  }
+  process.stdout.write('ready\n');
+  await Promise.all([client(), client(), client()]);
+}

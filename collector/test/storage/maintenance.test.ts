@@ -1,0 +1,97 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BASE_US, span } from './otlp-builders.ts';
+import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function dataDir(): Promise<string> {
+  const dir = await tempDir();
+  cleanups.push(dir.cleanup);
+  return dir.path;
+}
+
+async function parquetOnDisk(dir: string, table: string): Promise<number> {
+  const entries = await readdir(join(dir, table), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.parquet')).length;
+}
+
+const PER_SESSION_FROM_SPANS = `SELECT session_id, count(*)::INTEGER AS spans,
+  (count(*) FILTER (is_llm_call))::INTEGER AS calls, sum(input_tokens)::INTEGER AS tin, sum(output_tokens)::INTEGER AS tout
+  FROM t GROUP BY 1 ORDER BY 1`;
+const PER_SESSION_FROM_SUMMARIES = `SELECT session_id, sum(spans)::INTEGER AS spans, sum(llm_calls)::INTEGER AS calls,
+  sum(input_tokens)::INTEGER AS tin, sum(output_tokens)::INTEGER AS tout FROM t GROUP BY 1 ORDER BY 1`;
+
+describe('compaction', () => {
+  it('merges small files of a partition, keeping every row and the session totals', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { compaction: { minFiles: 3 } });
+    for (let batch = 0; batch < 5; batch++) {
+      const spans = Array.from({ length: 20 }, (_, i) =>
+        span({
+          trace: batch * 100 + i,
+          span: batch * 100 + i + 1,
+          startUs: BASE_US + batch * 1_000 + i,
+          session: `s${i % 4}`,
+          inputTokens: batch + i,
+        }),
+      );
+      await pipeline.ingest({ signal: 'traces', spans });
+      await pipeline.flush();
+    }
+    await pipeline.close();
+
+    const manifest = await manifestOf(dir);
+    // 5 flushes, merged after the 3rd: the merged file plus the 2 later ones would be 3 again,
+    // so the pass after the 5th flush merges those too.
+    expect(manifest.files.filter((f) => f.table === 'spans')).toHaveLength(1);
+    expect(manifest.files.filter((f) => f.table === 'sessions')).toHaveLength(1);
+    expect(await parquetOnDisk(dir, 'spans')).toBe(1);
+    expect(await parquetOnDisk(dir, 'sessions')).toBe(1);
+
+    const [count] = await queryTable(
+      dir,
+      'spans',
+      'SELECT count(*)::INTEGER AS n, count(DISTINCT span_id)::INTEGER AS d FROM t',
+    );
+    expect(count).toEqual({ n: 100, d: 100 });
+    const fromSpans = await queryTable(dir, 'spans', PER_SESSION_FROM_SPANS);
+    expect(await queryTable(dir, 'sessions', PER_SESSION_FROM_SUMMARIES)).toEqual(fromSpans);
+    // Re-aggregated: one summary row per session and partition.
+    const [summaryRows] = await queryTable(dir, 'sessions', 'SELECT count(*)::INTEGER AS n FROM t');
+    expect(summaryRows).toEqual({ n: 4 });
+    const ordered = await queryTable(dir, 'spans', 'SELECT session_id FROM t');
+    const ids = ordered.map((r) => String(r.session_id));
+    expect(ids).toEqual([...ids].sort());
+  });
+});
+
+describe('retention', () => {
+  it('drops hour partitions older than the retention window, manifest first', async () => {
+    const dir = await dataDir();
+    const nowUs = Date.now() * 1000;
+    const dayUs = 86_400_000_000;
+    const a = await openPipeline(dir, { retentionDays: 7 });
+    await a.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 1, span: 1, startUs: nowUs - 10 * dayUs, session: 'old' }),
+        span({ trace: 2, span: 2, startUs: nowUs - 6 * dayUs, session: 'kept' }),
+        span({ trace: 3, span: 3, startUs: nowUs - 60_000_000, session: 'new' }),
+      ],
+    });
+    await a.close();
+    expect((await manifestOf(dir)).files.filter((f) => f.table === 'spans')).toHaveLength(3);
+
+    const b = await openPipeline(dir, { retentionDays: 7 });
+    await b.close();
+    const sessions = await queryTable(dir, 'spans', 'SELECT session_id FROM t ORDER BY 1');
+    expect(sessions.map((r) => r.session_id)).toEqual(['kept', 'new']);
+    expect(await parquetOnDisk(dir, 'spans')).toBe(2);
+    expect(await parquetOnDisk(dir, 'sessions')).toBe(2);
+  });
+});

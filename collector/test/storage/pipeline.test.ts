@@ -1,0 +1,278 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BASE_US, hexId, span, userMessageLog } from './otlp-builders.ts';
+import { manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from './harness.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** Polls `condition` until it holds (flushes run on their own timer). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+async function dataDir(): Promise<string> {
+  const dir = await tempDir();
+  cleanups.push(dir.cleanup);
+  return dir.path;
+}
+
+function spansOfTrace(trace: number, count: number, session: string): ReturnType<typeof span>[] {
+  return Array.from({ length: count }, (_, i) =>
+    span({
+      trace,
+      span: trace * 1000 + i + 1,
+      startUs: BASE_US + trace * 1000 + i,
+      session,
+      inputTokens: 7,
+      outputTokens: 3,
+    }),
+  );
+}
+
+describe('storage pipeline', () => {
+  it('writes every acknowledged span exactly once, across concurrent requests and flushes', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const first = await Promise.all(
+      [1, 2, 3, 4].map((t) => pipeline.ingest({ signal: 'traces', spans: spansOfTrace(t, 50, `s${t}`) })),
+    );
+    expect(first.every((r) => r.ok)).toBe(true);
+    await pipeline.flush();
+    await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(5, 30, 's5') });
+    await pipeline.close();
+
+    const [counts] = await queryTable(
+      dir,
+      'spans',
+      'SELECT count(*) AS n, count(DISTINCT span_id) AS d, sum(input_tokens) AS tin FROM t',
+    );
+    expect(counts).toEqual({ n: '230', d: '230', tin: String(230 * 7) });
+    const sessions = await queryTable(
+      dir,
+      'sessions',
+      'SELECT session_id, sum(spans) AS spans, sum(llm_calls) AS calls FROM t GROUP BY 1 ORDER BY 1',
+    );
+    expect(sessions).toEqual(
+      [1, 2, 3, 4, 5].map((t) => ({
+        session_id: `s${t}`,
+        spans: t === 5 ? '30' : '50',
+        calls: t === 5 ? '30' : '50',
+      })),
+    );
+    const wal = await manifestOf(dir);
+    expect(wal.writer?.wtest).toMatchObject({ carries: [] });
+  });
+
+  it('keeps a manifest whose rows, bytes, times and partitions match the files', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const hourLater = BASE_US + 3_600_000_000;
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 1, span: 1, startUs: BASE_US + 5, session: 'b', model: 'm1' }),
+        span({ trace: 1, span: 2, startUs: BASE_US + 9, session: 'a', model: 'm2' }),
+        span({ trace: 2, span: 3, startUs: hourLater, session: 'c', model: 'm1' }),
+      ],
+    });
+    await pipeline.close();
+
+    const manifest = await manifestOf(dir);
+    const spanFiles = manifest.files
+      .filter((f) => f.table === 'spans')
+      .sort((a, b) => a.path.localeCompare(b.path));
+    expect(spanFiles.map((f) => f.path)).toEqual([
+      'spans/date=2026-11-26/hour=05/wtest-000001.parquet',
+      'spans/date=2026-11-26/hour=06/wtest-000002.parquet',
+    ]);
+    const first = spanFiles[0]!;
+    expect(first).toMatchObject({ rows: 2, models: ['m1', 'm2'], min_session_id: 'a', max_session_id: 'b' });
+    expect(first.min_time).toBe('2026-11-26T05:00:00.000005Z');
+    expect(first.max_time).toBe('2026-11-26T05:00:00.250009Z');
+    for (const file of manifest.files) {
+      expect((await stat(join(dir, file.path))).size).toBe(file.bytes);
+      const facts = await parquetFacts(join(dir, file.path));
+      expect(facts.rows).toBe(file.rows);
+      expect(facts.codecs).toEqual(['ZSTD']);
+    }
+    expect(manifest.files.filter((f) => f.table === 'sessions').map((f) => f.rows)).toEqual([2, 1]);
+    const text = await readFile(join(dir, 'manifest.json'), 'utf8');
+    expect(JSON.parse(text).schema_version).toBe(1);
+
+    const ordered = await queryTable(dir, 'spans', 'SELECT session_id FROM t');
+    expect(ordered.map((r) => r.session_id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives a span without a session its trace session from an earlier batch', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 9, span: 1, startUs: BASE_US, session: 'conv-9' })],
+    });
+    await pipeline.flush();
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 9, span: 2, parent: 1, startUs: BASE_US + 10 })],
+    });
+    await pipeline.close();
+
+    const rows = await queryTable(
+      dir,
+      'spans',
+      'SELECT span_id, session_id, session_source FROM t ORDER BY span_id',
+    );
+    expect(rows).toEqual([
+      { span_id: hexId(1, 16), session_id: 'conv-9', session_source: 'gen_ai.conversation.id' },
+      { span_id: hexId(2, 16), session_id: 'conv-9', session_source: 'trace' },
+    ]);
+  });
+
+  it('joins a log message to its span when the message arrives first', async () => {
+    const dir = await dataDir();
+    // Timer flushes carry a message whose span is unknown; explicit flush() and close() do not.
+    const pipeline = await openPipeline(dir, { flushIntervalMs: 20 });
+    await pipeline.ingest({
+      signal: 'logs',
+      logs: [userMessageLog(3, 1, BASE_US + 99_000_000_000, 'hello first')],
+    });
+    await waitFor(
+      async () =>
+        ((await manifestOf(dir)).writer?.wtest as { carries?: unknown[] } | undefined)?.carries?.length === 1,
+    );
+    expect(await queryTable(dir, 'messages', 'SELECT * FROM t')).toEqual([]);
+
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 3, span: 1, startUs: BASE_US + 42, session: 'conv-3', model: 'mx' })],
+    });
+    await pipeline.close();
+    const rows = await queryTable(
+      dir,
+      'messages',
+      'SELECT session_id, epoch_us(start_time) AS start_us, model, content, source FROM t',
+    );
+    expect(rows).toEqual([
+      {
+        session_id: 'conv-3',
+        start_us: String(BASE_US + 42),
+        model: 'mx',
+        content: 'hello first',
+        source: 'log',
+      },
+    ]);
+    expect((await manifestOf(dir)).writer?.wtest).toMatchObject({ carries: [] });
+  });
+
+  it('joins a log message to a span written in an earlier batch', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 4, span: 1, startUs: BASE_US + 7, session: 'conv-4' })],
+    });
+    await pipeline.flush();
+    await pipeline.ingest({
+      signal: 'logs',
+      logs: [userMessageLog(4, 1, BASE_US + 5_000_000_000, 'hello after')],
+    });
+    await pipeline.close();
+    const rows = await queryTable(
+      dir,
+      'messages',
+      'SELECT session_id, epoch_us(start_time) AS start_us, content FROM t',
+    );
+    expect(rows).toEqual([{ session_id: 'conv-4', start_us: String(BASE_US + 7), content: 'hello after' }]);
+  });
+
+  it('numbers log messages of one span that came in several requests in arrival order', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(6, 1, BASE_US + 10, 'first')] });
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(6, 1, BASE_US + 20, 'second')] });
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 6, span: 1, startUs: BASE_US, session: 'conv-6' })],
+    });
+    await pipeline.close();
+    const rows = await queryTable(dir, 'messages', 'SELECT seq, content FROM t ORDER BY seq');
+    expect(rows).toEqual([
+      { seq: 0, content: 'first' },
+      { seq: 1, content: 'second' },
+    ]);
+  });
+
+  it('keeps only the span-carried copy when a span sends its messages both ways', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { flushIntervalMs: 20 });
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(7, 1, BASE_US + 10, 'hi')] });
+    await waitFor(
+      async () =>
+        ((await manifestOf(dir)).writer?.wtest as { carries?: unknown[] } | undefined)?.carries?.length === 1,
+    );
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 7, span: 1, startUs: BASE_US, session: 'conv-7', input: 'hi', output: 'hello' })],
+    });
+    await pipeline.close();
+    const rows = await queryTable(dir, 'messages', 'SELECT direction, content, source FROM t ORDER BY seq');
+    expect(rows).toEqual([
+      { direction: 'input', content: 'hi', source: 'span_attribute' },
+      { direction: 'output', content: 'hello', source: 'span_attribute' },
+    ]);
+  });
+
+  it('writes messages still waiting for their span on an explicit flush', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(8, 1, BASE_US + 3, 'no span yet')] });
+    await pipeline.flush();
+    const rows = await queryTable(dir, 'messages', 'SELECT session_id, content FROM t');
+    expect(rows).toEqual([{ session_id: null, content: 'no span yet' }]);
+    await pipeline.close();
+  });
+
+  it('writes a message whose span never comes once it is older than the carry limit', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { carryMaxAgeMs: 30, flushIntervalMs: 10 });
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(5, 1, BASE_US + 1, 'orphan')] });
+    // Carried by the first timer flush, then written by a later one without any explicit flush.
+    await waitFor(async () => (await manifestOf(dir)).files.some((f) => f.table === 'messages'));
+    expect(pipeline.stats().flushes).toBeGreaterThanOrEqual(2);
+    const rows = await queryTable(
+      dir,
+      'messages',
+      'SELECT session_id, epoch_us(start_time) AS start_us, content FROM t',
+    );
+    expect(rows).toEqual([{ session_id: null, start_us: String(BASE_US + 1), content: 'orphan' }]);
+    await pipeline.close();
+  });
+
+  it('answers overloaded when the queue is full and closing once closed', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { maxQueueSpans: 10, flushSpans: 1_000 });
+    expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(1, 8, 's') })).toEqual({
+      ok: true,
+      accepted: 8,
+    });
+    const refused = await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 8, 's') });
+    expect(refused).toMatchObject({ ok: false, reason: 'overloaded' });
+    await pipeline.flush();
+    expect(pipeline.stats().queueDepth).toBe(0);
+    expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 8, 's') })).toEqual({
+      ok: true,
+      accepted: 8,
+    });
+    await pipeline.close();
+    expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(3, 1, 's') })).toEqual({
+      ok: false,
+      reason: 'closing',
+    });
+    const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
+    expect(counts).toEqual({ n: '16' });
+  });
+});

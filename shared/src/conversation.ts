@@ -1,0 +1,306 @@
+/**
+ * Conversation reconstruction and per-role attribution (ARCHITECTURE.md, "Conversation
+ * reconstruction" and "Token and cost attribution per role"). Pure; runs in the viewer's worker.
+ *
+ * Rules, in order of the calls (start time, then span id):
+ * - A call's input messages are compared with the context of the previous call whose inputs
+ *   were captured: its inputs, then one of its outputs (any of its choices may be the one re-sent).
+ *   The longest common prefix (by content_hash) is already shown; the rest are new and shown.
+ * - If the call does not re-send that whole context (edited or truncated history, a regenerated
+ *   answer), the first message shown for the call gets `branch: true`.
+ * - Then the call's outputs are shown (every choice).
+ * - Input tokens/cost go to the first new input message of the call. If the call has no new input
+ *   message, they go to its first output message; output tokens/cost go to its first output
+ *   message, else to the message holding its input metrics. A call that shows no message at all
+ *   (content capture off, or an identical retry that failed) gets a placeholder message (seq -1,
+ *   role 'assistant', no content; see isPlaceholder) so every call stays visible and counted.
+ * - Cost split: input_cost/output_cost when known; when only the total is known, the unknown side
+ *   is total minus the known side, and a total with no split at all goes to the output side.
+ *   The sides always add up to the call's total (costSides).
+ *   Every call's cost is therefore attributed once, and the role rollup sums to the call totals.
+ */
+import type { CallSummary, ConversationMessage, MessageMetrics, RoleRollup, SessionDetail } from './view.ts';
+
+/** One message row of a session, as sql/rows.ts maps it from the messages query. */
+export interface SessionMessage {
+  traceId: string;
+  spanId: string;
+  startUs: number;
+  seq: number;
+  direction: 'input' | 'output';
+  role: string;
+  content: string | null;
+  parts: string | null;
+  toolCallId: string | null;
+  toolName: string | null;
+  finishReason: string | null;
+  model: string | null;
+  contentHash: string;
+}
+
+export const PLACEHOLDER_SEQ = -1;
+
+/** A message that stands for a call whose messages were not captured. */
+export function isPlaceholder(m: ConversationMessage): boolean {
+  return m.seq === PLACEHOLDER_SEQ;
+}
+
+interface Turn {
+  call: CallSummary;
+  inputs: SessionMessage[];
+  outputs: SessionMessage[];
+}
+
+export function reconstructConversation(
+  calls: readonly CallSummary[],
+  messages: readonly SessionMessage[],
+): ConversationMessage[] {
+  const shown: ConversationMessage[] = [];
+  let prev: Turn | null = null;
+  for (const turn of buildTurns(calls, messages)) {
+    const { newInputs, diverged } =
+      prev && turn.inputs.length > 0
+        ? compareWithContext(turn.inputs, prev)
+        : { newInputs: turn.inputs, diverged: false };
+    const turnMessages = [...newInputs, ...turn.outputs].map((m) => toConversationMessage(m, turn.call));
+    if (turnMessages.length === 0) turnMessages.push(placeholder(turn.call));
+    const first = turnMessages[0];
+    if (first && diverged) first.branch = true;
+    attributeMetrics(turn.call, turnMessages, newInputs.length);
+    shown.push(...turnMessages);
+    // Only a call whose inputs were captured defines the context the next call re-sends.
+    if (turn.inputs.length > 0) prev = turn;
+  }
+  return shown;
+}
+
+/**
+ * Groups messages by their call. Messages whose span is not among the calls (a log record that
+ * arrived before its span was written) form a call of their own, without metrics.
+ */
+function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMessage[]): Turn[] {
+  const bySpan = new Map<string, Turn>();
+  const key = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
+  for (const call of calls) bySpan.set(key(call.traceId, call.spanId), { call, inputs: [], outputs: [] });
+  for (const m of messages) {
+    const k = key(m.traceId, m.spanId);
+    let turn = bySpan.get(k);
+    if (!turn) {
+      turn = { call: orphanCall(m), inputs: [], outputs: [] };
+      bySpan.set(k, turn);
+    }
+    (m.direction === 'output' ? turn.outputs : turn.inputs).push(m);
+  }
+  const turns = [...bySpan.values()];
+  for (const t of turns) {
+    t.inputs.sort((a, b) => a.seq - b.seq);
+    t.outputs.sort((a, b) => a.seq - b.seq);
+  }
+  return turns.sort(
+    (a, b) => a.call.startUs - b.call.startUs || compareStrings(a.call.spanId, b.call.spanId),
+  );
+}
+
+function compareWithContext(
+  inputs: SessionMessage[],
+  prev: Turn,
+): { newInputs: SessionMessage[]; diverged: boolean } {
+  let n = 0;
+  while (
+    n < inputs.length &&
+    n < prev.inputs.length &&
+    inputs[n]?.contentHash === prev.inputs[n]?.contentHash
+  )
+    n++;
+  let diverged = n < prev.inputs.length;
+  if (!diverged && prev.outputs.length > 0) {
+    const next = inputs[n];
+    if (next && prev.outputs.some((o) => o.contentHash === next.contentHash)) n++;
+    else diverged = true;
+  }
+  return { newInputs: inputs.slice(n), diverged };
+}
+
+function toConversationMessage(m: SessionMessage, call: CallSummary): ConversationMessage {
+  return {
+    anchor: `${m.spanId}:${m.seq}`,
+    spanId: m.spanId,
+    seq: m.seq,
+    startUs: call.startUs,
+    direction: m.direction,
+    role: m.role,
+    content: m.content,
+    parts: m.parts,
+    toolCallId: m.toolCallId,
+    toolName: m.toolName,
+    finishReason: m.finishReason,
+    model: m.model ?? call.model,
+    latencyMs: m.direction === 'output' ? call.durationMs : null,
+    metrics: {},
+    branch: false,
+  };
+}
+
+function placeholder(call: CallSummary): ConversationMessage {
+  return {
+    anchor: `${call.spanId}:${PLACEHOLDER_SEQ}`,
+    spanId: call.spanId,
+    seq: PLACEHOLDER_SEQ,
+    startUs: call.startUs,
+    direction: 'output',
+    role: 'assistant',
+    content: null,
+    parts: null,
+    toolCallId: null,
+    toolName: null,
+    finishReason: null,
+    model: call.model,
+    latencyMs: call.durationMs,
+    metrics: {},
+    branch: false,
+  };
+}
+
+/**
+ * The cost of a call split into the input and output sides (see the module comment). When the
+ * total is known the sides always add up to it: a stored output cost that disagrees with
+ * total - input (inconsistent data) gives way to the difference.
+ */
+export function costSides(call: CallSummary): { input: number | null; output: number | null } {
+  const { inputCostUsd: i, outputCostUsd: o, totalCostUsd: t } = call;
+  if (t === null) return { input: i, output: o };
+  const input = i ?? (o !== null ? t - o : null);
+  if (input === null) return { input: null, output: t };
+  const consistent =
+    o !== null &&
+    Math.abs(input + o - t) <= 4 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(input) + Math.abs(o));
+  return { input, output: consistent ? o : t - input };
+}
+
+/** The cost of a call: its total, else the sum of its known sides; null when nothing is priced. */
+export function callCost(call: CallSummary): number | null {
+  const { input, output } = costSides(call);
+  if (call.totalCostUsd !== null) return call.totalCostUsd;
+  return input === null && output === null ? null : (input ?? 0) + (output ?? 0);
+}
+
+function attributeMetrics(
+  call: CallSummary,
+  turnMessages: ConversationMessage[],
+  newInputCount: number,
+): void {
+  const inputHolder = turnMessages[0];
+  const outputHolder = turnMessages[newInputCount] ?? inputHolder;
+  const cost = costSides(call);
+  if (inputHolder) {
+    Object.assign(inputHolder.metrics, {
+      inputTokens: call.inputTokens,
+      cachedInputTokens: call.cachedInputTokens,
+      inputCostUsd: cost.input,
+    } satisfies MessageMetrics);
+  }
+  if (outputHolder) {
+    Object.assign(outputHolder.metrics, {
+      outputTokens: call.outputTokens,
+      reasoningTokens: call.reasoningTokens,
+      outputCostUsd: cost.output,
+    } satisfies MessageMetrics);
+  }
+}
+
+/**
+ * Per-role totals over the reconstructed conversation: each role gets the metrics its messages
+ * carry. Because every call's metrics are carried exactly once, the token sums equal the sums
+ * over the calls, and the cost sum equals the sum of callCost up to floating-point association.
+ * Placeholders carry metrics but are not counted as messages. Roles are listed by first appearance.
+ */
+export function rollupByRole(messages: readonly ConversationMessage[]): RoleRollup[] {
+  const byRole = new Map<string, RoleRollup>();
+  for (const m of messages) {
+    let r = byRole.get(m.role);
+    if (!r) {
+      r = { role: m.role, messages: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: null };
+      byRole.set(m.role, r);
+    }
+    if (!isPlaceholder(m)) r.messages++;
+    r.inputTokens += m.metrics.inputTokens ?? 0;
+    r.cachedInputTokens += m.metrics.cachedInputTokens ?? 0;
+    r.outputTokens += m.metrics.outputTokens ?? 0;
+    for (const c of [m.metrics.inputCostUsd, m.metrics.outputCostUsd]) {
+      if (c !== null && c !== undefined) r.costUsd = (r.costUsd ?? 0) + c;
+    }
+  }
+  return [...byRole.values()];
+}
+
+export function buildSessionDetail(
+  key: string,
+  calls: readonly CallSummary[],
+  messages: readonly SessionMessage[],
+): SessionDetail {
+  const ordered = [...calls].sort((a, b) => a.startUs - b.startUs || compareStrings(a.spanId, b.spanId));
+  const conversation = reconstructConversation(ordered, messages);
+  const firstUs = ordered.length > 0 ? Math.min(...ordered.map((c) => c.startUs)) : 0;
+  const lastUs =
+    ordered.length > 0 ? Math.max(...ordered.map((c) => c.startUs + Math.round(c.durationMs * 1000))) : 0;
+  let totalCostUsd: number | null = null;
+  let unpricedCalls = 0;
+  for (const c of ordered) {
+    const cost = callCost(c);
+    if (cost === null) unpricedCalls++;
+    else totalCostUsd = (totalCostUsd ?? 0) + cost;
+  }
+  const sum = (f: (c: CallSummary) => number | null) => ordered.reduce((s, c) => s + (f(c) ?? 0), 0);
+  return {
+    key,
+    sessionId: key.startsWith('trace:') ? null : key,
+    traceIds: distinctSorted(ordered.map((c) => c.traceId)),
+    firstUs,
+    lastUs,
+    durationMs: (lastUs - firstUs) / 1000,
+    models: distinctSorted(ordered.map((c) => c.model)),
+    errors: ordered.filter((c) => c.statusCode === 'ERROR').length,
+    calls: ordered,
+    messages: conversation,
+    rollup: rollupByRole(conversation),
+    totals: {
+      llmCalls: ordered.length,
+      inputTokens: sum((c) => c.inputTokens),
+      outputTokens: sum((c) => c.outputTokens),
+      cachedInputTokens: sum((c) => c.cachedInputTokens),
+      reasoningTokens: sum((c) => c.reasoningTokens),
+      totalCostUsd,
+      unpricedCalls,
+    },
+  };
+}
+
+function orphanCall(m: SessionMessage): CallSummary {
+  return {
+    traceId: m.traceId,
+    spanId: m.spanId,
+    startUs: m.startUs,
+    durationMs: 0,
+    model: m.model,
+    provider: null,
+    operation: null,
+    statusCode: 'UNSET',
+    statusMessage: null,
+    inputTokens: null,
+    outputTokens: null,
+    cachedInputTokens: null,
+    reasoningTokens: null,
+    inputCostUsd: null,
+    outputCostUsd: null,
+    totalCostUsd: null,
+    costSource: null,
+  };
+}
+
+function distinctSorted(values: readonly (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== null))].sort(compareStrings);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

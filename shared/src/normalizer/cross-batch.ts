@@ -1,0 +1,152 @@
+import type { Problem } from '../otlp.ts';
+import type { MessageRow, SpanRow } from '../rows.ts';
+
+const NESTED = 'nested_model_call';
+
+function key(traceId: string, spanId: string): string {
+  return `${traceId}/${spanId}`;
+}
+
+function addProblem(row: SpanRow, problem: Problem): SpanRow {
+  const list = row.problems === null ? [] : (JSON.parse(row.problems) as Problem[]);
+  if (list.some((p) => p.code === problem.code)) return row;
+  return { ...row, problems: JSON.stringify([...list, problem]) };
+}
+
+/**
+ * Completes what one batch cannot know on its own, given every span and message row known so far
+ * (one batch, several batches, or a whole partition). Pure and idempotent, so the storage layer can
+ * run it on any superset again:
+ * - of two nested spans that both look like one model call, only the innermost keeps is_llm_call;
+ * - spans without a session inherit one from their trace (nearest ancestor with its own session,
+ *   else the trace's earliest), with session_source 'trace';
+ * - messages take session_id, model and start_time from their span once it is known; messages
+ *   of spans that are not model calls are dropped, and log-record copies of what a span carries
+ *   itself are dropped (see orderCallMessages);
+ * - the messages of a call are renumbered: inputs, then outputs, log records in arrival order. So
+ *   pass `messages` in arrival order (batch after batch, or as a previous completion returned them).
+ * Messages come back grouped by call, in seq order.
+ */
+export function completeAcrossBatches(
+  spans: readonly SpanRow[],
+  messages: readonly MessageRow[],
+): { spans: SpanRow[]; messages: MessageRow[] } {
+  const byKey = new Map<string, number>();
+  spans.forEach((s, i) => byKey.set(key(s.trace_id, s.span_id), i));
+  const out = spans.slice();
+
+  const ancestors = function* (i: number): Generator<number> {
+    const seen = new Set<number>([i]);
+    let cur = out[i] as SpanRow;
+    while (cur.parent_span_id !== null) {
+      const p = byKey.get(key(cur.trace_id, cur.parent_span_id));
+      if (p === undefined || seen.has(p)) return;
+      seen.add(p);
+      yield p;
+      cur = out[p] as SpanRow;
+    }
+  };
+
+  // innermost model call wins
+  for (let i = 0; i < out.length; i++) {
+    if (!(out[i] as SpanRow).is_llm_call) continue;
+    for (const a of ancestors(i)) {
+      const anc = out[a] as SpanRow;
+      if (!anc.is_llm_call) continue;
+      out[a] = addProblem(
+        { ...anc, is_llm_call: false },
+        {
+          code: NESTED,
+          message: `span ${(out[i] as SpanRow).span_id} inside describes the same model call; it is counted there`,
+        },
+      );
+    }
+  }
+
+  // session inheritance within a trace
+  const donorsByTrace = new Map<string, number[]>();
+  out.forEach((s, i) => {
+    if (s.session_id === null || s.session_source === 'trace') return;
+    const list = donorsByTrace.get(s.trace_id) ?? [];
+    list.push(i);
+    donorsByTrace.set(s.trace_id, list);
+  });
+  for (const list of donorsByTrace.values()) {
+    list.sort(
+      (a, b) =>
+        (out[a] as SpanRow).start_time - (out[b] as SpanRow).start_time ||
+        (out[a] as SpanRow).span_id.localeCompare((out[b] as SpanRow).span_id),
+    );
+  }
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i] as SpanRow;
+    if (s.session_id !== null && s.session_source !== 'trace') continue;
+    const donors = donorsByTrace.get(s.trace_id);
+    if (donors === undefined) continue;
+    let donor: number | undefined;
+    for (const a of ancestors(i)) {
+      const anc = out[a] as SpanRow;
+      if (anc.session_id !== null && anc.session_source !== 'trace') {
+        donor = a;
+        break;
+      }
+    }
+    const sessionId = (out[donor ?? (donors[0] as number)] as SpanRow).session_id;
+    if (s.session_id !== sessionId || s.session_source !== 'trace')
+      out[i] = { ...s, session_id: sessionId, session_source: 'trace' };
+  }
+
+  // messages: group per call, keep those of model calls, merge span and log sources, renumber
+  const groups = new Map<string, MessageRow[]>();
+  for (const m of messages) {
+    const k = key(m.trace_id, m.span_id);
+    const i = byKey.get(k);
+    if (i !== undefined && !(out[i] as SpanRow).is_llm_call) continue;
+    const g = groups.get(k) ?? [];
+    g.push(m);
+    groups.set(k, g);
+  }
+  const renumbered = new Map<MessageRow, number>();
+  const kept: MessageRow[] = [];
+  for (const g of groups.values()) {
+    const ordered = orderCallMessages(g);
+    ordered.forEach((m, seq) => renumbered.set(m, seq));
+    kept.push(...ordered);
+  }
+
+  const completed = kept.map((m) => {
+    const i = byKey.get(key(m.trace_id, m.span_id));
+    const seq = renumbered.get(m) ?? m.seq;
+    if (i === undefined) return seq === m.seq ? m : { ...m, seq };
+    const s = out[i] as SpanRow;
+    if (
+      m.session_id === s.session_id &&
+      m.model === s.model &&
+      m.start_time === s.start_time &&
+      m.seq === seq
+    )
+      return m;
+    return { ...m, session_id: s.session_id, model: s.model, start_time: s.start_time, seq };
+  });
+  return { spans: out, messages: completed };
+}
+
+/**
+ * The messages of one call in display order. A span that carries its own history makes log copies
+ * redundant (per direction). A span that carries only system instructions (OTel JS Responses API
+ * sets them even with capture off) keeps them first, followed by the log history minus its own
+ * system messages. Log records of one call can arrive split over several requests, each numbered
+ * from 0, so they are ordered by direction, then arrival (the order of `messages`).
+ */
+function orderCallMessages(group: readonly MessageRow[]): MessageRow[] {
+  const own = group.filter((m) => m.source !== 'log').sort((a, b) => a.seq - b.seq);
+  const logs = group.filter((m) => m.source === 'log');
+  const ownInputs = own.filter((m) => m.direction === 'input');
+  const ownOutputs = own.filter((m) => m.direction === 'output');
+  const instructionsOnly = ownInputs.length > 0 && ownInputs.every((m) => m.role === 'system');
+  const logInputs = logs.filter(
+    (m) => m.direction === 'input' && (ownInputs.length === 0 || (instructionsOnly && m.role !== 'system')),
+  );
+  const logOutputs = logs.filter((m) => m.direction === 'output' && ownOutputs.length === 0);
+  return [...ownInputs, ...logInputs, ...ownOutputs, ...logOutputs];
+}

@@ -1,0 +1,103 @@
+import type { OtlpLogRecord, OtlpSpan, Problem } from '../otlp.ts';
+import type { Pricer } from '../pricing/types.ts';
+import type { MessageRow, SpanRow } from '../rows.ts';
+import { completeAcrossBatches } from './cross-batch.ts';
+import { logMessages, type LogMessages } from './messages/log-messages.ts';
+import { messageRow } from './messages/rows.ts';
+import { problemSink } from './problems.ts';
+import { normalizeSpan } from './span-row.ts';
+
+export { completeAcrossBatches } from './cross-batch.ts';
+export type { Convention } from './convention.ts';
+
+export interface NormalizedBatch {
+  spans: SpanRow[];
+  messages: MessageRow[];
+  /** Problems not attached to a span row (log records that could not be used). */
+  problems: Problem[];
+}
+
+/**
+ * Decoded OTLP spans and log records -> rows. Pure and isomorphic. Every span yields a row (GenAI
+ * or not); messages come from LLM-call spans and from GenAI log-record events, joined to their span
+ * when it is in the batch. Cross-batch facts are completed by `completeAcrossBatches`, which this
+ * runs on the batch itself and the storage layer runs again on what it holds.
+ */
+export function normalizeBatch(
+  input: { spans: OtlpSpan[]; logs: OtlpLogRecord[] },
+  options: { pricer: Pricer | null },
+): NormalizedBatch {
+  const spans: SpanRow[] = [];
+  const messages: MessageRow[] = [];
+  for (const span of Array.isArray(input.spans) ? input.spans : []) {
+    const n = normalizeSpan(span, options.pricer);
+    spans.push(n.row);
+    messages.push(...n.messages);
+  }
+  const problems = problemSink();
+  messages.push(...logRows(Array.isArray(input.logs) ? input.logs : [], problems));
+  const completed = completeAcrossBatches(spans, messages);
+  return { ...completed, problems: problems.list };
+}
+
+function logRows(logs: readonly OtlpLogRecord[], problems: ReturnType<typeof problemSink>): MessageRow[] {
+  const bySpan = new Map<string, LogMessages[]>();
+  logs.forEach((record) => {
+    const found = logMessages(record, problems);
+    if (found === null) return;
+    if (found.traceId === '' || found.spanId === '') {
+      problems.add(
+        'log_without_span',
+        'GenAI message event without trace_id/span_id cannot be joined to a call; dropped',
+        'log',
+      );
+      return;
+    }
+    const k = `${found.traceId}/${found.spanId}`;
+    const list = bySpan.get(k) ?? [];
+    list.push(found);
+    bySpan.set(k, list);
+  });
+  const rows: MessageRow[] = [];
+  const onTruncate = (length: number) =>
+    problems.add('content_truncated', `message content of ${length} characters cut`, 'log');
+  for (const records of bySpan.values()) {
+    // stable sort: records logged at the same instant keep their arrival order
+    const ordered = records
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => a.r.timeUs - b.r.timeUs || a.i - b.i)
+      .map((x) => x.r);
+    let seq = 0;
+    for (const r of ordered) {
+      const ctx = {
+        sessionId: null,
+        traceId: r.traceId,
+        spanId: r.spanId,
+        startTime: r.timeUs,
+        model: null,
+        source: 'log' as const,
+      };
+      for (const m of r.inputs) rows.push(messageRow(m, 'input', seq++, ctx, onTruncate));
+    }
+    // gen_ai.choice events carry the choice index; operation.details outputs are numbered in arrival order
+    let position = 0;
+    const outputs = ordered
+      .flatMap((r) =>
+        r.outputs.map((o) => ({ r, message: o.message, index: r.choiceIndexed ? o.index : position++ })),
+      )
+      .map((o, arrival) => ({ ...o, arrival }))
+      .sort((a, b) => a.index - b.index || a.arrival - b.arrival);
+    for (const o of outputs) {
+      const ctx = {
+        sessionId: null,
+        traceId: o.r.traceId,
+        spanId: o.r.spanId,
+        startTime: o.r.timeUs,
+        model: null,
+        source: 'log' as const,
+      };
+      rows.push(messageRow(o.message, 'output', seq++, ctx, onTruncate));
+    }
+  }
+  return rows;
+}

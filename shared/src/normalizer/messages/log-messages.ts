@@ -1,0 +1,69 @@
+import type { AnyValue, OtlpLogRecord } from '../../otlp.ts';
+import type { ProblemSink } from '../problems.ts';
+import { isRecord, str, structured, structuredOrText } from '../values.ts';
+import { CHOICE_EVENT, MESSAGE_EVENT_ROLES, messageEvent, OPERATION_DETAILS_EVENT } from './legacy-events.ts';
+import type { Message } from './message.ts';
+import { systemInstructions, toMessages } from './parts.ts';
+import { repeatsInstructions } from './span-messages.ts';
+
+export interface LogMessages {
+  traceId: string;
+  spanId: string;
+  timeUs: number;
+  inputs: Message[];
+  /** Outputs with the choice index, so several choices order by index, not arrival. */
+  outputs: Array<{ index: number; message: Message }>;
+  /** True for gen_ai.choice events, whose index is the choice number across records. */
+  choiceIndexed: boolean;
+}
+
+export function logEventName(record: OtlpLogRecord): string {
+  if (typeof record.eventName === 'string' && record.eventName !== '') return record.eventName;
+  const attrs = isRecord(record.attributes) ? record.attributes : {};
+  return str(attrs, 'event.name') ?? '';
+}
+
+export function isGenAiMessageEvent(name: string): boolean {
+  return MESSAGE_EVENT_ROLES[name] !== undefined || name === CHOICE_EVENT || name === OPERATION_DETAILS_EVENT;
+}
+
+/** Messages carried by one log record; null when it is not a GenAI message event. */
+export function logMessages(record: OtlpLogRecord, problems: ProblemSink): LogMessages | null {
+  if (!isRecord(record)) return null;
+  const name = logEventName(record);
+  if (!isGenAiMessageEvent(name)) return null;
+  const base = {
+    traceId: typeof record.traceId === 'string' ? record.traceId.toLowerCase() : '',
+    spanId: typeof record.spanId === 'string' ? record.spanId.toLowerCase() : '',
+    timeUs:
+      Number.isFinite(record.timeUs) && record.timeUs > 0
+        ? record.timeUs
+        : Number.isFinite(record.observedTimeUs)
+          ? record.observedTimeUs
+          : 0,
+    inputs: [] as Message[],
+    outputs: [] as Array<{ index: number; message: Message }>,
+    choiceIndexed: name === CHOICE_EVENT,
+  };
+  if (name === OPERATION_DETAILS_EVENT) {
+    const attrs = isRecord(record.attributes) ? record.attributes : {};
+    const body = isRecord(record.body) ? (record.body as Record<string, AnyValue>) : {};
+    const get = (key: string) => structured(attrs, key, problems) ?? structured(body, key, problems);
+    const system =
+      structuredOrText(attrs, 'gen_ai.system_instructions', problems) ??
+      structuredOrText(body, 'gen_ai.system_instructions', problems);
+    const sys = system === undefined ? null : systemInstructions(system);
+    const history = toMessages(get('gen_ai.input.messages'), 'user');
+    if (sys !== null && !repeatsInstructions(history, sys)) base.inputs.push(sys);
+    base.inputs.push(...history);
+    toMessages(get('gen_ai.output.messages'), 'assistant').forEach((message, index) =>
+      base.outputs.push({ index, message }),
+    );
+    return base;
+  }
+  const m = messageEvent(name, record.body ?? undefined, `log.${name}`, problems);
+  if (m === null) return base;
+  if (m.direction === 'input') base.inputs.push(m.message);
+  else base.outputs.push({ index: m.index, message: m.message });
+  return base;
+}

@@ -1,0 +1,77 @@
+/** Byte <-> text helpers for OTLP ids, bytes values and strings, without Node's Buffer. */
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function bytesToHex(buf: Uint8Array, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) out += HEX[buf[i]!];
+  return out;
+}
+
+const HEX_RE = /^[0-9a-fA-F]*$/;
+
+/** Parses hex into bytes; null when not hex or of odd length. */
+export function hexToBytes(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0 || !HEX_RE.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+B64_INDEX['-'.charCodeAt(0)] = 62;
+B64_INDEX['_'.charCodeAt(0)] = 63;
+
+export function bytesToBase64(buf: Uint8Array, start = 0, end = buf.length): string {
+  let out = '';
+  let i = start;
+  for (; i + 2 < end; i += 3) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8) | buf[i + 2]!;
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + B64[(n >>> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = end - i;
+  if (rest === 1) {
+    const n = buf[i]! << 16;
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8);
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + B64[(n >>> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Decodes standard or URL-safe base64 (padding optional); null when not base64. */
+export function base64ToBytes(text: string): Uint8Array | null {
+  const s = text.replace(/=+$/, '');
+  if (s.length % 4 === 1) return null;
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c]! : -1;
+    if (v < 0) return null;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+
+/** UTF-8 to string; `valid` is false when replacement characters had to be substituted. */
+export function decodeUtf8(buf: Uint8Array, start: number, end: number): { text: string; valid: boolean } {
+  try {
+    return { text: strict.decode(buf.subarray(start, end)), valid: true };
+  } catch {
+    return { text: lenient.decode(buf.subarray(start, end)), valid: false };
+  }
+}

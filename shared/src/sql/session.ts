@@ -1,0 +1,86 @@
+/**
+ * One session's LLM calls and messages, for the conversation viewer. The session of a span is
+ * completed at query time: a span without session_id belongs to the session of its trace (of its
+ * earliest span with a session, should a trace carry several: the normalizer's fallback too),
+ * because the collector can only inherit within the batches it has seen.
+ */
+import { Params, type SqlQuery, parseSessionKey } from './query.ts';
+
+/** Columns of a call, in the shape mapCalls reads. */
+const CALL_COLUMNS = `sp.trace_id, sp.span_id, epoch_us(sp.start_time) AS start_us, sp.duration_ms, sp.model,
+  sp.provider, sp.operation, sp.status_code, sp.status_message, sp.input_tokens, sp.output_tokens,
+  sp.cached_input_tokens, sp.reasoning_tokens, sp.input_cost_usd, sp.output_cost_usd,
+  sp.total_cost_usd, sp.cost_source`;
+
+/**
+ * `FROM … WHERE …` selecting the LLM-call spans (alias sp) of a session key. Only the traces that
+ * contain the session are looked at for inheritance, so the cost stays near one scan of spans.
+ */
+function callsOf(key: string, p: Params): string {
+  const k = parseSessionKey(key);
+  if (k.kind === 'trace') return `FROM spans sp WHERE sp.is_llm_call AND sp.trace_id = ${p.text(k.traceId)}`;
+  const inherited = `SELECT trace_id FROM (
+      SELECT trace_id, first(session_id ORDER BY start_time, session_id) AS sid FROM spans
+      WHERE session_id IS NOT NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = ${p.text(k.sessionId)})
+      GROUP BY trace_id
+    ) WHERE sid = ${p.text(k.sessionId)}`;
+  return `FROM spans sp
+  WHERE sp.is_llm_call
+    AND (sp.session_id = ${p.text(k.sessionId)} OR (sp.session_id IS NULL AND sp.trace_id IN (${inherited})))`;
+}
+
+/** LLM calls of a session (or of one trace for 'trace:<id>'), chronological. Map with mapCalls. */
+export function sessionCalls(key: string): SqlQuery {
+  const p = new Params();
+  const sql = `SELECT ${CALL_COLUMNS}
+${callsOf(key, p)}
+ORDER BY sp.start_time, sp.span_id`;
+  return p.query(sql);
+}
+
+const MESSAGE_COLUMNS = `m.trace_id, m.span_id, m.seq, m.direction, m.role, m.content, m.parts, m.tool_call_id,
+  m.tool_name, m.finish_reason, m.model, m.content_hash`;
+
+/**
+ * Messages of a session's LLM calls, joined to the calls by (trace_id, span_id) whether or not the
+ * message row has a session_id; plus messages whose span is not stored yet (log records that came
+ * first), selected by their own session_id (or trace for a trace key). Map with mapMessages.
+ */
+export function sessionMessages(key: string): SqlQuery {
+  const p = new Params();
+  const k = parseSessionKey(key);
+  const calls = `SELECT sp.trace_id, sp.span_id, sp.start_time ${callsOf(key, p)}`;
+  const orphanFilter =
+    k.kind === 'trace'
+      ? `m.session_id IS NULL AND m.trace_id = ${p.text(k.traceId)}`
+      : `m.session_id = ${p.text(k.sessionId)}`;
+  const sql = `WITH calls AS (${calls})
+SELECT ${MESSAGE_COLUMNS}, epoch_us(c.start_time) AS start_us
+FROM messages m JOIN calls c ON c.trace_id = m.trace_id AND c.span_id = m.span_id
+UNION ALL
+SELECT ${MESSAGE_COLUMNS}, epoch_us(m.start_time) AS start_us
+FROM messages m
+WHERE ${orphanFilter}
+  AND NOT EXISTS (SELECT 1 FROM spans o WHERE o.trace_id = m.trace_id AND o.span_id = m.span_id)
+ORDER BY start_us, span_id, direction, seq`;
+  return p.query(sql);
+}
+
+/**
+ * Totals over a session's LLM calls (the numbers the per-role rollup of conversation.ts must add
+ * up to): llm_calls, input/output/cached/reasoning tokens, total_cost_usd (NULL when nothing is
+ * priced), unpriced_calls, errors. One row.
+ */
+export function sessionTotals(key: string): SqlQuery {
+  const p = new Params();
+  const sql = `SELECT count(*) AS llm_calls,
+  CAST(coalesce(sum(sp.input_tokens), 0) AS BIGINT) AS input_tokens,
+  CAST(coalesce(sum(sp.output_tokens), 0) AS BIGINT) AS output_tokens,
+  CAST(coalesce(sum(sp.cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
+  CAST(coalesce(sum(sp.reasoning_tokens), 0) AS BIGINT) AS reasoning_tokens,
+  CAST(sum(sp.total_cost_usd) AS DOUBLE) AS total_cost_usd,
+  count(*) FILTER (WHERE sp.total_cost_usd IS NULL) AS unpriced_calls,
+  count(*) FILTER (WHERE sp.status_code = 'ERROR') AS errors
+${callsOf(key, p)}`;
+  return p.query(sql);
+}

@@ -1,0 +1,48 @@
+/** Time ranges of a view as epoch microseconds, and the chart's bucket size. */
+import type { RelativeRange, TimeRange } from '../view.ts';
+
+const MINUTE_US = 60_000_000;
+const HOUR_US = 60 * MINUTE_US;
+const DAY_US = 24 * HOUR_US;
+
+export const RELATIVE_RANGE_US: Record<Exclude<RelativeRange, 'all'>, number> = {
+  '15m': 15 * MINUTE_US,
+  '1h': HOUR_US,
+  '24h': DAY_US,
+  '7d': 7 * DAY_US,
+  '30d': 30 * DAY_US,
+};
+
+/**
+ * Bounds of a range; null bounds are open. A relative range has no upper bound: "the last 24h"
+ * includes spans stamped slightly after `nowUs` by a clock ahead of the viewer's.
+ */
+export function resolveTimeRange(
+  time: TimeRange,
+  nowUs: number,
+): { fromUs: number | null; toUs: number | null } {
+  if (time.kind === 'absolute') return { fromUs: time.fromUs, toUs: time.toUs };
+  if (time.range === 'all') return { fromUs: null, toUs: null };
+  return { fromUs: nowUs - RELATIVE_RANGE_US[time.range], toUs: null };
+}
+
+const BUCKETS_US = [
+  MINUTE_US,
+  5 * MINUTE_US,
+  15 * MINUTE_US,
+  30 * MINUTE_US,
+  HOUR_US,
+  3 * HOUR_US,
+  6 * HOUR_US,
+  12 * HOUR_US,
+  DAY_US,
+  7 * DAY_US,
+  30 * DAY_US,
+];
+export const MAX_BUCKETS = 120;
+
+/** The smallest bucket that cuts [fromUs, toUs] into at most MAX_BUCKETS buckets. */
+export function chooseBucketUs(fromUs: number, toUs: number): number {
+  const span = Math.max(0, toUs - fromUs);
+  return BUCKETS_US.find((b) => span / b <= MAX_BUCKETS) ?? (BUCKETS_US[BUCKETS_US.length - 1] as number);
+}

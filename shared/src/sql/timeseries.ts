@@ -1,0 +1,76 @@
+/** Tokens and cost over time for the view's filters, from the LLM-call spans. */
+import type { ViewState } from '../view.ts';
+import { type SourceOptions, sessionRollup } from './filters.ts';
+import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
+import { chooseBucketUs, resolveTimeRange } from './time.ts';
+
+export interface TimeseriesQuery extends SqlQuery {
+  /** Width of each bucket; bucket_us values are multiples of it (aligned on the epoch, UTC). */
+  bucketUs: number;
+}
+
+/**
+ * Buckets of LLM calls started in the view's range. With a search or model filter, only calls of
+ * the sessions the sessions page would select (search on the key; models: the session used any,
+ * per its summaries) count, a span without session_id taking the session of its trace. `extent`
+ * (the data's time span) sizes the buckets of an open range ('all'); without it they are one day.
+ * Map with mapTimeBuckets.
+ */
+export function timeseries(
+  view: ViewState,
+  nowUs: number,
+  extent?: { minUs: number; maxUs: number },
+  options: SourceOptions = {},
+): TimeseriesQuery {
+  const p = new Params();
+  const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
+  const bucketUs =
+    fromUs !== null
+      ? chooseBucketUs(fromUs, toUs ?? nowUs)
+      : extent
+        ? chooseBucketUs(extent.minUs, extent.maxUs)
+        : 86_400_000_000;
+  const search = view.search.trim();
+
+  const where = ['sp.is_llm_call'];
+  if (fromUs !== null) where.push(`sp.start_time >= ${p.timestamp(fromUs)}`);
+  if (toUs !== null) where.push(`sp.start_time <= ${p.timestamp(toUs)}`);
+  const ctes = [
+    `calls AS (
+  SELECT sp.trace_id, sp.session_id, sp.start_time, sp.input_tokens, sp.output_tokens, sp.cached_input_tokens, sp.total_cost_usd
+  FROM spans sp
+  WHERE ${where.join(' AND ')}
+)`,
+  ];
+  let source = 'calls';
+  if (search !== '' || view.models.length > 0) {
+    // Inheritance is looked up only for the traces of calls that lack a session.
+    ctes.push(`inherited AS (
+  SELECT trace_id, first(session_id ORDER BY start_time, session_id) AS sid FROM spans
+  WHERE session_id IS NOT NULL AND trace_id IN (SELECT trace_id FROM calls WHERE session_id IS NULL)
+  GROUP BY trace_id
+)`);
+    ctes.push(`keyed AS (
+  SELECT c.*, coalesce(c.session_id, i.sid, '${TRACE_KEY_PREFIX}' || c.trace_id) AS key
+  FROM calls c LEFT JOIN inherited i ON i.trace_id = c.trace_id
+)`);
+    const filters: string[] = [];
+    if (search !== '') filters.push(`contains(lower(key), lower(${p.text(search)}))`);
+    if (view.models.length > 0) {
+      filters.push(`key IN (SELECT r.key FROM ${sessionRollup(options)} AS r
+    WHERE list_has_any(r.models, ${p.textList(view.models)}))`);
+    }
+    source = `keyed WHERE ${filters.join(' AND ')}`;
+  }
+  const sql = `WITH ${ctes.join(',\n')}
+SELECT (epoch_us(start_time) // ${p.int(bucketUs)}) * ${p.int(bucketUs)} AS bucket_us,
+  count(*) AS llm_calls,
+  CAST(coalesce(sum(input_tokens), 0) AS BIGINT) AS input_tokens,
+  CAST(coalesce(sum(output_tokens), 0) AS BIGINT) AS output_tokens,
+  CAST(coalesce(sum(cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
+  CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd
+FROM ${source}
+GROUP BY bucket_us
+ORDER BY bucket_us`;
+  return { ...p.query(sql), bucketUs };
+}

@@ -1,0 +1,172 @@
+/**
+ * View state of the Session Tracking Workspace (encoded in the URL by url-state.ts) and the
+ * page-sized results the viewer's data worker returns for it (produced by the SQL in sql/).
+ */
+
+export type RelativeRange = '15m' | '1h' | '24h' | '7d' | '30d' | 'all';
+export type TimeRange =
+  | { kind: 'relative'; range: RelativeRange }
+  | { kind: 'absolute'; fromUs: number; toUs: number };
+
+export type SortKey =
+  | 'last_time'
+  | 'first_time'
+  | 'duration'
+  | 'llm_calls'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'cached_input_tokens'
+  | 'total_cost_usd'
+  | 'errors'
+  | 'session_id';
+export interface Sort {
+  key: SortKey;
+  dir: 'asc' | 'desc';
+}
+
+export interface ViewState {
+  /** Data source: '' = the collector serving this app ('/data'); an http(s) URL of a manifest.json,
+   * a snapshot root, or a single .parquet; or 'local:' for files the user dropped (not shareable). */
+  src: string;
+  search: string;
+  models: string[];
+  time: TimeRange;
+  /** 1-based. */
+  page: number;
+  pageSize: 25 | 50 | 100 | 200;
+  sort: Sort;
+  /** Open session key (a session id, or 'trace:<trace_id>' for a sessionless trace); '' = none. */
+  session: string;
+  /** Anchor of an open message within the conversation ('<span_id>:<seq>'); '' = none. */
+  message: string;
+}
+
+/** One row of the sessions table. */
+export interface SessionListRow {
+  /** session id, or 'trace:<trace_id>' for a sessionless trace. */
+  key: string;
+  sessionId: string | null;
+  traceId: string | null;
+  firstUs: number;
+  lastUs: number;
+  durationMs: number;
+  spans: number;
+  llmCalls: number;
+  models: string[];
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  /** null when no call of the session has a price. */
+  totalCostUsd: number | null;
+  unpricedCalls: number;
+  errors: number;
+}
+
+export interface SessionsPage {
+  rows: SessionListRow[];
+  /** Total sessions matching the filters (for "51–100 of 12,345"). */
+  total: number;
+}
+
+export interface ModelCount {
+  model: string;
+  sessions: number;
+}
+
+export interface TimeBucket {
+  bucketUs: number;
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  totalCostUsd: number | null;
+}
+
+/** One LLM call of a session, as the conversation viewer lists it. */
+export interface CallSummary {
+  traceId: string;
+  spanId: string;
+  startUs: number;
+  durationMs: number;
+  model: string | null;
+  provider: string | null;
+  operation: string | null;
+  statusCode: 'UNSET' | 'OK' | 'ERROR';
+  statusMessage: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
+  reasoningTokens: number | null;
+  inputCostUsd: number | null;
+  outputCostUsd: number | null;
+  totalCostUsd: number | null;
+  costSource: 'reported' | 'price-table' | null;
+}
+
+/** What a badge measures: labeled by meaning (see ARCHITECTURE.md, "Token and cost attribution per role"). */
+export interface MessageMetrics {
+  /** Input side of the call this message opened (set on the first new prompt-side message of a turn). */
+  inputTokens?: number | null;
+  cachedInputTokens?: number | null;
+  inputCostUsd?: number | null;
+  /** Output side (set on the assistant message the call produced). */
+  outputTokens?: number | null;
+  reasoningTokens?: number | null;
+  outputCostUsd?: number | null;
+}
+
+/** One message shown once in the reconstructed conversation. */
+export interface ConversationMessage {
+  /** '<span_id>:<seq>', the URL anchor of the message. */
+  anchor: string;
+  spanId: string;
+  seq: number;
+  startUs: number;
+  direction: 'input' | 'output';
+  role: string;
+  content: string | null;
+  /** JSON text of the parts (tool calls, tool results, …) as stored. */
+  parts: string | null;
+  toolCallId: string | null;
+  toolName: string | null;
+  finishReason: string | null;
+  model: string | null;
+  /** Latency of the call that produced an output message. */
+  latencyMs: number | null;
+  metrics: MessageMetrics;
+  /** True when this message starts a branch: the call's history diverged from what was shown before. */
+  branch: boolean;
+}
+
+export interface RoleRollup {
+  role: string;
+  messages: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  /** null when none of the attributed calls has a price. */
+  costUsd: number | null;
+}
+
+export interface SessionDetail {
+  key: string;
+  sessionId: string | null;
+  traceIds: string[];
+  firstUs: number;
+  lastUs: number;
+  durationMs: number;
+  models: string[];
+  errors: number;
+  calls: CallSummary[];
+  messages: ConversationMessage[];
+  rollup: RoleRollup[];
+  totals: {
+    llmCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    cachedInputTokens: number;
+    reasoningTokens: number;
+    totalCostUsd: number | null;
+    unpricedCalls: number;
+  };
+}

@@ -1,0 +1,475 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type SessionMessage,
+  buildSessionDetail,
+  callCost,
+  isPlaceholder,
+  reconstructConversation,
+  rollupByRole,
+} from '../src/conversation.ts';
+import type { CallSummary, ConversationMessage } from '../src/view.ts';
+
+const T = 1_790_000_000_000_000;
+
+function call(n: number, patch: Partial<CallSummary> = {}): CallSummary {
+  return {
+    traceId: 't'.repeat(32),
+    spanId: `span${String(n).padStart(12, '0')}`,
+    startUs: T + n * 1_000_000,
+    durationMs: 100 * n,
+    model: 'gpt-4o',
+    provider: 'openai',
+    operation: 'chat',
+    statusCode: 'OK',
+    statusMessage: null,
+    inputTokens: 100 * n,
+    outputTokens: 10 * n,
+    cachedInputTokens: n,
+    reasoningTokens: null,
+    inputCostUsd: 0.01 * n,
+    outputCostUsd: 0.02 * n,
+    totalCostUsd: 0.03 * n,
+    costSource: 'price-table',
+    ...patch,
+  };
+}
+
+type Msg = [role: string, content: string, parts?: string];
+
+/** The messages of a call: its inputs then its outputs, seq in that order. */
+function msgs(c: CallSummary, inputs: Msg[], outputs: Msg[]): SessionMessage[] {
+  const mk = (m: Msg, seq: number, direction: 'input' | 'output'): SessionMessage => ({
+    traceId: c.traceId,
+    spanId: c.spanId,
+    startUs: c.startUs,
+    seq,
+    direction,
+    role: m[0],
+    content: m[1],
+    parts: m[2] ?? null,
+    toolCallId: m[0] === 'tool' ? 'call_1' : null,
+    toolName: null,
+    finishReason: direction === 'output' ? 'stop' : null,
+    model: null,
+    contentHash: `${m[0]}|${m[1]}|${m[2] ?? ''}`,
+  });
+  return [
+    ...inputs.map((m, i) => mk(m, i, 'input')),
+    ...outputs.map((m, i) => mk(m, inputs.length + i, 'output')),
+  ];
+}
+
+const shown = (conv: ConversationMessage[]) =>
+  conv.map((m) => `${m.role}:${m.content ?? '∅'}${m.branch ? ' (branch)' : ''}`);
+
+function expectRollupMatchesCalls(calls: CallSummary[], conv: ConversationMessage[]) {
+  const rollup = rollupByRole(conv);
+  const sum = (f: (c: CallSummary) => number | null) => calls.reduce((a, c) => a + (f(c) ?? 0), 0);
+  expect(rollup.reduce((a, r) => a + r.inputTokens, 0)).toBe(sum((c) => c.inputTokens));
+  expect(rollup.reduce((a, r) => a + r.outputTokens, 0)).toBe(sum((c) => c.outputTokens));
+  expect(rollup.reduce((a, r) => a + r.cachedInputTokens, 0)).toBe(sum((c) => c.cachedInputTokens));
+  const costs = calls.map(callCost).filter((c): c is number => c !== null);
+  const rolled = rollup.map((r) => r.costUsd).filter((c): c is number => c !== null);
+  if (costs.length === 0) expect(rolled).toEqual([]);
+  else
+    expect(rolled.reduce((a, b) => a + b, 0)).toBeCloseTo(
+      costs.reduce((a, b) => a + b, 0),
+      12,
+    );
+  expect(rollup.reduce((a, r) => a + r.messages, 0)).toBe(conv.filter((m) => !isPlaceholder(m)).length);
+}
+
+describe('reconstructConversation', () => {
+  it('shows re-sent history once, with a system prompt, and attributes tokens by meaning', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const c3 = call(3);
+    const messages = [
+      ...msgs(
+        c1,
+        [
+          ['system', 'be brief'],
+          ['user', 'hi'],
+        ],
+        [['assistant', 'hello']],
+      ),
+      ...msgs(
+        c2,
+        [
+          ['system', 'be brief'],
+          ['user', 'hi'],
+          ['assistant', 'hello'],
+          ['user', 'how are you?'],
+        ],
+        [['assistant', 'fine']],
+      ),
+      ...msgs(
+        c3,
+        [
+          ['system', 'be brief'],
+          ['user', 'hi'],
+          ['assistant', 'hello'],
+          ['user', 'how are you?'],
+          ['assistant', 'fine'],
+          ['user', 'bye'],
+        ],
+        [['assistant', 'bye!']],
+      ),
+    ];
+    const conv = reconstructConversation([c3, c1, c2], [...messages].reverse());
+    expect(shown(conv)).toEqual([
+      'system:be brief',
+      'user:hi',
+      'assistant:hello',
+      'user:how are you?',
+      'assistant:fine',
+      'user:bye',
+      'assistant:bye!',
+    ]);
+    expect(conv[0]?.metrics).toEqual({ inputTokens: 100, cachedInputTokens: 1, inputCostUsd: 0.01 });
+    expect(conv[1]?.metrics).toEqual({});
+    expect(conv[2]?.metrics).toEqual({ outputTokens: 10, reasoningTokens: null, outputCostUsd: 0.02 });
+    expect(conv[3]?.metrics).toMatchObject({ inputTokens: 200 });
+    expect(conv[4]).toMatchObject({
+      latencyMs: 200,
+      direction: 'output',
+      anchor: `${c2.spanId}:4`,
+      model: 'gpt-4o',
+    });
+    expect(conv[3]?.latencyMs).toBeNull();
+    expect(conv.every((m) => !m.branch)).toBe(true);
+    const rollup = rollupByRole(conv);
+    expect(rollup).toEqual([
+      { role: 'system', messages: 1, inputTokens: 100, cachedInputTokens: 1, outputTokens: 0, costUsd: 0.01 },
+      {
+        role: 'user',
+        messages: 3,
+        inputTokens: 500,
+        cachedInputTokens: 5,
+        outputTokens: 0,
+        costUsd: expect.closeTo(0.05, 12),
+      },
+      {
+        role: 'assistant',
+        messages: 3,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 60,
+        costUsd: expect.closeTo(0.12, 12),
+      },
+    ]);
+    expectRollupMatchesCalls([c1, c2, c3], conv);
+  });
+
+  it('shows a tool call and its result as they happen', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const toolCall = '[{"type":"tool_call","id":"call_1","name":"weather","arguments":{"city":"Paris"}}]';
+    const messages = [
+      ...msgs(c1, [['user', 'weather in Paris?']], [['assistant', '', toolCall]]),
+      ...msgs(
+        c2,
+        [
+          ['user', 'weather in Paris?'],
+          ['assistant', '', toolCall],
+          ['tool', '18°C'],
+        ],
+        [['assistant', 'It is 18°C.']],
+      ),
+    ];
+    const conv = reconstructConversation([c1, c2], messages);
+    expect(shown(conv)).toEqual([
+      'user:weather in Paris?',
+      'assistant:',
+      'tool:18°C',
+      'assistant:It is 18°C.',
+    ]);
+    expect(conv[1]?.parts).toBe(toolCall);
+    expect(conv[2]).toMatchObject({ toolCallId: 'call_1', metrics: { inputTokens: 200 } });
+    expect(rollupByRole(conv).find((r) => r.role === 'tool')).toMatchObject({
+      inputTokens: 200,
+      messages: 1,
+    });
+    expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('shows edited history as a branch instead of merging it', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const c3 = call(3);
+    const messages = [
+      ...msgs(c1, [['user', 'write a poem']], [['assistant', 'roses…']]),
+      ...msgs(c2, [['user', 'write a haiku']], [['assistant', 'old pond…']]),
+      ...msgs(
+        c3,
+        [
+          ['user', 'write a haiku'],
+          ['assistant', 'old pond…'],
+          ['user', 'another'],
+        ],
+        [['assistant', 'frog jumps…']],
+      ),
+    ];
+    const conv = reconstructConversation([c1, c2, c3], messages);
+    expect(shown(conv)).toEqual([
+      'user:write a poem',
+      'assistant:roses…',
+      'user:write a haiku (branch)',
+      'assistant:old pond…',
+      'user:another',
+      'assistant:frog jumps…',
+    ]);
+    expectRollupMatchesCalls([c1, c2, c3], conv);
+  });
+
+  it('shows a regenerated answer as a branch, carrying the input metrics on the output', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const messages = [
+      ...msgs(c1, [['user', 'joke?']], [['assistant', 'knock knock']]),
+      ...msgs(c2, [['user', 'joke?']], [['assistant', 'a pun']]),
+    ];
+    const conv = reconstructConversation([c1, c2], messages);
+    expect(shown(conv)).toEqual(['user:joke?', 'assistant:knock knock', 'assistant:a pun (branch)']);
+    expect(conv[2]?.metrics).toEqual({
+      inputTokens: 200,
+      cachedInputTokens: 2,
+      inputCostUsd: 0.02,
+      outputTokens: 20,
+      reasoningTokens: null,
+      outputCostUsd: 0.04,
+    });
+    expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('keeps every call visible when content capture is off, with a placeholder carrying its metrics', () => {
+    const calls = [call(1), call(2, { totalCostUsd: null, inputCostUsd: null, outputCostUsd: null })];
+    const conv = reconstructConversation(calls, []);
+    expect(conv).toHaveLength(2);
+    expect(conv.every(isPlaceholder)).toBe(true);
+    expect(conv[0]).toMatchObject({
+      anchor: `${calls[0]?.spanId}:-1`,
+      role: 'assistant',
+      content: null,
+      latencyMs: 100,
+    });
+    expect(conv[0]?.metrics).toMatchObject({ inputTokens: 100, outputTokens: 10 });
+    const rollup = rollupByRole(conv);
+    expect(rollup).toEqual([
+      {
+        role: 'assistant',
+        messages: 0,
+        inputTokens: 300,
+        cachedInputTokens: 3,
+        outputTokens: 30,
+        costUsd: 0.03,
+      },
+    ]);
+    expectRollupMatchesCalls(calls, conv);
+  });
+
+  it('does not treat a call without captured messages as the context of the next one', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const c3 = call(3);
+    const messages = [
+      ...msgs(c1, [['user', 'a']], [['assistant', 'b']]),
+      ...msgs(
+        c3,
+        [
+          ['user', 'a'],
+          ['assistant', 'b'],
+          ['user', 'c'],
+        ],
+        [['assistant', 'd']],
+      ),
+    ];
+    const conv = reconstructConversation([c1, c2, c3], messages);
+    expect(shown(conv)).toEqual(['user:a', 'assistant:b', 'assistant:∅', 'user:c', 'assistant:d']);
+    expect(conv.some((m) => m.branch)).toBe(false);
+  });
+
+  it('shows every choice of a call, and continues from whichever choice was kept', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const messages = [
+      ...msgs(
+        c1,
+        [['user', 'name a color']],
+        [
+          ['assistant', 'red'],
+          ['assistant', 'blue'],
+        ],
+      ),
+      ...msgs(
+        c2,
+        [
+          ['user', 'name a color'],
+          ['assistant', 'blue'],
+          ['user', 'another'],
+        ],
+        [['assistant', 'green']],
+      ),
+    ];
+    const conv = reconstructConversation([c1, c2], messages);
+    expect(shown(conv)).toEqual([
+      'user:name a color',
+      'assistant:red',
+      'assistant:blue',
+      'user:another',
+      'assistant:green',
+    ]);
+    expect(conv[1]?.metrics.outputTokens).toBe(10);
+    expect(conv[2]?.metrics).toEqual({});
+    expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('puts the output metrics of a call without output on its first new input (failed call)', () => {
+    const c1 = call(1, { statusCode: 'ERROR', outputTokens: 0 });
+    const conv = reconstructConversation([c1], msgs(c1, [['user', 'boom?']], []));
+    expect(conv).toHaveLength(1);
+    expect(conv[0]?.metrics).toMatchObject({ inputTokens: 100, outputTokens: 0 });
+  });
+
+  it('splits a reported total without a split onto the output side, and derives a missing side', () => {
+    const c1 = call(1, { inputCostUsd: null, outputCostUsd: null, totalCostUsd: 0.5 });
+    const c2 = call(2, { inputCostUsd: 0.1, outputCostUsd: null, totalCostUsd: 0.5 });
+    const messages = [
+      ...msgs(c1, [['user', 'x']], [['assistant', 'y']]),
+      ...msgs(
+        c2,
+        [
+          ['user', 'x'],
+          ['assistant', 'y'],
+          ['user', 'z'],
+        ],
+        [['assistant', 'w']],
+      ),
+    ];
+    const conv = reconstructConversation([c1, c2], messages);
+    expect(conv[0]?.metrics.inputCostUsd).toBeNull();
+    expect(conv[1]?.metrics.outputCostUsd).toBe(0.5);
+    expect(conv[2]?.metrics.inputCostUsd).toBe(0.1);
+    expect(conv[3]?.metrics.outputCostUsd).toBeCloseTo(0.4, 12);
+    expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('reports a NULL rollup cost when nothing is priced', () => {
+    const calls = [1, 2].map((n) => call(n, { inputCostUsd: null, outputCostUsd: null, totalCostUsd: null }));
+    const conv = reconstructConversation(calls, [
+      ...msgs(calls[0] as CallSummary, [['user', 'q']], [['assistant', 'a']]),
+    ]);
+    expect(rollupByRole(conv).map((r) => r.costUsd)).toEqual([null, null]);
+  });
+
+  it('keeps messages whose call is unknown, in time order, without metrics', () => {
+    const c1 = call(1);
+    const ghost = call(5);
+    const messages = [
+      ...msgs(c1, [['user', 'a']], [['assistant', 'b']]),
+      ...msgs(
+        ghost,
+        [
+          ['user', 'a'],
+          ['assistant', 'b'],
+          ['user', 'late'],
+        ],
+        [],
+      ),
+    ];
+    const conv = reconstructConversation([c1], messages);
+    expect(shown(conv)).toEqual(['user:a', 'assistant:b', 'user:late']);
+    expect(conv[2]?.metrics).toEqual({
+      inputTokens: null,
+      cachedInputTokens: null,
+      inputCostUsd: null,
+      outputTokens: null,
+      reasoningTokens: null,
+      outputCostUsd: null,
+    });
+  });
+
+  it('keeps the rollup equal to the call totals for any conversation', () => {
+    const roles = fc.constantFrom('system', 'user', 'assistant', 'tool');
+    const m = fc.tuple(roles, fc.constantFrom('a', 'b', 'c')).map(([r, c]): Msg => [r, c]);
+    const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+    const callArb = fc.record({
+      inputs: fc.array(m, { maxLength: 5 }),
+      outputs: fc.array(m, { maxLength: 2 }),
+      input: maybe(fc.nat(10_000)),
+      output: maybe(fc.nat(10_000)),
+      cached: maybe(fc.nat(100)),
+      inCost: maybe(fc.double({ min: 0, max: 1, noNaN: true })),
+      outCost: maybe(fc.double({ min: 0, max: 1, noNaN: true })),
+      total: maybe(fc.double({ min: 0, max: 2, noNaN: true })),
+    });
+    fc.assert(
+      fc.property(fc.array(callArb, { maxLength: 6 }), (specs) => {
+        const calls = specs.map((s, i) =>
+          call(i + 1, {
+            inputTokens: s.input,
+            outputTokens: s.output,
+            cachedInputTokens: s.cached,
+            inputCostUsd: s.inCost,
+            outputCostUsd: s.outCost,
+            totalCostUsd: s.total,
+          }),
+        );
+        const messages = specs.flatMap((s, i) => msgs(calls[i] as CallSummary, s.inputs, s.outputs));
+        const conv = reconstructConversation(calls, messages);
+        expectRollupMatchesCalls(calls, conv);
+        const anchors = conv.map((c) => c.anchor);
+        expect(new Set(anchors).size).toBe(anchors.length);
+        for (const c of calls) expect(conv.some((x) => x.spanId === c.spanId)).toBe(true);
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+describe('buildSessionDetail', () => {
+  it('summarizes the session and its calls', () => {
+    const c1 = call(1, { traceId: 'b'.repeat(32), model: 'gpt-4o-mini' });
+    const c2 = call(2, {
+      statusCode: 'ERROR',
+      inputCostUsd: null,
+      outputCostUsd: null,
+      totalCostUsd: null,
+      reasoningTokens: 7,
+    });
+    const d = buildSessionDetail(
+      'trace:' + 't'.repeat(32),
+      [c2, c1],
+      msgs(c1, [['user', 'q']], [['assistant', 'a']]),
+    );
+    expect(d).toMatchObject({
+      key: 'trace:' + 't'.repeat(32),
+      sessionId: null,
+      traceIds: ['b'.repeat(32), 't'.repeat(32)],
+      firstUs: c1.startUs,
+      lastUs: c2.startUs + 200_000,
+      durationMs: 1200,
+      models: ['gpt-4o', 'gpt-4o-mini'],
+      errors: 1,
+      totals: {
+        llmCalls: 2,
+        inputTokens: 300,
+        outputTokens: 30,
+        cachedInputTokens: 3,
+        reasoningTokens: 7,
+        totalCostUsd: 0.03,
+        unpricedCalls: 1,
+      },
+    });
+    expect(d.calls.map((c) => c.spanId)).toEqual([c1.spanId, c2.spanId]);
+    expect(buildSessionDetail('s', [], [])).toMatchObject({
+      sessionId: 's',
+      firstUs: 0,
+      lastUs: 0,
+      messages: [],
+      rollup: [],
+      totals: { llmCalls: 0, totalCostUsd: null },
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import {
+  JsonLogsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { type DecodeResult, decodeLogs, decodeTraces } from '../../src/otlp/decode.ts';
+import { officialLogs, officialSpans } from './official-bodies.ts';
+
+// Heavy but bounded work; the shared 2-core machine can be slow, and speed is not under test here.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+const bodies: Record<string, Uint8Array> = {};
+
+beforeAll(async () => {
+  const spans = await officialSpans();
+  const logs = await officialLogs();
+  bodies['traces.protobuf'] = ProtobufTraceSerializer.serializeRequest(spans)!;
+  bodies['traces.json'] = JsonTraceSerializer.serializeRequest(spans)!;
+  bodies['logs.protobuf'] = ProtobufLogsSerializer.serializeRequest(logs)!;
+  bodies['logs.json'] = JsonLogsSerializer.serializeRequest(logs)!;
+});
+
+/** Never throws; either a well-formed success or an error that says what went wrong. */
+function wellFormed(result: DecodeResult<unknown[]>, encoding: string): void {
+  if (result.ok) {
+    expect(Array.isArray(result.value)).toBe(true);
+    expect(result.rejected).toBeGreaterThanOrEqual(0);
+    expect(result.problems.length).toBeLessThanOrEqual(100);
+  } else if (encoding === 'protobuf') {
+    expect(result.error).toMatch(/ at byte \d+/);
+  } else {
+    expect(result.error).toMatch(/^(invalid JSON|malformed OTLP\/JSON)/);
+  }
+}
+
+const cases = [
+  ['traces', 'protobuf'],
+  ['traces', 'json'],
+  ['logs', 'protobuf'],
+  ['logs', 'json'],
+] as const;
+
+function decode(
+  signal: 'traces' | 'logs',
+  body: Uint8Array,
+  encoding: 'protobuf' | 'json',
+): DecodeResult<unknown[]> {
+  return signal === 'traces' ? decodeTraces(body, encoding) : decodeLogs(body, encoding);
+}
+
+describe.each(cases)('fuzzing %s %s', (signal, encoding) => {
+  it('random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (body) =>
+        wellFormed(decode(signal, body, encoding), encoding),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('every truncation of a real body', () => {
+    const body = bodies[`${signal}.${encoding}`]!;
+    for (let n = 0; n < body.length; n++) {
+      const result = decode(signal, body.subarray(0, n), encoding);
+      wellFormed(result, encoding);
+      // One top-level message: every non-empty protobuf prefix is incomplete, every JSON prefix invalid.
+      if (encoding === 'json' || n > 0) expect(result.ok).toBe(false);
+    }
+  });
+
+  it('bit flips and byte overwrites of a real body', () => {
+    const original = bodies[`${signal}.${encoding}`]!;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          const body = original.slice();
+          for (const [at, value, flip] of edits) body[at] = flip ? body[at]! ^ (1 << (value & 7)) : value;
+          wellFormed(decode(signal, body, encoding), encoding);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fuzzing structured JSON', () => {
+  it('arbitrary JSON values in place of OTLP fields', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        const body = new TextEncoder().encode(
+          JSON.stringify({
+            resourceSpans: [
+              {
+                resource: a,
+                scopeSpans: [{ spans: [{ traceId: b, spanId: a, attributes: b, events: a, status: b }] }],
+              },
+            ],
+          }),
+        );
+        wellFormed(decodeTraces(body, 'json'), 'json');
+        wellFormed(
+          decodeLogs(
+            new TextEncoder().encode(
+              JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [a, b] }] }] }),
+            ),
+            'json',
+          ),
+          'json',
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildSessionDetail } from '../../src/conversation.ts';
+import type { MessageRow, SpanRow } from '../../src/rows.ts';
+import { mapCalls, mapMessages } from '../../src/sql/rows.ts';
+import { sessionCalls, sessionMessages } from '../../src/sql/session.ts';
+import { type Dataset, openDataset } from './duck.ts';
+import { MIN, T0, fileGroups, hexId, message, span, summarize } from './fixture.ts';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+const t1 = hexId('1', 1, 32);
+const t2 = hexId('2', 2, 32);
+const t3 = hexId('3', 3, 32);
+const t4 = hexId('4', 4, 32);
+const spans: SpanRow[] = [];
+const messages: MessageRow[] = [];
+
+// conv-1, trace 1: the agent span carries the session, its model call does not (inherited at
+// query time), and the call's messages arrived as logs without a session.
+const agent1 = span({ trace: t1, session: 'conv-1', start: T0, llm: false });
+const c1 = span({ trace: t1, session: null, start: T0 + 1000, model: 'gpt-4o', input: 50, output: 10 });
+messages.push(
+  message(c1, 0, 'input', 'system', 'be brief', { session: null }),
+  message(c1, 1, 'input', 'user', "what's 2+2?", { session: null }),
+  message(c1, 2, 'output', 'assistant', '4', { session: null }),
+);
+// conv-1, trace 2 (a later hour): a parent span repeating the messages (not an LLM call) and the call.
+const parent2 = span({ trace: t2, session: 'conv-1', start: T0 + 70 * MIN, llm: false });
+const c2 = span({
+  trace: t2,
+  session: 'conv-1',
+  start: T0 + 70 * MIN + 5,
+  model: 'gpt-4o-mini',
+  input: 80,
+  output: 5,
+  inCost: null,
+  outCost: null,
+});
+messages.push(
+  message(parent2, 0, 'input', 'user', 'should not be listed'),
+  message(c2, 0, 'input', 'system', 'be brief'),
+  message(c2, 1, 'input', 'user', "what's 2+2?"),
+  message(c2, 2, 'input', 'assistant', '4'),
+  message(c2, 3, 'input', 'user', 'and 3+3?'),
+  message(c2, 4, 'output', 'assistant', '6'),
+);
+// A message whose span has not been stored yet, with its session.
+const orphan: MessageRow = {
+  ...message(c2, 0, 'input', 'user', 'late log'),
+  span_id: 'f'.repeat(16),
+  start_time: T0 + 80 * MIN,
+};
+messages.push(orphan);
+// Trace 3 carries two sessions; its sessionless call goes to the one of the earliest span.
+spans.push(agent1, c1, parent2, c2);
+spans.push(span({ trace: t3, session: 'conv-b', start: T0 + 2 * MIN, llm: false }));
+spans.push(span({ trace: t3, session: 'conv-a', start: T0 + 3 * MIN, llm: false }));
+const c3 = span({ trace: t3, session: null, start: T0 + 4 * MIN });
+spans.push(c3);
+// Trace 4 has no session at all.
+const c4 = span({
+  trace: t4,
+  session: null,
+  start: T0 + 5 * MIN,
+  model: 'mystery',
+  inCost: null,
+  outCost: null,
+});
+spans.push(c4);
+messages.push(
+  message(c4, 0, 'input', 'user', 'no session here'),
+  message(c4, 1, 'output', 'assistant', 'ok'),
+);
+
+let ds: Dataset;
+beforeAll(async () => {
+  ds = await openDataset(fileGroups({ spans, messages, summaries: summarize(spans) }));
+});
+afterAll(() => ds?.close());
+
+describe('sessionCalls', () => {
+  it('lists the LLM calls of a session, completing the session from the trace', async () => {
+    const calls = mapCalls(await ds.run(sessionCalls('conv-1')));
+    expect(calls.map((c) => c.spanId)).toEqual([c1.span_id, c2.span_id]);
+    expect(calls[0]).toEqual({
+      traceId: t1,
+      spanId: c1.span_id,
+      startUs: c1.start_time,
+      durationMs: 1500,
+      model: 'gpt-4o',
+      provider: 'openai',
+      operation: 'chat',
+      statusCode: 'OK',
+      statusMessage: null,
+      inputTokens: 50,
+      outputTokens: 10,
+      cachedInputTokens: 0,
+      reasoningTokens: null,
+      inputCostUsd: 0.001,
+      outputCostUsd: 0.002,
+      totalCostUsd: 0.003,
+      costSource: 'price-table',
+    });
+    expect(calls[1]).toMatchObject({ totalCostUsd: null, costSource: null });
+  });
+
+  it('gives a sessionless span of a trace with two sessions to the session of its earliest span', async () => {
+    expect(mapCalls(await ds.run(sessionCalls('conv-b'))).map((c) => c.spanId)).toEqual([c3.span_id]);
+    expect(await ds.run(sessionCalls('conv-a'))).toEqual([]);
+  });
+
+  it('lists the calls of a sessionless trace by its trace key', async () => {
+    expect(mapCalls(await ds.run(sessionCalls(`trace:${t4}`))).map((c) => c.spanId)).toEqual([c4.span_id]);
+  });
+
+  it('returns nothing for unknown or hostile keys', async () => {
+    for (const key of ['nope', "conv-1' OR '1'='1", 'trace:', "trace:' OR 1=1 --", '%', '']) {
+      expect(await ds.run(sessionCalls(key))).toEqual([]);
+    }
+  });
+});
+
+describe('sessionMessages', () => {
+  it("lists the messages of the session's calls, joined by span, plus messages whose span is not stored", async () => {
+    const rows = mapMessages(await ds.run(sessionMessages('conv-1')));
+    expect(rows.map((m) => [m.spanId, m.seq, m.role, m.content])).toEqual([
+      [c1.span_id, 0, 'system', 'be brief'],
+      [c1.span_id, 1, 'user', "what's 2+2?"],
+      [c1.span_id, 2, 'assistant', '4'],
+      [c2.span_id, 0, 'system', 'be brief'],
+      [c2.span_id, 1, 'user', "what's 2+2?"],
+      [c2.span_id, 2, 'assistant', '4'],
+      [c2.span_id, 3, 'user', 'and 3+3?'],
+      [c2.span_id, 4, 'assistant', '6'],
+      ['f'.repeat(16), 0, 'user', 'late log'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      traceId: t1,
+      startUs: c1.start_time,
+      direction: 'input',
+      model: 'gpt-4o',
+    });
+    expect(rows[2]).toMatchObject({ direction: 'output', finishReason: 'stop' });
+  });
+
+  it('lists the messages of a sessionless trace', async () => {
+    const rows = mapMessages(await ds.run(sessionMessages(`trace:${t4}`)));
+    expect(rows.map((m) => m.content)).toEqual(['no session here', 'ok']);
+  });
+
+  it('feeds the conversation: each message once, and the rollup equals the call totals', async () => {
+    const calls = mapCalls(await ds.run(sessionCalls('conv-1')));
+    const rows = mapMessages(await ds.run(sessionMessages('conv-1')));
+    const detail = buildSessionDetail('conv-1', calls, rows);
+    expect(detail.messages.map((m) => m.content)).toEqual([
+      'be brief',
+      "what's 2+2?",
+      '4',
+      'and 3+3?',
+      '6',
+      'late log',
+    ]);
+    expect(detail.totals).toMatchObject({
+      llmCalls: 2,
+      inputTokens: 130,
+      outputTokens: 15,
+      totalCostUsd: 0.003,
+      unpricedCalls: 1,
+    });
+    const sum = (f: (r: (typeof detail.rollup)[number]) => number) =>
+      detail.rollup.reduce((a, r) => a + f(r), 0);
+    expect(sum((r) => r.inputTokens)).toBe(130);
+    expect(sum((r) => r.outputTokens)).toBe(15);
+    expect(detail.traceIds).toEqual([t1, t2]);
+    expect(detail.models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+});

@@ -1,0 +1,72 @@
+/** One conversation as a JSON or Markdown document, built from the reconstructed SessionDetail. */
+import type { SessionDetail } from '@parley/shared/view';
+import { formatCost, formatDuration, isoTime } from './format.ts';
+
+export function conversationJson(detail: SessionDetail): string {
+  return JSON.stringify(
+    {
+      session: detail.key,
+      sessionId: detail.sessionId,
+      traceIds: detail.traceIds,
+      first: isoTime(detail.firstUs),
+      last: isoTime(detail.lastUs),
+      durationMs: detail.durationMs,
+      models: detail.models,
+      errors: detail.errors,
+      totals: detail.totals,
+      rollup: detail.rollup,
+      calls: detail.calls,
+      messages: detail.messages.map((m) => ({
+        ...m,
+        time: isoTime(m.startUs),
+        parts: parseParts(m.parts),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+function parseParts(parts: string | null): unknown {
+  if (parts == null) return null;
+  try {
+    return JSON.parse(parts);
+  } catch {
+    return parts;
+  }
+}
+
+/** A fence longer than any backtick run inside the text, so content cannot close it. */
+function fence(text: string): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+export function conversationMarkdown(detail: SessionDetail): string {
+  const t = detail.totals;
+  const lines: string[] = [
+    `# Session ${detail.key}`,
+    '',
+    `- First activity: ${isoTime(detail.firstUs)}`,
+    `- Duration: ${formatDuration(detail.durationMs)}`,
+    `- Models: ${detail.models.join(', ') || '—'}`,
+    `- LLM calls: ${t.llmCalls}; errors: ${detail.errors}`,
+    `- Tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached`,
+    `- Cost: ${formatCost(t.totalCostUsd)}${t.unpricedCalls > 0 ? ` (${t.unpricedCalls} calls without a price)` : ''}`,
+    '',
+  ];
+  for (const m of detail.messages) {
+    if (m.branch) lines.push('> **Branch:** the history diverges from here.', '');
+    const meta = [m.model, isoTime(m.startUs)].filter(Boolean).join(' · ');
+    lines.push(`## ${m.role}${m.toolName ? ` (${m.toolName})` : ''}`, '', `_${meta}_`, '');
+    if (m.content) {
+      const f = fence(m.content);
+      lines.push(`${f}text`, m.content, f, '');
+    }
+    if (m.parts) {
+      const f = fence(m.parts);
+      lines.push(`${f}json`, m.parts, f, '');
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * The data worker's interface, as the UI sees it through comlink. Only page-sized results cross
+ * the worker boundary. Every query carries a requestId; a superseded request is cancelled or its
+ * result comes back as { ok: false, error: { kind: 'cancelled' } } and is dropped by the caller.
+ */
+import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
+
+export type SourceSpec =
+  /** The collector that serves this app: its /data/manifest.json. */
+  | { kind: 'collector' }
+  /** A snapshot root, a manifest.json URL, or a single Parquet URL. */
+  | { kind: 'url'; url: string }
+  /** Files the user dropped or picked (Parquet files or a snapshot folder with its manifest). */
+  | { kind: 'files'; files: File[] };
+
+export type EngineErrorKind =
+  | 'unreachable'
+  | 'cors'
+  | 'not-parquet'
+  | 'schema-too-new'
+  | 'bad-manifest'
+  | 'query-failed'
+  | 'cancelled';
+
+export interface EngineError {
+  kind: EngineErrorKind;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T; queryMs: number } | { ok: false; error: EngineError };
+
+export interface SourceInfo {
+  label: string;
+  shareable: boolean;
+  files: number;
+  totalBytes: number;
+  schemaVersion: number;
+  /** Data extent, µs; null when empty. */
+  minUs: number | null;
+  maxUs: number | null;
+}
+
+export interface Progress {
+  phase: 'engine' | 'manifest' | 'fetch' | 'load' | 'query';
+  message: string;
+  bytesFetched: number;
+  bytesTotal: number | null;
+}
+
+export interface EngineApi {
+  open(source: SourceSpec): Promise<Result<SourceInfo>>;
+  sessionsPage(view: ViewState, requestId: number): Promise<Result<SessionsPage>>;
+  models(view: ViewState, requestId: number): Promise<Result<ModelCount[]>>;
+  timeseries(view: ViewState, requestId: number): Promise<Result<TimeBucket[]>>;
+  session(key: string, view: ViewState, requestId: number): Promise<Result<SessionDetail>>;
+  /** Filtered sessions (all pages) as CSV text or Parquet bytes, built in the worker. */
+  exportSessions(view: ViewState, format: 'csv' | 'parquet'): Promise<Result<Uint8Array>>;
+  /** SQL for the current view, runnable in the DuckDB CLI against the same snapshot. */
+  sqlFor(view: ViewState): Promise<string>;
+  cancel(requestId: number): Promise<void>;
+  /** Register a progress listener (a comlink proxy). */
+  onProgress(listener: (p: Progress) => void): Promise<void>;
+  /** Bytes fetched over HTTP since open (for the loading UI and the benchmark). */
+  bytesFetched(): Promise<number>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Byte sources for the Parquet reader (hyparquet's AsyncBuffer): HTTP range requests that count
+ * the bytes fetched and turn failures into EngineErrors, and dropped File objects.
+ */
+import type { AsyncBuffer } from 'hyparquet';
+import { classifyFetchFailure, classifyHttpStatus, EngineFailure } from './errors.ts';
+
+/** Files at most this big are fetched whole in one request: fewer round trips than footer + chunks. */
+export const WHOLE_FILE_BYTES = 1 << 20;
+
+export interface FetchCounter {
+  bytes: number;
+  onFetched: (bytes: number) => void;
+}
+
+export async function fetchChecked(url: string, init: RequestInit, origin: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new EngineFailure(classifyFetchFailure(err, url, origin));
+  }
+  if (!res.ok) throw new EngineFailure(classifyHttpStatus(res.status, url));
+  return res;
+}
+
+export async function byteLengthOfUrl(url: string, origin: string): Promise<number> {
+  const head = await fetchChecked(url, { method: 'HEAD' }, origin);
+  const len = Number(head.headers.get('Content-Length'));
+  if (Number.isFinite(len) && len > 0) return len;
+  const probe = await fetchChecked(url, { headers: { Range: 'bytes=0-0' } }, origin);
+  await probe.arrayBuffer();
+  const total = Number(/\/(\d+)$/.exec(probe.headers.get('Content-Range') ?? '')?.[1]);
+  if (!Number.isFinite(total))
+    throw new EngineFailure({
+      kind: 'unreachable',
+      message: `${url} does not report its size (Content-Length / Content-Range).`,
+    });
+  return total;
+}
+
+export function urlSource(
+  url: string,
+  byteLength: number,
+  origin: string,
+  counter: FetchCounter,
+): AsyncBuffer {
+  let whole: Promise<ArrayBuffer> | undefined;
+  const get = async (start: number, end: number): Promise<ArrayBuffer> => {
+    const res = await fetchChecked(url, { headers: { Range: `bytes=${start}-${end - 1}` } }, origin);
+    const buf = await res.arrayBuffer();
+    counter.bytes += buf.byteLength;
+    counter.onFetched(buf.byteLength);
+    // A server without range support answers 200 with everything.
+    return res.status === 206 ? buf : buf.slice(start, end);
+  };
+  const cache = new Map<string, Promise<ArrayBuffer>>();
+  return {
+    byteLength,
+    slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const s = start < 0 ? Math.max(0, byteLength + start) : start;
+      const e = end ?? byteLength;
+      if (byteLength <= WHOLE_FILE_BYTES) {
+        whole ??= get(0, byteLength);
+        return whole.then((b) => b.slice(s, e));
+      }
+      const key = `${s}-${e}`;
+      let hit = cache.get(key);
+      if (!hit) {
+        hit = get(s, e);
+        cache.set(key, hit);
+        hit.catch(() => cache.delete(key));
+      }
+      return hit;
+    },
+  };
+}
+
+export function fileSource(file: Blob): AsyncBuffer {
+  return {
+    byteLength: file.size,
+    slice: (start: number, end?: number) =>
+      file.slice(start < 0 ? file.size + start : start, end ?? file.size).arrayBuffer(),
+  };
+}

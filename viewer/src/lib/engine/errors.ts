@@ -1,0 +1,57 @@
+/** EngineError values and the classification of fetch failures into them. */
+import type { EngineError, EngineErrorKind, Result } from './api.ts';
+
+export function engineError(kind: EngineErrorKind, message: string): EngineError {
+  return { kind, message };
+}
+
+export function fail<T>(kind: EngineErrorKind, message: string): Result<T> {
+  return { ok: false, error: engineError(kind, message) };
+}
+
+export const CANCELLED: Result<never> = {
+  ok: false,
+  error: engineError('cancelled', 'Superseded by a newer request.'),
+};
+
+/** Thrown inside the worker's loading code and turned into a Result at the API boundary. */
+export class EngineFailure extends Error {
+  readonly error: EngineError;
+  constructor(error: EngineError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+export function isCrossOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url, origin).origin !== new URL(origin).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A fetch that rejects with a TypeError never reached an HTTP answer: to another origin that is
+ * usually a CORS refusal (the browser hides which), on the same origin the server is unreachable.
+ */
+export function classifyFetchFailure(err: unknown, url: string, origin: string): EngineError {
+  const isNetwork = err instanceof TypeError;
+  if (isNetwork && isCrossOrigin(url, origin)) {
+    return engineError(
+      'cors',
+      `The browser refused or could not reach ${url}. If the server is up, it must allow this origin (CORS: Access-Control-Allow-Origin, and expose Content-Length, Content-Range, Accept-Ranges).`,
+    );
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return engineError('unreachable', `Could not reach ${url}: ${detail}`);
+}
+
+export function classifyHttpStatus(status: number, url: string): EngineError {
+  return engineError('unreachable', `${url} answered HTTP ${status}${status === 404 ? ' (not found)' : ''}.`);
+}
+
+export function toEngineError(err: unknown): EngineError {
+  if (err instanceof EngineFailure) return err.error;
+  return engineError('query-failed', err instanceof Error ? err.message : String(err));
+}

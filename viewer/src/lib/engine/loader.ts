@@ -1,0 +1,318 @@
+/**
+ * What of the open source is loaded into DuckDB, and loading more on demand: session summaries of
+ * the files a time range needs, and one session's spans and messages (row groups pruned by
+ * statistics, rows filtered to the session). Loads are shared by concurrent callers and cached
+ * until the source changes.
+ */
+import type { FileMetaData } from 'hyparquet';
+import { MESSAGES_COLUMNS, SESSIONS_COLUMNS, SPANS_COLUMNS, type TableName } from '@parley/shared/schema';
+import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
+import { parseSessionKey } from '@parley/shared/sql/query';
+import { fileToIpc, insertIpc } from './arrow-load.ts';
+import { WHOLE_FILE_BYTES } from './byte-source.ts';
+import { insertBatch, queryRows, type Duck } from './duck.ts';
+import { filesForSession, filesInRange, type CatalogFile } from './manifest.ts';
+import { concatBatches, filterBatch, readColumns, readMetadata, type ColumnBatch } from './parquet-read.ts';
+import { candidateGroups, candidateRanges, type GroupFilter } from './row-groups.ts';
+import type { OpenedSource } from './source.ts';
+import type { UsRange } from './time-range.ts';
+
+export interface LoadEvents {
+  load(message: string): void;
+}
+
+const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.name);
+const MESSAGE_COLUMNS = MESSAGES_COLUMNS.map((c) => c.name);
+/** What the page, model list and chart read: the rest of a summary row is never shown. */
+const SESSION_COLUMNS = SESSIONS_COLUMNS.map((c) => c.name).filter(
+  (c) => !['reasoning_tokens', 'user_id', 'service_name'].includes(c),
+);
+const PARALLEL_FILES = 6;
+const MARGIN_US = 5 * 60e6;
+
+/** Session summaries computed from loaded spans, for sources that have no sessions files. */
+const DERIVE_SESSIONS_SQL = `INSERT INTO sessions
+SELECT session_id, CASE WHEN session_id IS NULL THEN trace_id END, min(start_time), max(end_time),
+  count(*), count(*) FILTER (is_llm_call),
+  coalesce(sum(input_tokens) FILTER (is_llm_call), 0), coalesce(sum(output_tokens) FILTER (is_llm_call), 0),
+  coalesce(sum(cached_input_tokens) FILTER (is_llm_call), 0), coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0),
+  sum(total_cost_usd) FILTER (is_llm_call), count(*) FILTER (is_llm_call AND total_cost_usd IS NULL),
+  count(*) FILTER (status_code = 'ERROR'),
+  coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []),
+  any_value(user_id), any_value(service_name)
+FROM spans GROUP BY session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
+
+/** Runs at most `max` tasks at a time (fetch + decode of files). */
+function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  const release = (): void => {
+    running--;
+    queue.shift()?.();
+  };
+  return <T>(task: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        running++;
+        task().then(resolve, reject).finally(release);
+      };
+      if (running < max) start();
+      else queue.push(start);
+    });
+}
+
+export interface Loader {
+  /** Summaries (sessions table) for every file overlapping the range; null = all. */
+  ensureSummaries(range: UsRange | null): Promise<void>;
+  /** The session's spans and messages. */
+  ensureSession(key: string): Promise<void>;
+  /** Data extent of the source, µs. */
+  extent(): { minUs: number; maxUs: number } | null;
+}
+
+/**
+ * `tables` resolves once DuckDB is up with empty tables for this source, so reading and decoding
+ * Parquet overlaps the engine's start. `isCurrent` turns false when another source is opened:
+ * nothing is inserted into the new source's tables after that.
+ */
+export function createLoader(
+  source: OpenedSource,
+  tables: Promise<Duck>,
+  isCurrent: () => boolean,
+  events: LoadEvents,
+): Loader {
+  const insert = async (table: TableName, batch: ColumnBatch): Promise<void> => {
+    const duck = await tables;
+    await insertBatch(duck, table, batch, isCurrent);
+  };
+  const query = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> =>
+    queryRows(await tables, sql, params);
+  const metadata = new Map<string, Promise<FileMetaData>>(
+    [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
+  );
+  const fileLoads = new Map<string, Promise<void>>();
+  const sessionLoads = new Map<string, Promise<void>>();
+  const derived = !source.files.some((f) => f.table === 'sessions');
+  let summariesAll: Promise<void> | null = null;
+  const limit = createLimiter(PARALLEL_FILES);
+
+  const metadataOf = (f: CatalogFile): Promise<FileMetaData> => {
+    let m = metadata.get(f.path);
+    if (!m) {
+      m = readMetadata(source.byteSource(f.path), f.path);
+      metadata.set(f.path, m);
+      m.catch(() => metadata.delete(f.path));
+    }
+    return m;
+  };
+
+  /**
+   * Loads whole files of a table (light columns) once each, in one insert per call; resolves to
+   * how many were new.
+   */
+  const loadFiles = async (
+    files: readonly CatalogFile[],
+    table: TableName,
+    columns: readonly string[],
+  ): Promise<number> => {
+    const fresh = files.filter((f) => !fileLoads.has(f.path));
+    if (fresh.length > 0) {
+      events.load(`Loading ${fresh.length} ${table} file${fresh.length === 1 ? '' : 's'}`);
+      const load = Promise.all(
+        fresh.map((f) =>
+          limit(async () => {
+            const file = source.byteSource(f.path);
+            return fileToIpc(await file.slice(0, file.byteLength), columns, f.path);
+          }),
+        ),
+      ).then(async (streams) => insertIpc(await tables, table, streams, isCurrent));
+      for (const f of fresh) fileLoads.set(f.path, load);
+      load.catch(() => {
+        for (const f of fresh) fileLoads.delete(f.path);
+      });
+    }
+    await Promise.all(files.map((f) => fileLoads.get(f.path)));
+    return fresh.length;
+  };
+
+  /** The per-session rollup the page queries read, rebuilt whenever more files were loaded. */
+  let rollup: Promise<void> | null = null;
+  let rolledFiles = -1;
+  const refreshRollup = (): Promise<void> => {
+    if (rollup && rolledFiles === fileLoads.size) return rollup;
+    rolledFiles = fileLoads.size;
+    const build = async (): Promise<void> => {
+      if (derived) {
+        await query('DELETE FROM sessions');
+        await query(DERIVE_SESSIONS_SQL);
+      }
+      await query(CREATE_SESSION_ROLLUP_SQL);
+    };
+    rollup = (rollup ?? Promise.resolve()).then(build, build);
+    return rollup;
+  };
+  const ensureSummaries = async (range: UsRange | null): Promise<void> => {
+    if (summariesAll) return summariesAll;
+    const work = (
+      derived
+        ? loadFiles(filesInRange(source.files, 'spans', range), 'spans', LIGHT_SPAN_COLUMNS)
+        : loadFiles(filesInRange(source.files, 'sessions', range), 'sessions', SESSION_COLUMNS)
+    ).then(refreshRollup);
+    if (range === null) summariesAll = work;
+    await work;
+  };
+
+  /** The session's time extent from the loaded summaries (all summaries are loaded if needed). */
+  const sessionExtent = async (key: string): Promise<UsRange | null> => {
+    const sql = `SELECT epoch_us(min(first_time)) AS f, epoch_us(max(last_time)) AS l FROM sessions
+      WHERE coalesce(session_id, 'trace:' || trace_id) = CAST(? AS VARCHAR)`;
+    let rows = await query(sql, [key]);
+    if (rows[0]?.f === null || rows[0]?.f === undefined) {
+      await ensureSummaries(null);
+      rows = await query(sql, [key]);
+    }
+    const f = rows[0]?.f;
+    const l = rows[0]?.l;
+    return typeof f === 'number' && typeof l === 'number' ? { fromUs: f, toUs: l } : null;
+  };
+
+  /**
+   * Inserts the session's rows of one table. With `orphans`, also rows without a session id whose
+   * trace belongs to the session (the collector inherits session ids only within a batch).
+   * Resolves to whether such orphan rows were found.
+   */
+  const loadSessionRows = async (
+    table: 'spans' | 'messages',
+    key: string,
+    extent: UsRange | null,
+    orphans: boolean,
+  ): Promise<boolean> => {
+    const k = parseSessionKey(key);
+    const sid = k.kind === 'session' ? k.sessionId : null;
+    const everywhere: UsRange = { fromUs: Number.MIN_SAFE_INTEGER, toUs: Number.MAX_SAFE_INTEGER };
+    // The summaries bound the session's span starts; the margin keeps spans of its traces that
+    // arrived without the session id (their start can lie just outside).
+    const window = extent ? { fromUs: extent.fromUs - MARGIN_US, toUs: extent.toUs + MARGIN_US } : everywhere;
+    const withNulls = sid === null || orphans;
+    const files = source.files.filter((f) => {
+      if (table === 'spans' && fileLoads.has(f.path)) return false;
+      if (filesForSession([f], table, sid, window).length > 0) return true;
+      return withNulls && filesForSession([f], table, null, window).length > 0;
+    });
+    const columns = table === 'spans' ? LIGHT_SPAN_COLUMNS : MESSAGE_COLUMNS;
+    const batches: ColumnBatch[] = [];
+    const streams: Uint8Array[] = [];
+    const groupFilters: GroupFilter[] = [
+      ...(sid !== null ? [{ sessionId: sid, time: window, timeColumn: 'start_time' }] : []),
+      ...(withNulls ? [{ sessionId: null, time: window, timeColumn: 'start_time' }] : []),
+    ];
+    await Promise.all(
+      files.map((f) =>
+        limit(async () => {
+          const m = await metadataOf(f);
+          const file = source.byteSource(f.path);
+          if (f.bytes <= WHOLE_FILE_BYTES) {
+            // Small files are fetched whole anyway: decode their candidate groups in wasm.
+            const groups = [...new Set(groupFilters.flatMap((g) => candidateGroups(m, g)))].sort(
+              (a, b) => a - b,
+            );
+            if (groups.length > 0)
+              streams.push(await fileToIpc(await file.slice(0, file.byteLength), columns, f.path, groups));
+            return;
+          }
+          const ranges = mergeRanges(groupFilters.flatMap((g) => candidateRanges(m, g)));
+          if (ranges.length > 0) batches.push(await readColumns(file, m, columns, ranges));
+        }),
+      ),
+    );
+    const where = (stage: string): { sql: string; params: unknown[] } => {
+      if (sid === null)
+        return {
+          sql: 'session_id IS NULL AND trace_id = CAST(? AS VARCHAR)',
+          params: [k.kind === 'trace' ? k.traceId : ''],
+        };
+      if (!withNulls) return { sql: 'session_id = CAST(? AS VARCHAR)', params: [sid] };
+      return {
+        sql: `session_id = CAST(? AS VARCHAR) OR (session_id IS NULL AND trace_id IN (SELECT trace_id FROM ${stage} WHERE session_id = CAST(? AS VARCHAR)))`,
+        params: [sid, sid],
+      };
+    };
+    await insertIpc(await tables, table, streams, isCurrent, where);
+    const traces = new Set<string>(k.kind === 'trace' ? [k.traceId] : []);
+    for (const b of batches) {
+      const s = b.columns.session_id ?? [];
+      const t = b.columns.trace_id ?? [];
+      for (let i = 0; i < b.length; i++) if (sid !== null && s[i] === sid) traces.add(String(t[i]));
+    }
+    let orphanFound = false;
+    const kept = batches.map((b) => {
+      const s = b.columns.session_id ?? [];
+      const t = b.columns.trace_id ?? [];
+      return filterBatch(b, (i) => {
+        if (sid !== null && s[i] === sid) return true;
+        const orphan = withNulls && s[i] === null && traces.has(String(t[i]));
+        if (orphan && sid !== null) orphanFound = true;
+        return orphan;
+      });
+    });
+    await insert(table, concatBatches(kept, columns));
+    if (sid !== null && withNulls && streams.length > 0 && !orphanFound) {
+      const [row] = await query(
+        `SELECT count(*) AS n FROM ${table} WHERE session_id IS NULL AND trace_id IN (SELECT trace_id FROM ${table} WHERE session_id = CAST(? AS VARCHAR))`,
+        [sid],
+      );
+      orphanFound = Number(row?.n ?? 0) > 0;
+    }
+    return orphanFound;
+  };
+
+  const ensureSession = (key: string): Promise<void> => {
+    let p = sessionLoads.get(key);
+    if (!p) {
+      p = (async () => {
+        const extent = await sessionExtent(key);
+        events.load('Loading the conversation');
+        const [spanOrphans] = await Promise.all([
+          loadSessionRows('spans', key, extent, true),
+          loadSessionRows('messages', key, extent, false),
+        ]);
+        // Messages of calls whose spans lacked the session id are stored without it too.
+        if (spanOrphans) await loadOrphanMessages(key, extent);
+      })();
+      sessionLoads.set(key, p);
+      p.catch(() => sessionLoads.delete(key));
+    }
+    return p;
+  };
+
+  /** Second pass for messages when the session has spans stored without its id. */
+  const loadOrphanMessages = async (key: string, extent: UsRange | null): Promise<void> => {
+    const rows = await query(`SELECT DISTINCT trace_id FROM spans WHERE session_id = CAST(? AS VARCHAR)`, [
+      key,
+    ]);
+    for (const r of rows) {
+      await loadSessionRows('messages', `trace:${String(r.trace_id)}`, extent, true);
+    }
+  };
+
+  const extent = (): { minUs: number; maxUs: number } | null => {
+    const real = source.files.filter(
+      (f) => f.minUs > Number.MIN_SAFE_INTEGER && f.maxUs < Number.MAX_SAFE_INTEGER,
+    );
+    if (real.length === 0) return null;
+    return { minUs: Math.min(...real.map((f) => f.minUs)), maxUs: Math.max(...real.map((f) => f.maxUs)) };
+  };
+
+  return { ensureSummaries, ensureSession, extent };
+}
+
+function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const out: { start: number; end: number }[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ ...r });
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+/**
+ * Opens a data source into a catalog of Parquet files with their time and session-id ranges, and a
+ * byte source per file: the collector's /data, a snapshot URL (manifest), a single Parquet URL, or
+ * dropped files (Parquet files, or a snapshot folder with its manifest.json).
+ */
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
+import type { SourceSpec } from './api.ts';
+import { byteLengthOfUrl, fetchChecked, fileSource, urlSource, type FetchCounter } from './byte-source.ts';
+import { EngineFailure } from './errors.ts';
+import { parseManifest, type CatalogFile } from './manifest.ts';
+import { columnNames, guessTable, readMetadata } from './parquet-read.ts';
+
+export interface OpenedSource {
+  label: string;
+  shareable: boolean;
+  schemaVersion: number;
+  files: CatalogFile[];
+  /** Base URL that catalog paths are relative to (remote sources only). */
+  baseUrl?: string;
+  byteSource(path: string): AsyncBuffer;
+  /** Footers already read while opening (single files), to avoid reading them twice. */
+  knownMetadata: Map<string, FileMetaData>;
+}
+
+function statRange(metadata: FileMetaData, column: string, pick: 'min' | 'max'): number | null {
+  let out: number | null = null;
+  for (const g of metadata.row_groups) {
+    const s = g.columns.find((c) => c.meta_data?.path_in_schema.join('.') === column)?.meta_data?.statistics;
+    const v = pick === 'min' ? (s?.min_value ?? s?.min) : (s?.max_value ?? s?.max);
+    if (typeof v !== 'number' && typeof v !== 'bigint') return null;
+    const n = Number(v);
+    out = out === null ? n : pick === 'min' ? Math.min(out, n) : Math.max(out, n);
+  }
+  return out;
+}
+
+function stringStat(metadata: FileMetaData, column: string, pick: 'min' | 'max'): string | null {
+  let out: string | null = null;
+  for (const g of metadata.row_groups) {
+    const s = g.columns.find((c) => c.meta_data?.path_in_schema.join('.') === column)?.meta_data?.statistics;
+    const v = pick === 'min' ? (s?.min_value ?? s?.min) : (s?.max_value ?? s?.max);
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') return null;
+    if (out === null || (pick === 'min' ? v < out : v > out)) out = v;
+  }
+  return out;
+}
+
+/** A catalog entry for a Parquet file that came without a manifest, from its footer. */
+export function catalogEntryFromMetadata(
+  path: string,
+  bytes: number,
+  metadata: FileMetaData,
+  label: string,
+): CatalogFile {
+  const table = guessTable(columnNames(metadata));
+  if (!table)
+    throw new EngineFailure({
+      kind: 'not-parquet',
+      message: `${label} is Parquet but not a Parley spans, messages or sessions table.`,
+    });
+  const [minCol, maxCol] =
+    table === 'sessions'
+      ? ['first_time', 'last_time']
+      : ['start_time', table === 'spans' ? 'end_time' : 'start_time'];
+  return {
+    table,
+    path,
+    rows: Number(metadata.num_rows),
+    bytes,
+    minUs: statRange(metadata, minCol ?? 'start_time', 'min') ?? Number.MIN_SAFE_INTEGER,
+    maxUs: statRange(metadata, maxCol ?? 'start_time', 'max') ?? Number.MAX_SAFE_INTEGER,
+    minSessionId: stringStat(metadata, 'session_id', 'min'),
+    maxSessionId: stringStat(metadata, 'session_id', 'max'),
+  };
+}
+
+async function openManifestUrl(
+  manifestUrl: string,
+  origin: string,
+  counter: FetchCounter,
+  label: string,
+  shareable: boolean,
+): Promise<OpenedSource> {
+  const res = await fetchChecked(manifestUrl, { cache: 'no-store' }, origin);
+  const text = await res.text();
+  counter.bytes += text.length;
+  counter.onFetched(text.length);
+  const parsed = parseManifest(text);
+  if (!parsed.ok) throw new EngineFailure(parsed.error);
+  const base = new URL('.', manifestUrl);
+  const sizes = new Map(parsed.files.map((f) => [f.path, f.bytes]));
+  const sources = new Map<string, AsyncBuffer>();
+  return {
+    label,
+    shareable,
+    schemaVersion: parsed.schemaVersion,
+    files: parsed.files,
+    baseUrl: base.href,
+    byteSource: (path) => {
+      let s = sources.get(path);
+      if (!s) {
+        s = urlSource(new URL(path, base).href, sizes.get(path) ?? 0, origin, counter);
+        sources.set(path, s);
+      }
+      return s;
+    },
+    knownMetadata: new Map(),
+  };
+}
+
+async function openParquetUrl(url: string, origin: string, counter: FetchCounter): Promise<OpenedSource> {
+  const size = await byteLengthOfUrl(url, origin);
+  const source = urlSource(url, size, origin, counter);
+  const metadata = await readMetadata(source, url);
+  const entry = catalogEntryFromMetadata(url, size, metadata, url);
+  return {
+    label: url,
+    shareable: true,
+    schemaVersion: 0,
+    files: [entry],
+    byteSource: () => source,
+    knownMetadata: new Map([[url, metadata]]),
+  };
+}
+
+/** The path of a dropped file relative to the folder that holds the manifest (or its name). */
+function relativePath(file: File, prefix: string): string {
+  const rel = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+  return rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
+}
+
+async function openFiles(files: readonly File[]): Promise<OpenedSource> {
+  const manifestFile = files.find((f) => relativePath(f, '').split('/').pop() === 'manifest.json');
+  if (manifestFile) {
+    const rel = relativePath(manifestFile, '');
+    const prefix = rel.slice(0, rel.length - 'manifest.json'.length);
+    const parsed = parseManifest(await manifestFile.text());
+    if (!parsed.ok) throw new EngineFailure(parsed.error);
+    const byPath = new Map(files.map((f) => [relativePath(f, prefix), f]));
+    const present = parsed.files.filter((f) => byPath.has(f.path));
+    return {
+      label: `${manifestFile.name.replace(/manifest\.json$/, '') || 'dropped'} folder (local)`,
+      shareable: false,
+      schemaVersion: parsed.schemaVersion,
+      files: present,
+      byteSource: (path) => fileSource(byPath.get(path) ?? new Blob()),
+      knownMetadata: new Map(),
+    };
+  }
+  const parquet = files.filter((f) => f.name.toLowerCase().endsWith('.parquet') || files.length === 1);
+  if (parquet.length === 0)
+    throw new EngineFailure({
+      kind: 'not-parquet',
+      message: 'None of the dropped files is a Parquet file or a manifest.json.',
+    });
+  const byPath = new Map<string, File>();
+  const knownMetadata = new Map<string, FileMetaData>();
+  const entries: CatalogFile[] = [];
+  for (const [i, f] of parquet.entries()) {
+    const path = `${i}/${f.name}`;
+    const metadata = await readMetadata(fileSource(f), f.name);
+    entries.push(catalogEntryFromMetadata(path, f.size, metadata, f.name));
+    byPath.set(path, f);
+    knownMetadata.set(path, metadata);
+  }
+  return {
+    label: parquet.length === 1 ? `${parquet[0]?.name ?? 'file'} (local)` : `${parquet.length} local files`,
+    shareable: false,
+    schemaVersion: 0,
+    files: entries,
+    byteSource: (path) => fileSource(byPath.get(path) ?? new Blob()),
+    knownMetadata,
+  };
+}
+
+/** Where a URL source points: a manifest, a lone Parquet file, or a snapshot root. */
+export function resolveSourceUrl(url: string, origin: string): { kind: 'manifest' | 'parquet'; url: string } {
+  const u = new URL(url, origin);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new EngineFailure({
+      kind: 'unreachable',
+      message: `Only http(s) URLs can be opened, not ${u.protocol}`,
+    });
+  if (/\.parquet$/i.test(u.pathname)) return { kind: 'parquet', url: u.href };
+  if (/\/manifest\.json$/i.test(u.pathname)) return { kind: 'manifest', url: u.href };
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return { kind: 'manifest', url: new URL('manifest.json', u).href };
+}
+
+export async function openSource(
+  spec: SourceSpec,
+  origin: string,
+  counter: FetchCounter,
+): Promise<OpenedSource> {
+  if (spec.kind === 'files') return openFiles(spec.files);
+  if (spec.kind === 'collector')
+    return openManifestUrl(
+      new URL('/data/manifest.json', origin).href,
+      origin,
+      counter,
+      'This collector',
+      true,
+    );
+  const target = resolveSourceUrl(spec.url, origin);
+  return target.kind === 'parquet'
+    ? openParquetUrl(target.url, origin, counter)
+    : openManifestUrl(target.url, origin, counter, spec.url, true);
+}

@@ -1,0 +1,45 @@
+/**
+ * Tokens/cost over time from the per-partition session summaries, so the chart needs no span rows
+ * (the shared `timeseries` query reads spans). Each summary row (one session within one partition
+ * file) counts at its first time: buckets of an hour or more are exact for hourly partitions,
+ * finer ones place a slice's calls at its start. Sessions are selected exactly as on the page.
+ */
+import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from '@parley/shared/sql/filters';
+import { Params, type SqlQuery, TRACE_KEY_PREFIX } from '@parley/shared/sql/query';
+import { chooseBucketUs, resolveTimeRange } from '@parley/shared/sql/time';
+import type { ViewState } from '@parley/shared/view';
+
+/** Needs the rollup table (CREATE_SESSION_ROLLUP_SQL) built over the loaded summaries. */
+export function summaryTimeseries(
+  view: ViewState,
+  nowUs: number,
+  extent: { minUs: number; maxUs: number } | null,
+): SqlQuery & { bucketUs: number } {
+  const p = new Params();
+  const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
+  const bucketUs =
+    fromUs !== null
+      ? chooseBucketUs(fromUs, toUs ?? nowUs)
+      : extent
+        ? chooseBucketUs(extent.minUs, extent.maxUs)
+        : 86_400_000_000;
+  const slice: string[] = [];
+  if (fromUs !== null) slice.push(`x.last_time >= ${p.timestamp(fromUs)}`);
+  if (toUs !== null) slice.push(`x.first_time <= ${p.timestamp(toUs)}`);
+  const b1 = p.int(bucketUs);
+  const b2 = p.int(bucketUs);
+  const sql = `WITH picked AS (
+  SELECT r.key FROM ${SESSION_ROLLUP_TABLE} AS r ${whereClause(sessionConditions(view, nowUs, p, 'r'))}
+)
+SELECT (epoch_us(x.first_time) // ${b1}) * ${b2} AS bucket_us,
+  CAST(sum(x.llm_calls) AS BIGINT) AS llm_calls,
+  CAST(sum(x.input_tokens) AS BIGINT) AS input_tokens,
+  CAST(sum(x.output_tokens) AS BIGINT) AS output_tokens,
+  CAST(sum(x.cached_input_tokens) AS BIGINT) AS cached_input_tokens,
+  CAST(sum(x.total_cost_usd) AS DOUBLE) AS total_cost_usd
+FROM sessions x
+WHERE coalesce(x.session_id, '${TRACE_KEY_PREFIX}' || x.trace_id) IN (SELECT key FROM picked)${slice.length ? ` AND ${slice.join(' AND ')}` : ''}
+GROUP BY bucket_us
+ORDER BY bucket_us`;
+  return { ...p.query(sql), bucketUs };
+}

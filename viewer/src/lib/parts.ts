@@ -1,0 +1,62 @@
+/**
+ * Structured message parts (tool calls, tool results, …) as stored in the `parts` JSON column.
+ * Instrumentations disagree on shapes; this reduces them to what the viewer shows. Pure.
+ */
+export type PartView =
+  | { kind: 'tool-call'; name: string; id: string | null; args: string }
+  | { kind: 'tool-result'; id: string | null; result: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'other'; type: string; json: string };
+
+function pretty(value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2) ?? String(value);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function one(p: unknown): PartView {
+  if (p == null || typeof p !== 'object') return { kind: 'text', text: String(p) };
+  const o = p as Record<string, unknown>;
+  const type = String(o.type ?? '').toLowerCase().replace(/[-\s]/g, '_');
+  const fn = (o.function ?? null) as Record<string, unknown> | null;
+  if (type === 'tool_call' || type === 'function_call' || type === 'function' || type === 'tool_use' || fn) {
+    return {
+      kind: 'tool-call',
+      name: str(o.name) ?? str(o.toolName) ?? str(fn?.name) ?? 'tool',
+      id: str(o.id) ?? str(o.toolCallId) ?? str(o.call_id),
+      args: pretty(o.arguments ?? o.args ?? o.input ?? fn?.arguments ?? {}),
+    };
+  }
+  if (type === 'tool_call_response' || type === 'tool_result' || type === 'function_call_output') {
+    return {
+      kind: 'tool-result',
+      id: str(o.id) ?? str(o.toolCallId) ?? str(o.tool_call_id) ?? str(o.call_id),
+      result: pretty(o.response ?? o.result ?? o.output ?? o.content ?? null),
+    };
+  }
+  if (type === 'text' && typeof o.content === 'string') return { kind: 'text', text: o.content };
+  if (type === 'text' && typeof o.text === 'string') return { kind: 'text', text: o.text };
+  return { kind: 'other', type: type || 'part', json: pretty(p) };
+}
+
+/** Parts to show beside the content; text parts that repeat the content are dropped. */
+export function partViews(parts: string | null, content: string | null): PartView[] {
+  if (parts == null || parts === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(parts);
+  } catch {
+    return [{ kind: 'other', type: 'raw', json: parts }];
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  return list.map(one).filter((v) => !(v.kind === 'text' && (v.text === content || v.text === '')));
+}

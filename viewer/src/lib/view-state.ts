@@ -1,0 +1,16 @@
+/** Pure operations on the view state (no navigation): what a reset keeps, what a query depends on. */
+import type { ViewState } from '@parley/shared/view';
+
+/** Every filter cleared; the time range (app-wide), source, sort and page size stay. */
+export function resetFilters(state: ViewState): ViewState {
+  return { ...state, search: '', models: [], page: 1, session: '', message: '' };
+}
+
+/** The parts of the view that change which sessions match (not paging, sorting or what is open). */
+export function filterKey(s: ViewState): string {
+  return JSON.stringify([s.src, s.search, s.models, s.time]);
+}
+
+export function listKey(s: ViewState): string {
+  return JSON.stringify([s.src, s.search, s.models, s.time, s.page, s.pageSize, s.sort]);
+}

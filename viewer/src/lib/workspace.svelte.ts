@@ -1,0 +1,133 @@
+/**
+ * Reactive bridge between the URL-derived view and the data worker. Each result channel keeps
+ * only the latest request: a superseded one is cancelled in the worker and its answer dropped
+ * here, so results never show out of order.
+ */
+import { proxy, type Remote } from 'comlink';
+import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
+import type { EngineApi, EngineError, Progress, Result, SourceInfo, SourceSpec } from './engine/api.ts';
+
+export type Loadable<T> =
+  | { status: 'idle' }
+  | { status: 'loading'; since: number }
+  | { status: 'ready'; value: T; queryMs: number }
+  | { status: 'error'; error: EngineError };
+
+/**
+ * Local files are not in the URL (they cannot be shared); they live here for this tab. The list is
+ * raw state: Files must reach the worker as themselves, not as reactive proxies (not cloneable).
+ */
+class LocalFiles {
+  files: File[] = [];
+  /** Bumped on every pick, so the same 'local:' URL reopens with the new files. */
+  generation = $state(0);
+}
+export const localFiles = new LocalFiles();
+
+export function setLocalFiles(files: File[]): void {
+  localFiles.files = files;
+  localFiles.generation++;
+}
+
+function sourceSpec(src: string): { ok: true; spec: SourceSpec } | { ok: false; error: EngineError } {
+  if (src === '') return { ok: true, spec: { kind: 'collector' } };
+  if (src !== 'local:') return { ok: true, spec: { kind: 'url', url: src } };
+  if (localFiles.files.length > 0) return { ok: true, spec: { kind: 'files', files: localFiles.files } };
+  return {
+    ok: false,
+    error: {
+      kind: 'unreachable',
+      message:
+        'This link points at local files, which are never part of a URL. Drop or pick the Parquet files (or snapshot folder) again.',
+    },
+  };
+}
+
+class Channel<T> {
+  state = $state<Loadable<T>>({ status: 'idle' });
+  /** A newer request is in flight; the shown result may be stale. */
+  pending = $state(false);
+  #current = 0;
+
+  async run(engine: Remote<EngineApi>, nextId: () => number, call: (id: number) => Promise<Result<T>>) {
+    const previous = this.#current;
+    const id = nextId();
+    this.#current = id;
+    if (previous !== 0) void engine.cancel(previous);
+    // Keep showing the previous result while the next one loads (calm, no flashing); mark it stale.
+    if (this.state.status !== 'ready') this.state = { status: 'loading', since: performance.now() };
+    this.pending = true;
+    let result: Result<T>;
+    try {
+      result = await call(id);
+    } catch (e) {
+      result = { ok: false, error: { kind: 'query-failed', message: e instanceof Error ? e.message : String(e) } };
+    }
+    if (id !== this.#current) return;
+    this.pending = false;
+    if (result.ok) this.state = { status: 'ready', value: result.value, queryMs: result.queryMs };
+    else if (result.error.kind !== 'cancelled') this.state = { status: 'error', error: result.error };
+  }
+
+  clear() {
+    this.#current = 0;
+    this.pending = false;
+    this.state = { status: 'idle' };
+  }
+}
+
+export class Workspace {
+  readonly engine: Remote<EngineApi>;
+  progress = $state<Progress | null>(null);
+  source = $state<Loadable<SourceInfo>>({ status: 'idle' });
+  page = new Channel<SessionsPage>();
+  models = new Channel<ModelCount[]>();
+  series = new Channel<TimeBucket[]>();
+  detail = new Channel<SessionDetail>();
+  #requestSeq = 0;
+  #openSeq = 0;
+  #nextId = () => ++this.#requestSeq;
+
+  constructor(engine: Remote<EngineApi>) {
+    this.engine = engine;
+    void engine.onProgress(proxy((p: Progress) => (this.progress = p)));
+  }
+
+  async open(src: string): Promise<void> {
+    const openId = ++this.#openSeq;
+    for (const c of [this.page, this.models, this.series, this.detail]) c.clear();
+    const resolved = sourceSpec(src);
+    if (!resolved.ok) {
+      this.source = { status: 'error', error: resolved.error };
+      return;
+    }
+    this.source = { status: 'loading', since: performance.now() };
+    let result: Result<SourceInfo>;
+    try {
+      result = await this.engine.open(resolved.spec);
+    } catch (e) {
+      result = { ok: false, error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) } };
+    }
+    if (openId !== this.#openSeq) return;
+    this.source = result.ok
+      ? { status: 'ready', value: result.value, queryMs: result.queryMs }
+      : { status: 'error', error: result.error };
+  }
+
+  queryList(view: ViewState): void {
+    void this.page.run(this.engine, this.#nextId, (id) => this.engine.sessionsPage(view, id));
+  }
+
+  queryFilters(view: ViewState): void {
+    void this.models.run(this.engine, this.#nextId, (id) => this.engine.models(view, id));
+    void this.series.run(this.engine, this.#nextId, (id) => this.engine.timeseries(view, id));
+  }
+
+  querySession(view: ViewState): void {
+    if (view.session === '') {
+      this.detail.clear();
+      return;
+    }
+    void this.detail.run(this.engine, this.#nextId, (id) => this.engine.session(view.session, view, id));
+  }
+}

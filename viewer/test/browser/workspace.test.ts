@@ -1,0 +1,248 @@
+/**
+ * The Session Tracking Workspace in real Chromium against the real collector fed with the
+ * captured fixtures (plus crafted XSS and paging sessions). Every wait is on a condition.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext } from './chromium.ts';
+import { startCollector, type RunningCollector } from './collector.ts';
+import { LOAD_MODELS } from './load-body.ts';
+import { seed, type SeededSession } from './seed.ts';
+import { IMG_PAYLOAD, SCRIPT_PAYLOAD, XSS_SESSION } from './xss-body.ts';
+
+let collector: RunningCollector;
+let browser: Browser;
+let context: BrowserContext;
+let sessions: SeededSession[];
+
+beforeAll(async () => {
+  collector = await startCollector();
+  sessions = await seed(collector.url);
+  browser = await launch();
+  context = await newContext(browser, collector.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+const rows = (page: Page) => page.locator('tbody tr[data-key]');
+const row = (page: Page, key: string) => page.locator(`tbody tr[data-key="${key}"]`);
+
+async function open(query: string, ctx = context): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('pageerror:', e.message));
+  await page.goto(`${collector.url}/?${query}`);
+  return page;
+}
+
+function param(page: Page, name: string): string | null {
+  return new URL(page.url()).searchParams.get(name);
+}
+
+describe('sessions table', () => {
+  it('lists the fixture sessions and copies the full id without opening the row', async () => {
+    const page = await open('t=all&size=100');
+    const id = 'openinference/conv-multi-turn-001';
+    const target = row(page, id);
+    await target.waitFor();
+    // The id is shown truncated; the clipboard must get all of it.
+    expect(await target.locator('.id .mono').innerText()).not.toBe(id);
+    await target.hover();
+    await target.getByRole('button', { name: 'Copy full id' }).click();
+    await page.getByRole('status').filter({ hasText: 'copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+    expect(param(page, 'session')).toBeNull();
+    expect(await page.getByTestId('conversation').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Copy as SQL' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/select/i);
+
+    await page.locator('summary', { hasText: 'Export' }).click();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
+    expect(fs.readFileSync(await csv.path(), 'utf8')).toContain(id);
+    await page.close();
+  });
+
+  it('opens a session with the keyboard and goes back with Back', async () => {
+    const page = await open('t=all&q=load-00&sort=session:asc');
+    await row(page, 'load-000').waitFor();
+    await rows(page).first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => param(page, 'session')).toBe('load-001');
+    await page.getByTestId('session-title').filter({ hasText: 'load-001' }).waitFor();
+    await page.goBack();
+    await expect.poll(() => param(page, 'session')).toBeNull();
+    await page.getByTestId('conversation').waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('shows a notice and falls back to defaults for invalid URL values', async () => {
+    const page = await open('t=forever&size=7');
+    await page.getByTestId('notices').waitFor();
+    expect(await page.getByRole('button', { name: '24h', pressed: true }).count()).toBe(1);
+    await page.close();
+  });
+});
+
+describe('filters and URL state', () => {
+  it('restores filters, page and open session from a deep link in a fresh browser', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByTestId('search').fill('load-');
+    await expect.poll(() => param(page, 'q')).toBe('load-');
+    await page.getByTestId('model-select').locator('summary').click();
+    for (const model of LOAD_MODELS.slice(0, 2)) {
+      await page.getByTestId('model-select').locator(`label:has(span.name:text-is("${model}")) input`).check();
+      await expect.poll(() => new URL(page.url()).searchParams.getAll('models')).toContain(model);
+    }
+    await page.getByTestId('model-select').locator('summary').click();
+    await page.getByLabel('Rows per page').selectOption('25');
+    await expect.poll(() => page.getByTestId('page-range').innerText()).toBe('1–25 of 40');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.getByTestId('page-range').innerText()).toBe('26–40 of 40');
+    await page.locator('[data-testid="sessions"][aria-busy="false"]').waitFor();
+    const second = rows(page).nth(2);
+    const key = await second.getAttribute('data-key');
+    await second.click();
+    await expect.poll(() => param(page, 'session')).toBe(key);
+    await page.getByTestId('session-title').waitFor();
+    const link = page.url();
+
+    const fresh = await newContext(browser, collector.url);
+    const copy = await open(new URL(link).search.slice(1), fresh);
+    await copy.getByTestId('session-title').filter({ hasText: key ?? '' }).waitFor();
+    expect(await copy.getByTestId('search').inputValue()).toBe('load-');
+    expect(await copy.getByTestId('model-select').locator('summary').innerText()).toContain('2 models');
+    await expect.poll(() => copy.getByTestId('page-range').innerText()).toBe('26–40 of 40');
+    expect(await copy.locator('tbody tr.selected').getAttribute('data-key')).toBe(key);
+    await fresh.close();
+    await page.close();
+  });
+
+  it('Reset clears every filter and keeps the time range', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByRole('button', { name: '7d', exact: true }).click();
+    await expect.poll(() => param(page, 't')).toBe('7d');
+    await page.getByTestId('search').fill('load-01');
+    await expect.poll(() => param(page, 'q')).toBe('load-01');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => param(page, 'q')).toBeNull();
+    expect(param(page, 't')).toBe('7d');
+    expect(await page.getByTestId('search').inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: '7d', pressed: true }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('applies a custom absolute range from the time range selector', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByRole('button', { name: 'Custom' }).click();
+    await page.getByLabel('From', { exact: true }).fill('2020-01-01T00:00');
+    await page.getByLabel('To', { exact: true }).fill('2099-12-31T23:59');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => param(page, 'from')).toMatch(/^20(19|20)-/);
+    expect(param(page, 'to')).toMatch(/^(2099|2100)-/);
+    await page.locator('[data-testid="sessions"][aria-busy="false"]').waitFor();
+    await row(page, XSS_SESSION).waitFor();
+    await page.close();
+  });
+
+  it('a search with quotes and SQL metacharacters returns a clean empty result', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByTestId('search').fill(`'; DROP TABLE spans; -- %_\\" OR 1=1 /*`);
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('error').count()).toBe(0);
+    expect(await rows(page).count()).toBe(0);
+    // The data is intact afterwards.
+    await page.getByRole('button', { name: 'Reset' }).first().click();
+    await rows(page).first().waitFor();
+    await page.close();
+  });
+});
+
+describe('conversation', () => {
+  it('shows the per-role rollup equal to the fixture ground truth', async () => {
+    const truth = sessions.find((s) => s.session_id === 'vercel-ai/conv-multi-turn-001');
+    expect(truth).toBeDefined();
+    const page = await open(`t=all&session=${encodeURIComponent(truth?.session_id ?? '')}`);
+    const table = page.getByTestId('role-rollup');
+    await table.waitFor();
+    const sum = async (metric: string) => {
+      const cells = await table.locator(`td[data-metric="${metric}"]`).allInnerTexts();
+      return cells.reduce((total, text) => total + Number(text.replace(/,/g, '')), 0);
+    };
+    expect(await sum('input')).toBe(truth?.input_tokens);
+    expect(await sum('output')).toBe(truth?.output_tokens);
+    expect(await sum('cached')).toBe(truth?.cached_input_tokens);
+    expect(Number((await table.locator('tr[data-role="assistant"] td[data-metric="output"]').innerText()).replace(/,/g, ''))).toBe(
+      truth?.output_tokens,
+    );
+
+    // The conversation exports carry the same session and numbers.
+    await page.locator('summary', { hasText: 'Export' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON', exact: true }).click()]);
+    const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
+      sessionId: string;
+      totals: { inputTokens: number; outputTokens: number };
+      messages: unknown[];
+    };
+    expect(doc.sessionId).toBe(truth?.session_id);
+    expect(doc.totals.inputTokens).toBe(truth?.input_tokens);
+    expect(doc.totals.outputTokens).toBe(truth?.output_tokens);
+    expect(doc.messages.length).toBe(truth?.messages.length);
+    await page.close();
+  });
+
+  it('shows HTML and script in messages as text and runs nothing', async () => {
+    const page = await open(`t=all&session=${XSS_SESSION}`);
+    const user = page.locator('article[data-role="user"]');
+    await user.waitFor();
+    await page.locator('article[data-role="assistant"]').waitFor();
+    await page.locator('article[data-role="system"] button.role').click();
+    expect(await user.innerText()).toContain(IMG_PAYLOAD);
+    expect(await user.innerText()).toContain(SCRIPT_PAYLOAD);
+    const conversation = page.getByTestId('conversation');
+    expect(await conversation.locator('img, script, iframe').count()).toBe(0);
+    expect(await conversation.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    await page.close();
+  });
+
+  it('scrolls to and highlights the message named in the URL', async () => {
+    const page = await open('t=all&session=load-005');
+    const second = page.locator('article[data-role="assistant"]').nth(1);
+    await second.waitFor();
+    const anchor = await second.getAttribute('data-anchor');
+    const linked = await open(`t=all&session=load-005&msg=${encodeURIComponent(anchor ?? '')}`);
+    await linked.locator(`article.highlighted[data-anchor="${anchor}"]`).waitFor();
+    await expect.poll(() => linked.locator(`article[data-anchor="${anchor}"]`).isVisible()).toBe(true);
+    await linked.close();
+    await page.close();
+  });
+});
+
+describe('local files', () => {
+  it('opens a dropped local Parquet file, marked as not shareable', async () => {
+    const spansDir = path.join(collector.dataDir, 'spans');
+    const files = fs
+      .readdirSync(spansDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(files.length).toBeGreaterThan(0);
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByTestId('source-badge').click();
+    await page.getByTestId('file-input').setInputFiles(files);
+    await expect.poll(() => param(page, 'src')).toBe('local:');
+    await page.locator('[data-testid="source-badge"][data-source-state="ready"]').filter({ hasText: 'not shareable' }).waitFor();
+    await row(page, XSS_SESSION).waitFor();
+    await page.close();
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The data worker in real Chromium: built by Vite like the app, reading a real DuckDB-written
+ * snapshot over real HTTP, checked against native DuckDB over the same files.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Manifest } from '@parley/shared/manifest';
+import { SCHEMA_VERSION } from '@parley/shared/schema';
+import type { ViewState } from '@parley/shared/view';
+import { launchChromium } from '../../../scripts/bench-viewer/browser.ts';
+import { buildHarness } from '../../../scripts/bench-viewer/build-harness.ts';
+import { writeSnapshot } from './snapshot-writer.ts';
+import { startStaticServer, type StaticServer } from './static-server.ts';
+
+let dir: string;
+let app: StaticServer;
+let other: StaticServer;
+let browser: Browser;
+let page: Page;
+let manifest: Manifest;
+
+const view: ViewState = {
+  src: '',
+  search: '',
+  models: [],
+  time: { kind: 'relative', range: 'all' },
+  page: 1,
+  pageSize: 50,
+  sort: { key: 'last_time', dir: 'desc' },
+  session: '',
+  message: '',
+};
+
+async function native(sql: string): Promise<unknown[][]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    return (await con.runAndReadAll(sql)).getRowsJS();
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
+
+/** Runs a function against window.__parleyEngine in the page. */
+function engine<T>(fn: string, arg?: unknown): Promise<T> {
+  return page.evaluate(
+    ([body, a]) => {
+      const e = (window as unknown as { __parleyEngine: unknown }).__parleyEngine;
+      return (
+        new Function('e', 'arg', `return (${body})(e, arg)`) as (e: unknown, a: unknown) => Promise<unknown>
+      )(e, a);
+    },
+    [fn, arg] as const,
+  ) as Promise<T>;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parley-engine-browser-'));
+  [, manifest] = await Promise.all([
+    buildHarness(join(dir, 'app')),
+    writeSnapshot(join(dir, 'snap'), {
+      sessions: 1500,
+      spansPerSession: 8,
+      days: 1,
+      endIso: '2026-11-26T00:00:00Z',
+      rowGroupSize: 2048,
+    }),
+  ]);
+  await mkdir(join(dir, 'other', 'newer'), { recursive: true });
+  await writeFile(
+    join(dir, 'other', 'newer', 'manifest.json'),
+    JSON.stringify({ schema_version: SCHEMA_VERSION + 1, updated_at: '', files: [] }),
+  );
+  await writeFile(join(dir, 'other', 'text.parquet'), 'plain text, not Parquet at all........');
+  app = await startStaticServer({ '/data/': join(dir, 'snap'), '/': join(dir, 'app') });
+  other = await startStaticServer({ '/': join(dir, 'other') });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${app.url}/`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await other?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('engine in Chromium', { timeout: 60_000 }, () => {
+  it('opens the collector source and pages sessions like native DuckDB', async () => {
+    const opened = await engine<{ ok: boolean; value: { files: number } }>(
+      `(e) => e.open({ kind: 'collector' })`,
+    );
+    expect(opened.ok).toBe(true);
+    const r = await engine<{
+      ok: true;
+      value: { total: number; rows: { key: string; inputTokens: number }[] };
+    }>(`(e, v) => e.sessionsPage(v, 1)`, { ...view, sort: { key: 'input_tokens', dir: 'desc' } });
+    const expected = await native(`SELECT count(DISTINCT coalesce(session_id, 'trace:' || trace_id))::INT,
+        max(t)::INT FROM (SELECT session_id, trace_id, sum(input_tokens) OVER (PARTITION BY coalesce(session_id, 'trace:' || trace_id)) AS t
+        FROM read_parquet('${join(dir, 'snap')}/sessions/**/*.parquet', hive_partitioning = false))`);
+    expect(r.ok).toBe(true);
+    expect(r.value.total).toBe(expected[0]?.[0]);
+    expect(r.value.rows).toHaveLength(50);
+    expect(r.value.rows[0]?.inputTokens).toBe(expected[0]?.[1]);
+    // Only the manifest and the session summaries were fetched, not the spans and messages.
+    const fetched = await engine<number>(`(e) => e.bytesFetched()`);
+    const sessionBytes = manifest.files
+      .filter((f) => f.table === 'sessions')
+      .reduce((n, f) => n + f.bytes, 0);
+    expect(fetched).toBe(app.bytesSent.get('/data/'));
+    expect(fetched).toBeLessThan(sessionBytes + 200_000);
+    expect(fetched).toBeGreaterThanOrEqual(sessionBytes);
+  });
+
+  it('charts the LLM calls of the filtered sessions from the summaries', async () => {
+    const r = await engine<{ ok: true; value: { llmCalls: number; inputTokens: number }[] }>(
+      `(e, v) => e.timeseries(v, 3)`,
+      { ...view, models: ['gpt-4o'] },
+    );
+    const [row] =
+      await native(`SELECT count(*)::INT, sum(input_tokens)::INT FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
+      WHERE is_llm_call AND trace_id IN (SELECT trace_id FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false) WHERE model = 'gpt-4o')`);
+    expect(r.ok).toBe(true);
+    expect(r.value.reduce((n, b) => n + b.llmCalls, 0)).toBe(row?.[0]);
+    expect(r.value.reduce((n, b) => n + b.inputTokens, 0)).toBe(row?.[1]);
+  });
+
+  it('returns a clean empty page for a search full of quotes and SQL metacharacters', async () => {
+    const r = await engine<{ ok: true; value: { total: number } }>(`(e, v) => e.sessionsPage(v, 2)`, {
+      ...view,
+      search: `'; DROP TABLE sessions; -- "%_\\`,
+    });
+    expect(r).toMatchObject({ ok: true, value: { total: 0, rows: [] } });
+  });
+
+  it('drops a superseded request and answers the newest', async () => {
+    const [a, b] = await engine<[{ ok: boolean; error?: { kind: string } }, { ok: boolean }]>(
+      `(e, v) => Promise.all([e.sessionsPage({ ...v, search: 'sess-0' }, 10), e.sessionsPage({ ...v, search: 'sess-1' }, 11)])`,
+      view,
+    );
+    expect(a).toMatchObject({ ok: false, error: { kind: 'cancelled' } });
+    expect(b.ok).toBe(true);
+  });
+
+  it('opens one session with the totals of its LLM calls', async () => {
+    const [row] =
+      await native(`SELECT session_id, count(*)::INT, sum(input_tokens)::INT, sum(output_tokens)::INT
+      FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
+      WHERE is_llm_call AND session_id IS NOT NULL GROUP BY session_id ORDER BY session_id LIMIT 1 OFFSET 7`);
+    const r = await engine<{
+      ok: true;
+      value: { totals: { llmCalls: number; inputTokens: number; outputTokens: number }; messages: unknown[] };
+    }>(`(e, a) => e.session(a.key, a.view, 20)`, { key: row?.[0], view });
+    expect(r.ok).toBe(true);
+    expect(r.value.totals).toMatchObject({
+      llmCalls: row?.[1],
+      inputTokens: row?.[2],
+      outputTokens: row?.[3],
+    });
+    // 1 system prompt + (user, assistant) per call, each shown once despite the re-sent history.
+    expect(r.value.messages).toHaveLength(1 + 2 * Number(row?.[1]));
+  });
+
+  it('opens a sessionless trace by its trace key', async () => {
+    const [row] = await native(`SELECT trace_id, count(*) FILTER (is_llm_call)::INT
+      FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
+      WHERE session_id IS NULL GROUP BY trace_id ORDER BY trace_id LIMIT 1`);
+    const r = await engine<{ ok: true; value: { sessionId: string | null; calls: unknown[] } }>(
+      `(e, a) => e.session(a.key, a.view, 21)`,
+      { key: `trace:${String(row?.[0])}`, view },
+    );
+    expect(r.ok).toBe(true);
+    expect(r.value.sessionId).toBeNull();
+    expect(r.value.calls).toHaveLength(Number(row?.[1]));
+  });
+
+  it('exports the filtered sessions as CSV and as Parquet', async () => {
+    const r = await engine<{ csvLines: number; magic: string; total: number }>(
+      `async (e, v) => {
+      const page = await e.sessionsPage(v, 30);
+      const csv = await e.exportSessions(v, 'csv');
+      const pq = await e.exportSessions(v, 'parquet');
+      const text = new TextDecoder().decode(csv.value);
+      return { total: page.value.total, csvLines: text.trim().split('\\r\\n').length,
+        magic: new TextDecoder().decode(pq.value.slice(0, 4)) + new TextDecoder().decode(pq.value.slice(-4)) };
+    }`,
+      { ...view, models: ['gpt-4o'] },
+    );
+    expect(r.csvLines).toBe(r.total + 1);
+    expect(r.magic).toBe('PAR1PAR1');
+  });
+
+  it('names what is wrong with a source', async () => {
+    const kinds = await engine<string[]>(
+      `async (e, u) => {
+      const out = [];
+      for (const url of u) { const r = await e.open({ kind: 'url', url }); out.push(r.ok ? 'ok' : r.error.kind); }
+      return out;
+    }`,
+      [
+        `${other.url}/newer/`,
+        `${other.url}/text.parquet`,
+        `${other.url}/nowhere/manifest.json`,
+        'http://127.0.0.1:9/manifest.json',
+      ],
+    );
+    // The last is another origin that does not answer: the browser cannot tell it from a CORS refusal.
+    expect(kinds).toEqual(['schema-too-new', 'not-parquet', 'unreachable', 'cors']);
+  });
+
+  it('opens a dropped Parquet file and derives its sessions', async () => {
+    const [file] = await native(
+      `SELECT file FROM glob('${join(dir, 'snap')}/spans/**/*.parquet') ORDER BY file LIMIT 1`,
+    );
+    const rel = String(file?.[0]).slice(join(dir, 'snap').length);
+    const [count] = await native(
+      `SELECT count(DISTINCT coalesce(session_id, 'trace:' || trace_id))::INT FROM read_parquet('${String(file?.[0])}')`,
+    );
+    const r = await engine<{ ok: boolean; total: number; label: string }>(
+      `async (e, a) => {
+      const bytes = await (await fetch(a.url)).arrayBuffer();
+      const opened = await e.open({ kind: 'files', files: [new File([bytes], 'dropped.parquet')] });
+      const page = await e.sessionsPage(a.view, 40);
+      return { ok: opened.ok && page.ok, total: page.value?.total, label: opened.value?.label };
+    }`,
+      { url: `${app.url}/data${rel}`, view },
+    );
+    expect(r).toEqual({ ok: true, total: count?.[0], label: 'dropped.parquet (local)' });
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionDetail } from '@parley/shared/view';
+import { conversationJson, conversationMarkdown } from '../../src/lib/conversation-export.ts';
+
+const detail: SessionDetail = {
+  key: 's-1',
+  sessionId: 's-1',
+  traceIds: ['t1'],
+  firstUs: Date.UTC(2026, 10, 26, 6, 0, 0) * 1000,
+  lastUs: Date.UTC(2026, 10, 26, 6, 0, 2) * 1000,
+  durationMs: 2000,
+  models: ['gpt-4o-mini'],
+  errors: 0,
+  calls: [],
+  messages: [
+    {
+      anchor: 'a:0', spanId: 'a', seq: 0, startUs: Date.UTC(2026, 10, 26, 6, 0, 0) * 1000, direction: 'input', role: 'user',
+      content: 'Show me ```code``` please', parts: null, toolCallId: null, toolName: null, finishReason: null, model: 'gpt-4o-mini',
+      latencyMs: null, metrics: { inputTokens: 10 }, branch: false,
+    },
+    {
+      anchor: 'a:1', spanId: 'a', seq: 1, startUs: Date.UTC(2026, 10, 26, 6, 0, 1) * 1000, direction: 'output', role: 'assistant',
+      content: 'Sure', parts: '[{"type":"tool_call","name":"f"}]', toolCallId: null, toolName: null, finishReason: 'stop',
+      model: 'gpt-4o-mini', latencyMs: 900, metrics: { outputTokens: 3 }, branch: true,
+    },
+  ],
+  rollup: [],
+  totals: { llmCalls: 1, inputTokens: 10, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0, totalCostUsd: null, unpricedCalls: 1 },
+};
+
+describe('conversation export', () => {
+  it('writes JSON with parsed parts and ISO times', () => {
+    const doc = JSON.parse(conversationJson(detail)) as { messages: { parts: unknown; time: string }[] };
+    expect(doc.messages[1]?.parts).toEqual([{ type: 'tool_call', name: 'f' }]);
+    expect(doc.messages[0]?.time).toBe('2026-11-26T06:00:00.000Z');
+  });
+
+  it('writes Markdown whose fences content cannot close, marks branches and unknown prices', () => {
+    const md = conversationMarkdown(detail);
+    expect(md).toContain('````text\nShow me ```code``` please\n````');
+    expect(md).toContain('**Branch:**');
+    expect(md).toContain('Cost: no price (1 calls without a price)');
+  });
+});

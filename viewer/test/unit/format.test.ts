@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatCost, formatDuration, formatTokens, pageRange, truncateMiddle } from '../../src/lib/format.ts';
+
+describe('format', () => {
+  it('never shows an unknown cost as $0.00', () => {
+    expect(formatCost(null)).toBe('no price');
+    expect(formatCost(undefined)).toBe('no price');
+    expect(formatCost(0)).toBe('$0');
+    expect(formatCost(0.0000066)).toBe('$0.0000066');
+    expect(formatCost(1.234)).toBe('$1.23');
+  });
+
+  it('states the precise page range', () => {
+    expect(pageRange(2, 50, 12_345)).toBe('51–100 of 12,345');
+    expect(pageRange(3, 25, 60)).toBe('51–60 of 60');
+    expect(pageRange(1, 25, 0)).toBe('0 of 0');
+  });
+
+  it('keeps exact token counts below 10k and compacts above', () => {
+    expect(formatTokens(9_999)).toBe('9,999');
+    expect(formatTokens(25_014)).toBe('25K');
+    expect(formatTokens(null)).toBe('—');
+  });
+
+  it('formats durations at a readable scale', () => {
+    expect(formatDuration(412)).toBe('412 ms');
+    expect(formatDuration(1_200)).toBe('1.20 s');
+    expect(formatDuration(125_000)).toBe('2m 5s');
+  });
+
+  it('truncates ids in the middle, keeping both ends', () => {
+    const id = 'openinference/conv-multi-turn-001';
+    const short = truncateMiddle(id, 20);
+    expect(short.length).toBe(19);
+    expect(short.startsWith('openinfer')).toBe(true);
+    expect(short.endsWith('n-001')).toBe(true);
+    expect(truncateMiddle('short', 20)).toBe('short');
+  });
+});

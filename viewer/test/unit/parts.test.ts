@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { partViews } from '../../src/lib/parts.ts';
+
+describe('partViews', () => {
+  it('reads OTel tool calls and tool results', () => {
+    const parts = JSON.stringify([
+      { type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } },
+      { type: 'tool_call_response', id: 'call_1', response: '{"temp":21}' },
+    ]);
+    expect(partViews(parts, null)).toEqual([
+      { kind: 'tool-call', name: 'get_weather', id: 'call_1', args: '{\n  "city": "Paris"\n}' },
+      { kind: 'tool-result', id: 'call_1', result: '{\n  "temp": 21\n}' },
+    ]);
+  });
+
+  it('reads OpenAI-style function calls and Vercel tool-call parts', () => {
+    const openai = JSON.stringify([{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }]);
+    expect(partViews(openai, null)[0]).toMatchObject({ kind: 'tool-call', name: 'f', args: '{\n  "a": 1\n}' });
+    const vercel = JSON.stringify([{ type: 'tool-call', toolCallId: 't', toolName: 'g', input: { b: 2 } }]);
+    expect(partViews(vercel, null)[0]).toMatchObject({ kind: 'tool-call', name: 'g', id: 't' });
+  });
+
+  it('drops text parts that repeat the content and keeps unknown parts as JSON', () => {
+    const parts = JSON.stringify([{ type: 'text', content: 'hi' }, { type: 'image', uri: 'x' }]);
+    expect(partViews(parts, 'hi')).toEqual([{ kind: 'other', type: 'image', json: '{\n  "type": "image",\n  "uri": "x"\n}' }]);
+  });
+
+  it('shows malformed JSON as raw text instead of failing', () => {
+    expect(partViews('{not json', null)).toEqual([{ kind: 'other', type: 'raw', json: '{not json' }]);
+    expect(partViews(null, null)).toEqual([]);
+  });
+});

@@ -1,0 +1,19 @@
+import adapter from '@sveltejs/adapter-static';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [
+    sveltekit({
+      // A static SPA: every view is one page whose state lives in the query string, so the
+      // fallback shell serves any path and relative asset URLs work under any prefix.
+      adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+      paths: { relative: true },
+    }),
+  ],
+  worker: { format: 'es' },
+  // Kit's server chunk (used only to analyse routes at build time) would otherwise import the
+  // hoisted cookie@0 that Express brings, not the cookie@2 Kit depends on.
+  ssr: { noExternal: ['cookie'] },
+  server: { fs: { allow: ['..'] } },
+});
