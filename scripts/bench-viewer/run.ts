@@ -446,7 +446,7 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(
           ' ',
-        )} at the end), ${chromiumVersion} headless, Node ${process.version}, DuckDB-WASM 1.32 (eh), hyparquet 1.33.`,
+        )} at the end), ${chromiumVersion} headless, Node ${process.version}, DuckDB-WASM 1.32 (eh); Parquet read with parquet-wasm 0.8 (whole small files) and hyparquet 1.33 (range reads of large files).`,
       `Snapshot: ${snap.generator} — ${spanRows.toLocaleString('en-US')} spans, ${snap.manifest.files.length} files, ${mb(snapshotBytes)} (sessions ${mb(byTable('sessions'))}, spans ${mb(byTable('spans'))}, messages ${mb(byTable('messages'))}), served over loopback HTTP with Range.`,
       `Browser: ${main.mode === 'app' ? 'the built viewer (`npm run build -w @parley/viewer`), time range "all", first sessions page = first table row in the DOM after navigation' : 'the engine harness page (viewer build unavailable)'}; cold = fresh browser, median of ${COLD_RUNS}. Warm numbers are engine round trips (comlink included) in the last cold page. Native = @duckdb/node-api in this process over the same files (sessions loaded into a table plus the same rollup table the worker builds; spans/messages via read_parquet views). Browser cold start includes compiling DuckDB-WASM (34 MB) in a fresh profile.`,
       '',

@@ -61,33 +61,30 @@ export async function materialize(duck: Duck, input: MaterializeInput): Promise<
     throw err;
   } finally {
     for (const v of ['out_spans', 'out_messages']) await duck.run(`DROP VIEW IF EXISTS ${v}`);
-    for (const t of ['b_wal', 'b_spans', 'b_msgs', 'out_sessions']) await duck.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['b_spans', 'b_msgs', 'out_sessions']) await duck.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }
 
 /**
- * Heavy columns (attributes, message text) are parsed once, fix-ups (completeCalls) touch light
- * columns only, and the typed outputs are views. Only the final sorted COPY handles whole rows
- * (and may spill).
+ * Heavy columns (attributes, message text) are held once: the WAL is parsed once per table
+ * rather than into a shared staging table, fix-ups (completeCalls) touch light columns only, and
+ * the typed outputs are views. Only the final sorted COPY handles whole rows (and may spill).
  */
 async function run(duck: Duck, input: MaterializeInput, written: string[]): Promise<MaterializeOutput> {
   const { nowMs } = input;
-  // One parse of the segments (JSON parsing is the costly part); the staging table is split by
-  // row kind and dropped before any further work, so heavy columns are held twice only briefly.
+  const readWal = (kind: 's' | 'm') =>
+    `read_ndjson($1, columns = ${WAL_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
+                 maximum_object_size = 16777216) WHERE k = '${kind}'`;
+
   await duck.run(
-    `CREATE OR REPLACE TEMP TABLE b_wal AS
-     SELECT * FROM read_ndjson($1, columns = ${WAL_COLUMNS_SQL}, format = 'newline_delimited',
-                               ignore_errors = true, maximum_object_size = 16777216)`,
+    `CREATE OR REPLACE TEMP TABLE b_spans AS SELECT ${walSelect(SPANS_COLUMNS)} FROM ${readWal('s')}`,
     [input.segmentPaths],
   );
   await duck.run(
-    `CREATE OR REPLACE TEMP TABLE b_spans AS SELECT ${walSelect(SPANS_COLUMNS)} FROM b_wal WHERE k = 's'`,
-  );
-  await duck.run(
     `CREATE OR REPLACE TEMP TABLE b_msgs AS
-     SELECT ${walSelect(MESSAGES_COLUMNS)}, carried_since, rq, false AS carry FROM b_wal WHERE k = 'm'`,
+     SELECT ${walSelect(MESSAGES_COLUMNS)}, carried_since, rq, false AS carry FROM ${readWal('m')}`,
+    [input.segmentPaths],
   );
-  await duck.run('DROP TABLE b_wal');
   // A client retrying a request whose ack was lost sends the same rows again: keep one copy.
   await duck.run(
     `DELETE FROM b_spans WHERE rowid NOT IN (SELECT min(rowid) FROM b_spans GROUP BY trace_id, span_id)`,
