@@ -8,7 +8,7 @@ shift
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "parley: installing dependencies (npm ci)…"
-  npm ci --no-fund --no-audit
+  npm ci --no-fund --no-audit --loglevel=error
 fi
 
 if [ "$task" = "test" ] && [ ! -x /usr/bin/chromium ]; then

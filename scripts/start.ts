@@ -23,7 +23,10 @@ function newestMtime(dir: string): number {
 function viewerIsStale(): boolean {
   const index = join(viewerBuild, 'index.html');
   if (!existsSync(index)) return true;
-  const sources = Math.max(newestMtime(join(root, 'viewer', 'src')), newestMtime(join(root, 'shared', 'src')));
+  const sources = Math.max(
+    newestMtime(join(root, 'viewer', 'src')),
+    newestMtime(join(root, 'shared', 'src')),
+  );
   return sources > statSync(index).mtimeMs;
 }
 
@@ -39,12 +42,12 @@ function step(label: string, command: string, args: string[]): void {
 if (viewerIsStale()) step('building the viewer…', 'npm', ['run', 'build', '-w', '@parley/viewer']);
 
 if (!existsSync(join(dataDir, 'manifest.json'))) {
-  step('writing a demo dataset (2,000 sessions over the last 7 days)…', 'node', [
-    join(root, 'scripts', 'gen-synthetic'),
+  step('writing a demo dataset (1,500 sessions over the last 7 days)…', 'node', [
+    join(root, 'test-data', 'src', 'synthetic', 'cli.ts'),
     '--spans',
-    '30000',
+    '20000',
     '--sessions',
-    '2000',
+    '1500',
     '--window',
     '7d',
     '--format',
@@ -56,10 +59,14 @@ if (!existsSync(join(dataDir, 'manifest.json'))) {
 
 console.log(`parley: viewer  http://localhost:${port}/`);
 console.log(`parley: OTLP    http://localhost:${port}/v1/traces, /v1/logs (gRPC on :4317)`);
-const collector = spawn('node', [join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, PARLEY_VIEWER_DIR: process.env.PARLEY_VIEWER_DIR ?? viewerBuild },
-});
+const collector = spawn(
+  'node',
+  [join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_VIEWER_DIR: process.env.PARLEY_VIEWER_DIR ?? viewerBuild },
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => collector.kill(signal));
 collector.on('exit', (code) => process.exit(code ?? 0));

@@ -5,8 +5,7 @@
 
 export type RelativeRange = '15m' | '1h' | '24h' | '7d' | '30d' | 'all';
 export type TimeRange =
-  | { kind: 'relative'; range: RelativeRange }
-  | { kind: 'absolute'; fromUs: number; toUs: number };
+  { kind: 'relative'; range: RelativeRange } | { kind: 'absolute'; fromUs: number; toUs: number };
 
 export type SortKey =
   | 'last_time'

@@ -20,69 +20,112 @@ function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-function lightSpan(r: Record<string, unknown>): LightSpan {
-  return {
-    rid: r.rid === null || r.rid === undefined ? null : BigInt(String(r.rid)),
-    trace_id: String(r.trace_id),
-    span_id: String(r.span_id),
-    parent_span_id: str(r.parent_span_id),
-    name: '',
-    kind: 'UNSPECIFIED',
-    service_name: null,
-    scope_name: null,
-    start_time: num(r.start_time),
-    end_time: num(r.start_time),
-    duration_ms: 0,
-    status_code: 'UNSET',
-    status_message: null,
-    error_type: null,
-    session_id: str(r.session_id),
-    session_source: str(r.session_source),
-    user_id: null,
-    operation: null,
-    provider: null,
-    request_model: null,
-    response_model: null,
-    model: str(r.model),
-    input_tokens: null,
-    output_tokens: null,
-    cached_input_tokens: null,
-    cache_creation_input_tokens: null,
-    reasoning_tokens: null,
-    input_cost_usd: null,
-    output_cost_usd: null,
-    total_cost_usd: null,
-    cost_source: null,
-    price_version: null,
-    is_llm_call: r.is_llm_call === true,
-    convention: null,
-    finish_reasons: null,
-    problems: str(r.problems),
-    attributes: '',
-    resource_attributes: '',
-    events: '',
-  };
+/** A column-oriented result: one array per column. */
+type Columns = Record<string, unknown[]>;
+
+function column(columns: Columns, name: string): unknown[] {
+  const values = columns[name];
+  if (values === undefined) throw new Error(`query result has no column ${name}`);
+  return values;
 }
 
-function lightMessage(r: Record<string, unknown>): LightMessage {
-  return {
-    rid: BigInt(String(r.rid)),
-    session_id: str(r.session_id),
-    trace_id: String(r.trace_id),
-    span_id: String(r.span_id),
-    start_time: num(r.start_time),
-    seq: num(r.seq),
-    direction: r.direction === 'output' ? 'output' : 'input',
-    role: String(r.role),
-    content: null,
-    parts: null,
-    tool_call_id: null,
-    tool_name: null,
-    finish_reason: null,
-    model: str(r.model),
-    content_hash: '',
-    source: r.source === 'span_attribute' || r.source === 'span_event' ? r.source : 'log',
-  };
+function lightSpans(c: Columns): LightSpan[] {
+  const [rid, traceId, spanId, parent, session, source, model, start, llm, problems] = [
+    'rid',
+    'trace_id',
+    'span_id',
+    'parent_span_id',
+    'session_id',
+    'session_source',
+    'model',
+    'start_time',
+    'is_llm_call',
+    'problems',
+  ].map((name) => column(c, name));
+  return (rid ?? []).map((r, i): LightSpan => {
+    const startTime = num(start?.[i]);
+    return {
+      rid: typeof r === 'bigint' ? r : null,
+      trace_id: String(traceId?.[i]),
+      span_id: String(spanId?.[i]),
+      parent_span_id: str(parent?.[i]),
+      name: '',
+      kind: 'UNSPECIFIED',
+      service_name: null,
+      scope_name: null,
+      start_time: startTime,
+      end_time: startTime,
+      duration_ms: 0,
+      status_code: 'UNSET',
+      status_message: null,
+      error_type: null,
+      session_id: str(session?.[i]),
+      session_source: str(source?.[i]),
+      user_id: null,
+      operation: null,
+      provider: null,
+      request_model: null,
+      response_model: null,
+      model: str(model?.[i]),
+      input_tokens: null,
+      output_tokens: null,
+      cached_input_tokens: null,
+      cache_creation_input_tokens: null,
+      reasoning_tokens: null,
+      input_cost_usd: null,
+      output_cost_usd: null,
+      total_cost_usd: null,
+      cost_source: null,
+      price_version: null,
+      is_llm_call: llm?.[i] === true,
+      convention: null,
+      finish_reasons: null,
+      problems: str(problems?.[i]),
+      attributes: '',
+      resource_attributes: '',
+      events: '',
+    };
+  });
+}
+
+/**
+ * Completion looks at a message's role only to tell system instructions apart, so the query
+ * sends that (and the direction) as flags: fewer strings to carry out of DuckDB per message.
+ */
+function lightMessages(c: Columns): LightMessage[] {
+  const [rid, session, traceId, spanId, start, seq, isOutput, isSystem, model, source] = [
+    'rid',
+    'session_id',
+    'trace_id',
+    'span_id',
+    'start_time',
+    'seq',
+    'is_output',
+    'is_system',
+    'model',
+    'source',
+  ].map((name) => column(c, name));
+  return (rid ?? []).map((r, i): LightMessage => {
+    const from = source?.[i];
+    return {
+      rid: r as bigint,
+      session_id: str(session?.[i]),
+      trace_id: String(traceId?.[i]),
+      span_id: String(spanId?.[i]),
+      start_time: num(start?.[i]),
+      seq: num(seq?.[i]),
+      direction: isOutput?.[i] === true ? 'output' : 'input',
+      role: isSystem?.[i] === true ? 'system' : 'other',
+      content: null,
+      parts: null,
+      tool_call_id: null,
+      tool_name: null,
+      finish_reason: null,
+      model: str(model?.[i]),
+      content_hash: '',
+      source: from === 'span_attribute' || from === 'span_event' ? from : 'log',
+    };
+  });
 }
 
 const SPAN_LIGHT =
@@ -94,19 +137,20 @@ const SPAN_LIGHT =
  * messages with their final seq, session, model and start time (when their span is known).
  */
 export async function completeCalls(duck: Duck): Promise<void> {
-  const batchSpans = (await duck.rows(`SELECT rowid AS rid, ${SPAN_LIGHT}, problems FROM b_spans`)).map(
-    lightSpan,
+  const batchSpans = lightSpans(
+    await duck.columns(`SELECT rowid AS rid, ${SPAN_LIGHT}, problems FROM b_spans`),
   );
-  const context = (
-    await duck.rows(`SELECT NULL AS rid, ${SPAN_LIGHT}, NULL AS problems FROM recent_spans r
+  const context = lightSpans(
+    await duck.columns(`SELECT NULL::BIGINT AS rid, ${SPAN_LIGHT}, NULL::VARCHAR AS problems FROM recent_spans r
       WHERE (r.trace_id IN (SELECT trace_id FROM b_spans) OR r.trace_id IN (SELECT trace_id FROM b_msgs))
-        AND NOT EXISTS (SELECT 1 FROM b_spans b WHERE b.trace_id = r.trace_id AND b.span_id = r.span_id)`)
-  ).map(lightSpan);
+        AND NOT EXISTS (SELECT 1 FROM b_spans b WHERE b.trace_id = r.trace_id AND b.span_id = r.span_id)`),
+  );
   // Arrival order: request by request, then as numbered within the request.
-  const messages = (
-    await duck.rows(`SELECT rowid AS rid, session_id, trace_id, span_id, start_time, seq, direction, role, model, source
-      FROM b_msgs ORDER BY rq, seq`)
-  ).map(lightMessage);
+  const messages = lightMessages(
+    await duck.columns(`SELECT rowid AS rid, session_id, trace_id, span_id, start_time, seq,
+        direction = 'output' AS is_output, role = 'system' AS is_system, model, source
+      FROM b_msgs ORDER BY rq, seq`),
+  );
 
   const completed = completeAcrossBatches([...context, ...batchSpans], messages);
 
@@ -124,28 +168,63 @@ export async function completeCalls(duck: Duck): Promise<void> {
       spanFixes.push([s.rid, s.is_llm_call, s.problems, s.session_id, s.session_source]);
     }
   }
-  await duck.run(
-    `CREATE OR REPLACE TABLE span_fix (rid BIGINT, is_llm_call BOOLEAN, problems VARCHAR, session_id VARCHAR, session_source VARCHAR)`,
-  );
-  await duck.append('span_fix', spanFixes);
-  await duck.run(`UPDATE b_spans SET is_llm_call = f.is_llm_call, problems = f.problems, session_id = f.session_id,
+  await applyFixes(
+    duck,
+    'span_fix (rid BIGINT, is_llm_call BOOLEAN, problems VARCHAR, session_id VARCHAR, session_source VARCHAR)',
+    spanFixes,
+    `UPDATE b_spans SET is_llm_call = f.is_llm_call, problems = f.problems, session_id = f.session_id,
       session_source = f.session_source
-    FROM span_fix f WHERE b_spans.rowid = f.rid`);
-
-  const messageFixes = (completed.messages as LightMessage[]).map((m): Cell[] => [
-    m.rid,
-    BigInt(m.seq),
-    m.session_id,
-    m.model,
-    BigInt(m.start_time),
-  ]);
-  await duck.run(
-    `CREATE OR REPLACE TABLE msg_fix (rid BIGINT, seq BIGINT, session_id VARCHAR, model VARCHAR, start_time BIGINT)`,
+    FROM span_fix f WHERE b_spans.rowid = f.rid`,
   );
-  await duck.append('msg_fix', messageFixes);
-  await duck.run(`DELETE FROM b_msgs WHERE rowid NOT IN (SELECT rid FROM msg_fix)`);
-  await duck.run(`UPDATE b_msgs SET seq = f.seq::INTEGER, session_id = f.session_id, model = f.model, start_time = f.start_time
-    FROM msg_fix f WHERE b_msgs.rowid = f.rid`);
-  await duck.run('DROP TABLE span_fix');
-  await duck.run('DROP TABLE msg_fix');
+
+  // Most messages come out as they went in (each request's own completion already numbered
+  // them): only changed rows are written back, and only dropped ones deleted.
+  const messagesBefore = new Map(messages.map((m) => [m.rid, m]));
+  const kept = new Set<bigint>();
+  const messageFixes: Cell[][] = [];
+  for (const m of completed.messages as LightMessage[]) {
+    kept.add(m.rid);
+    const old = messagesBefore.get(m.rid);
+    if (
+      old !== undefined &&
+      old.seq === m.seq &&
+      old.session_id === m.session_id &&
+      old.model === m.model &&
+      old.start_time === m.start_time
+    )
+      continue;
+    messageFixes.push([m.rid, BigInt(m.seq), m.session_id, m.model, BigInt(m.start_time)]);
+  }
+  const dropped = messages.filter((m) => !kept.has(m.rid)).map((m): Cell[] => [m.rid]);
+  await applyFixes(
+    duck,
+    'msg_drop (rid BIGINT)',
+    dropped,
+    'DELETE FROM b_msgs WHERE rowid IN (SELECT rid FROM msg_drop)',
+  );
+  await applyFixes(
+    duck,
+    'msg_fix (rid BIGINT, seq BIGINT, session_id VARCHAR, model VARCHAR, start_time BIGINT)',
+    messageFixes,
+    `UPDATE b_msgs SET seq = f.seq::INTEGER, session_id = f.session_id, model = f.model, start_time = f.start_time
+    FROM msg_fix f WHERE b_msgs.rowid = f.rid`,
+  );
+}
+
+/** Load `rows` into a scratch table (`definition`: fixed name and columns) and run `statement`. */
+async function applyFixes(
+  duck: Duck,
+  definition: string,
+  rows: readonly (readonly Cell[])[],
+  statement: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const name = definition.slice(0, definition.indexOf(' '));
+  await duck.run(`CREATE OR REPLACE TABLE ${definition}`);
+  try {
+    await duck.append(name, rows);
+    await duck.run(statement);
+  } finally {
+    await duck.run(`DROP TABLE ${name}`);
+  }
 }

@@ -23,6 +23,11 @@ export interface Duck {
   /** Append rows to a table of the main schema (column order as created). */
   append(table: string, rows: readonly (readonly Cell[])[]): Promise<void>;
   rows(sql: string, params?: readonly Param[]): Promise<Array<Record<string, unknown>>>;
+  /**
+   * The result as one array per column, values as DuckDB's JS mapping (BIGINT as bigint): about
+   * a third cheaper than row objects for results of many rows.
+   */
+  columns(sql: string, params?: readonly Param[]): Promise<Record<string, unknown[]>>;
   close(): void;
 }
 
@@ -53,19 +58,17 @@ export async function openDuck(options: DuckOptions): Promise<Duck> {
   return {
     async run(sql, params = []) {
       const { values, types } = bind(params);
-      const t0 = performance.now();
       await conn.run(sql, values, types as DuckDBType[]);
-      (globalThis as any).__trace?.(sql, performance.now() - t0);
     },
     async rows(sql, params = []) {
       const { values, types } = bind(params);
-      const t0 = performance.now();
       const reader = await conn.runAndReadAll(sql, values, types as DuckDBType[]);
-      const t1 = performance.now();
-      const out = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
-      (globalThis as any).__trace?.('ROWS ' + sql, t1 - t0);
-      (globalThis as any).__trace?.('ROWSJS ' + sql, performance.now() - t1);
-      return out;
+      return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+    },
+    async columns(sql, params = []) {
+      const { values, types } = bind(params);
+      const reader = await conn.runAndReadAll(sql, values, types as DuckDBType[]);
+      return reader.getColumnsObjectJS() as Record<string, unknown[]>;
     },
     async append(table, rows) {
       const appender = await conn.createAppender(table);

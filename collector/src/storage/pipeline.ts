@@ -159,14 +159,15 @@ async function start(cfg: ResolvedConfig, initial: Manifest, duck: Duck): Promis
       { ...manifest, files: [...manifest.files, ...out.files] },
       { ...state, wal_committed: lastSeq, carries },
     );
-    for (const segment of group) {
-      await removeIfExists(segment.path);
-      pending.delete(segment.seq);
-    }
+    // Counted as soon as the manifest names the files, so stats never lag what readers can see.
     stats.spansWritten += out.spans;
     stats.messagesWritten += out.messages;
     stats.flushes++;
     stats.lastFlushMs = performance.now() - started;
+    for (const segment of group) {
+      await removeIfExists(segment.path);
+      pending.delete(segment.seq);
+    }
     log.log('debug', 'storage.flush', {
       segments: group.length,
       spans: out.spans,

@@ -18,9 +18,25 @@ export function encodeRows(
 ): Buffer {
   const lines: string[] = [];
   // Splicing the tag into the object text avoids copying every row just to add one key.
-  for (const row of spans) lines.push(`{"k":"s",${JSON.stringify(row).slice(1)}\n`);
-  for (const row of messages) lines.push(`{"k":"m","rq":${request},${JSON.stringify(row).slice(1)}\n`);
+  for (const row of spans) lines.push(`{"k":"s",${rowJson(row).slice(1)}\n`);
+  for (const row of messages) lines.push(`{"k":"m","rq":${request},${rowJson(row).slice(1)}\n`);
   return Buffer.from(lines.join(''), 'utf8');
+}
+
+/**
+ * A row as JSON text DuckDB accepts. A lone UTF-16 surrogate (possible in OTLP/JSON input)
+ * becomes a `\udXXX` escape that DuckDB's JSON reader rejects, which would drop the acknowledged
+ * row at flush; such strings are stored with U+FFFD instead, as any UTF-8 store must. The
+ * escape's text is checked first, so well-formed rows cost one substring search.
+ */
+function rowJson(row: SpanRow | MessageRow): string {
+  const json = JSON.stringify(row);
+  if (!json.includes('\\ud')) return json;
+  const wellFormed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    wellFormed[key] = typeof value === 'string' ? value.toWellFormed() : value;
+  }
+  return JSON.stringify(wellFormed);
 }
 
 function walType(column: Column): string {

@@ -252,6 +252,32 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
+  it('keeps an acknowledged span whose strings hold lone surrogates (possible in OTLP/JSON)', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const spans = [
+      span({
+        trace: 21,
+        span: 1,
+        startUs: BASE_US,
+        session: 'conv-\ud800',
+        input: 'hi \udc00',
+        output: 'ok',
+      }),
+      span({ trace: 22, span: 2, startUs: BASE_US + 1, session: 'conv-22', input: 'a', output: 'b' }),
+    ];
+    expect(await pipeline.ingest({ signal: 'traces', spans })).toEqual({ ok: true, accepted: 2 });
+    await pipeline.close();
+    const rows = await queryTable(dir, 'spans', 'SELECT session_id FROM t ORDER BY session_id');
+    expect(rows).toEqual([{ session_id: 'conv-22' }, { session_id: 'conv-\ufffd' }]);
+    const inputs = await queryTable(
+      dir,
+      'messages',
+      "SELECT content FROM t WHERE direction = 'input' ORDER BY content",
+    );
+    expect(inputs).toEqual([{ content: 'a' }, { content: 'hi \ufffd' }]);
+  });
+
   it('answers overloaded when the queue is full and closing once closed', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir, { maxQueueSpans: 10, flushSpans: 1_000 });

@@ -42,7 +42,13 @@ function isDigitAt(key: string, at: number): boolean {
 }
 
 function keyMarkers(attrs: Attributes): KeyMarkers {
-  const m: KeyMarkers = { ai: false, openinference: false, openllmetry: false, genAi: false, langfuse: false };
+  const m: KeyMarkers = {
+    ai: false,
+    openinference: false,
+    openllmetry: false,
+    genAi: false,
+    langfuse: false,
+  };
   for (const key in attrs) {
     if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
     if (key.startsWith('ai.')) m.ai = true;

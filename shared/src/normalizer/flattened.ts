@@ -9,13 +9,15 @@ export function indexedGroups(
   prefix: string,
 ): Array<{ index: number; fields: Attributes }> {
   const head = `${prefix}.`;
-  const groups = new Map<number, Attributes>();
-  for (const key of Object.keys(attrs)) {
-    if (!key.startsWith(head)) continue;
+  // Spans are probed for several conventions' prefixes: no allocation unless a key matches.
+  let groups: Map<number, Attributes> | null = null;
+  for (const key in attrs) {
+    if (!key.startsWith(head) || !Object.prototype.hasOwnProperty.call(attrs, key)) continue;
     const dot = key.indexOf('.', head.length);
     const indexText = dot === -1 ? key.slice(head.length) : key.slice(head.length, dot);
     if (!/^\d{1,6}$/.test(indexText) || dot === -1) continue;
     const index = Number(indexText);
+    groups ??= new Map<number, Attributes>();
     let fields = groups.get(index);
     if (fields === undefined) {
       fields = Object.create(null) as Attributes;
@@ -23,5 +25,6 @@ export function indexedGroups(
     }
     fields[key.slice(dot + 1)] = attrs[key] as AnyValue;
   }
+  if (groups === null) return [];
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([index, fields]) => ({ index, fields }));
 }

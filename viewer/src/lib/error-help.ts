@@ -10,7 +10,11 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
   const where = src === '' ? 'the collector' : src === 'local:' ? 'the local files' : src;
   switch (error.kind) {
     case 'unreachable':
-      if (src === 'local:') return { title: 'The local files cannot be read', advice: 'Drop or pick the Parquet files (or the snapshot folder) again.' };
+      if (src === 'local:')
+        return {
+          title: 'The local files cannot be read',
+          advice: 'Drop or pick the Parquet files (or the snapshot folder) again.',
+        };
       return {
         title: `Cannot reach ${where}`,
         advice:
@@ -25,16 +29,26 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
           'The server must send Access-Control-Allow-Origin for this page and expose Content-Length, Content-Range and Accept-Ranges. Or download the snapshot and drop it here.',
       };
     case 'not-parquet':
-      return { title: 'Not a Parquet file', advice: 'Pick the .parquet files of a Parley snapshot, or its folder with manifest.json.' };
+      return {
+        title: 'Not a Parquet file',
+        advice: 'Pick the .parquet files of a Parley snapshot, or its folder with manifest.json.',
+      };
     case 'schema-too-new':
       return {
         title: 'Written by a newer Parley',
-        advice: 'This data uses a schema version this viewer does not know. Open it with a newer viewer (the one its collector serves).',
+        advice:
+          'This data uses a schema version this viewer does not know. Open it with a newer viewer (the one its collector serves).',
       };
     case 'bad-manifest':
-      return { title: 'The manifest cannot be read', advice: 'manifest.json is missing or malformed. Point at the snapshot root that contains it.' };
+      return {
+        title: 'The manifest cannot be read',
+        advice: 'manifest.json is missing or malformed. Point at the snapshot root that contains it.',
+      };
     case 'query-failed':
-      return { title: 'A query failed', advice: 'Try a narrower time range or reload the page. If it persists, report the message below.' };
+      return {
+        title: 'A query failed',
+        advice: 'Try a narrower time range or reload the page. If it persists, report the message below.',
+      };
     case 'cancelled':
       return { title: 'Cancelled', advice: '' };
   }

@@ -26,7 +26,9 @@ function str(v: unknown): string | null {
 function one(p: unknown): PartView {
   if (p == null || typeof p !== 'object') return { kind: 'text', text: String(p) };
   const o = p as Record<string, unknown>;
-  const type = String(o.type ?? '').toLowerCase().replace(/[-\s]/g, '_');
+  const type = String(o.type ?? '')
+    .toLowerCase()
+    .replace(/[-\s]/g, '_');
   const fn = (o.function ?? null) as Record<string, unknown> | null;
   if (type === 'tool_call' || type === 'function_call' || type === 'function' || type === 'tool_use' || fn) {
     return {

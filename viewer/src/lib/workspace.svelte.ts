@@ -61,7 +61,10 @@ class Channel<T> {
     try {
       result = await call(id);
     } catch (e) {
-      result = { ok: false, error: { kind: 'query-failed', message: e instanceof Error ? e.message : String(e) } };
+      result = {
+        ok: false,
+        error: { kind: 'query-failed', message: e instanceof Error ? e.message : String(e) },
+      };
     }
     if (id !== this.#current) return;
     this.pending = false;
@@ -106,7 +109,10 @@ export class Workspace {
     try {
       result = await this.engine.open(resolved.spec);
     } catch (e) {
-      result = { ok: false, error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) } };
+      result = {
+        ok: false,
+        error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) },
+      };
     }
     if (openId !== this.#openSeq) return;
     this.source = result.ok

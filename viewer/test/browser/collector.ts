@@ -30,7 +30,10 @@ export async function startCollector(): Promise<RunningCollector> {
       `--data=${dataDir}`,
       '--flush-interval-ms=200',
     ],
-    { env: { ...process.env, PARLEY_VIEWER_DIR: path.join(repo, 'viewer/build') }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: { ...process.env, PARLEY_VIEWER_DIR: path.join(repo, 'viewer/build') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let logs = '';
   child.stderr?.setEncoding('utf8');
@@ -74,7 +77,13 @@ function listeningPort(child: ChildProcess): Promise<number> {
   });
 }
 
-export async function post(base: string, route: '/v1/traces' | '/v1/logs', body: Uint8Array, contentType: string, encoding?: string) {
+export async function post(
+  base: string,
+  route: '/v1/traces' | '/v1/logs',
+  body: Uint8Array,
+  contentType: string,
+  encoding?: string,
+) {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (encoding) headers['content-encoding'] = encoding;
   const res = await fetch(`${base}${route}`, { method: 'POST', headers, body: new Uint8Array(body) });
@@ -95,7 +104,9 @@ export async function waitFlushed(base: string, timeoutMs = 60_000): Promise<voi
     const written = metric(text, 'parley_spans_written_total');
     const depth = metric(text, 'parley_queue_depth');
     if (received > 0 && written >= received && depth === 0) {
-      const manifest = (await (await fetch(`${base}/data/manifest.json`)).json()) as { files: { table: string }[] };
+      const manifest = (await (await fetch(`${base}/data/manifest.json`)).json()) as {
+        files: { table: string }[];
+      };
       if (manifest.files.some((f) => f.table === 'spans')) return;
     }
     if (Date.now() > deadline) throw new Error(`collector did not flush in time:\n${text}`);

@@ -34,7 +34,10 @@ export function loadTraceBody(nowMs: number): Uint8Array {
               ]
             : []),
         ],
-        output: turn === 0 ? `Queue ${i % 7} is waiting on a slow consumer.` : '1. Consumer lag\n2. `max_poll_interval`\n3. Recent deploys',
+        output:
+          turn === 0
+            ? `Queue ${i % 7} is waiting on a slow consumer.`
+            : '1. Consumer lag\n2. `max_poll_interval`\n3. Recent deploys',
         inputTokens: 120 + i * 3 + turn * 40,
         outputTokens: 20 + (i % 11) + turn * 15,
       });

@@ -13,7 +13,9 @@ export interface ChatSpan {
 }
 
 function attr(key: string, value: string | number) {
-  return typeof value === 'number' ? { key, value: { intValue: String(value) } } : { key, value: { stringValue: value } };
+  return typeof value === 'number'
+    ? { key, value: { intValue: String(value) } }
+    : { key, value: { stringValue: value } };
 }
 
 function span(s: ChatSpan) {

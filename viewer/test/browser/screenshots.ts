@@ -22,18 +22,49 @@ interface Shot {
   ready: (page: Page) => Promise<void>;
 }
 
-const tableReady = (page: Page) => page.locator('[data-testid="sessions"][aria-busy="false"] tbody tr[data-key]').first().waitFor();
+const tableReady = (page: Page) =>
+  page.locator('[data-testid="sessions"][aria-busy="false"] tbody tr[data-key]').first().waitFor();
 const conversationReady = async (page: Page) => {
   await tableReady(page);
   await page.locator('[data-testid="conversation"] article').first().waitFor();
 };
 
 const shots: Shot[] = [
-  { file: 'sessions.png', query: 't=all', colorScheme: 'light', viewport: { width: 1440, height: 900 }, ready: tableReady },
-  { file: 'conversation.png', query: `t=all&${conversation}`, colorScheme: 'light', viewport: { width: 1440, height: 900 }, ready: conversationReady },
-  { file: 'dark.png', query: `t=all&${conversation}`, colorScheme: 'dark', viewport: { width: 1440, height: 900 }, ready: conversationReady },
-  { file: 'dark-sessions.png', query: 't=all&q=conv', colorScheme: 'dark', viewport: { width: 1440, height: 900 }, ready: tableReady },
-  { file: 'narrow.png', query: `t=all&${conversation}`, colorScheme: 'light', viewport: { width: 390, height: 844 }, ready: conversationReady },
+  {
+    file: 'sessions.png',
+    query: 't=all',
+    colorScheme: 'light',
+    viewport: { width: 1440, height: 900 },
+    ready: tableReady,
+  },
+  {
+    file: 'conversation.png',
+    query: `t=all&${conversation}`,
+    colorScheme: 'light',
+    viewport: { width: 1440, height: 900 },
+    ready: conversationReady,
+  },
+  {
+    file: 'dark.png',
+    query: `t=all&${conversation}`,
+    colorScheme: 'dark',
+    viewport: { width: 1440, height: 900 },
+    ready: conversationReady,
+  },
+  {
+    file: 'dark-sessions.png',
+    query: 't=all&q=conv',
+    colorScheme: 'dark',
+    viewport: { width: 1440, height: 900 },
+    ready: tableReady,
+  },
+  {
+    file: 'narrow.png',
+    query: `t=all&${conversation}`,
+    colorScheme: 'light',
+    viewport: { width: 390, height: 844 },
+    ready: conversationReady,
+  },
 ];
 
 buildIfStale();
@@ -43,7 +74,11 @@ const browser = await launch();
 try {
   await seed(collector.url);
   for (const shot of shots) {
-    const context = await newContext(browser, collector.url, { viewport: shot.viewport, colorScheme: shot.colorScheme, deviceScaleFactor: 1 });
+    const context = await newContext(browser, collector.url, {
+      viewport: shot.viewport,
+      colorScheme: shot.colorScheme,
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     await page.goto(`${collector.url}/?${shot.query}`);
     await shot.ready(page);

@@ -26,7 +26,12 @@ export async function seed(base: string): Promise<SeededSession[]> {
     const ids = fixture.groundTruth.sessions.flatMap((s) => (s.session_id ? [s.session_id] : []));
     for (const body of fixture.bodies) {
       const text = prefixed(new TextDecoder().decode(body.bytes), ids, library);
-      await post(base, body.signal === 'traces' ? '/v1/traces' : '/v1/logs', new TextEncoder().encode(text), 'application/json');
+      await post(
+        base,
+        body.signal === 'traces' ? '/v1/traces' : '/v1/logs',
+        new TextEncoder().encode(text),
+        'application/json',
+      );
     }
     for (const s of fixture.groundTruth.sessions) {
       sessions.push({ ...s, library, session_id: s.session_id ? `${library}/${s.session_id}` : null });

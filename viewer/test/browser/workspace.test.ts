@@ -62,7 +62,10 @@ describe('sessions table', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/select/i);
 
     await page.locator('summary', { hasText: 'Export' }).click();
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV', exact: true }).click(),
+    ]);
     expect(fs.readFileSync(await csv.path(), 'utf8')).toContain(id);
     await page.close();
   });
@@ -97,7 +100,10 @@ describe('filters and URL state', () => {
     await expect.poll(() => param(page, 'q')).toBe('load-');
     await page.getByTestId('model-select').locator('summary').click();
     for (const model of LOAD_MODELS.slice(0, 2)) {
-      await page.getByTestId('model-select').locator(`label:has(span.name:text-is("${model}")) input`).check();
+      await page
+        .getByTestId('model-select')
+        .locator(`label:has(span.name:text-is("${model}")) input`)
+        .check();
       await expect.poll(() => new URL(page.url()).searchParams.getAll('models')).toContain(model);
     }
     await page.getByTestId('model-select').locator('summary').click();
@@ -115,7 +121,10 @@ describe('filters and URL state', () => {
 
     const fresh = await newContext(browser, collector.url);
     const copy = await open(new URL(link).search.slice(1), fresh);
-    await copy.getByTestId('session-title').filter({ hasText: key ?? '' }).waitFor();
+    await copy
+      .getByTestId('session-title')
+      .filter({ hasText: key ?? '' })
+      .waitFor();
     expect(await copy.getByTestId('search').inputValue()).toBe('load-');
     expect(await copy.getByTestId('model-select').locator('summary').innerText()).toContain('2 models');
     await expect.poll(() => copy.getByTestId('page-range').innerText()).toBe('26–40 of 40');
@@ -181,13 +190,21 @@ describe('conversation', () => {
     expect(await sum('input')).toBe(truth?.input_tokens);
     expect(await sum('output')).toBe(truth?.output_tokens);
     expect(await sum('cached')).toBe(truth?.cached_input_tokens);
-    expect(Number((await table.locator('tr[data-role="assistant"] td[data-metric="output"]').innerText()).replace(/,/g, ''))).toBe(
-      truth?.output_tokens,
-    );
+    expect(
+      Number(
+        (await table.locator('tr[data-role="assistant"] td[data-metric="output"]').innerText()).replace(
+          /,/g,
+          '',
+        ),
+      ),
+    ).toBe(truth?.output_tokens);
 
     // The conversation exports carry the same session and numbers.
     await page.locator('summary', { hasText: 'Export' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON', exact: true }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'JSON', exact: true }).click(),
+    ]);
     const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
       sessionId: string;
       totals: { inputTokens: number; outputTokens: number };
@@ -241,7 +258,10 @@ describe('local files', () => {
     await page.getByTestId('source-badge').click();
     await page.getByTestId('file-input').setInputFiles(files);
     await expect.poll(() => param(page, 'src')).toBe('local:');
-    await page.locator('[data-testid="source-badge"][data-source-state="ready"]').filter({ hasText: 'not shareable' }).waitFor();
+    await page
+      .locator('[data-testid="source-badge"][data-source-state="ready"]')
+      .filter({ hasText: 'not shareable' })
+      .waitFor();
     await row(page, XSS_SESSION).waitFor();
     await page.close();
   });

@@ -20,7 +20,10 @@ export function xssTraceBody(nowMs: number): Uint8Array {
         durationMs: 1_200,
         input: [
           { role: 'system', text: `System ${SCRIPT_PAYLOAD}` },
-          { role: 'user', text: `Look at this ${IMG_PAYLOAD} and this ${SCRIPT_PAYLOAD} [x](javascript:window.__pwned=1)` },
+          {
+            role: 'user',
+            text: `Look at this ${IMG_PAYLOAD} and this ${SCRIPT_PAYLOAD} [x](javascript:window.__pwned=1)`,
+          },
         ],
         output: `Echo: ${IMG_PAYLOAD} <iframe src="javascript:window.__pwned=1"></iframe> ![i](x" onerror="window.__pwned=1)`,
         inputTokens: 42,

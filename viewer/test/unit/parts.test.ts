@@ -14,15 +14,26 @@ describe('partViews', () => {
   });
 
   it('reads OpenAI-style function calls and Vercel tool-call parts', () => {
-    const openai = JSON.stringify([{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }]);
-    expect(partViews(openai, null)[0]).toMatchObject({ kind: 'tool-call', name: 'f', args: '{\n  "a": 1\n}' });
+    const openai = JSON.stringify([
+      { id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+    ]);
+    expect(partViews(openai, null)[0]).toMatchObject({
+      kind: 'tool-call',
+      name: 'f',
+      args: '{\n  "a": 1\n}',
+    });
     const vercel = JSON.stringify([{ type: 'tool-call', toolCallId: 't', toolName: 'g', input: { b: 2 } }]);
     expect(partViews(vercel, null)[0]).toMatchObject({ kind: 'tool-call', name: 'g', id: 't' });
   });
 
   it('drops text parts that repeat the content and keeps unknown parts as JSON', () => {
-    const parts = JSON.stringify([{ type: 'text', content: 'hi' }, { type: 'image', uri: 'x' }]);
-    expect(partViews(parts, 'hi')).toEqual([{ kind: 'other', type: 'image', json: '{\n  "type": "image",\n  "uri": "x"\n}' }]);
+    const parts = JSON.stringify([
+      { type: 'text', content: 'hi' },
+      { type: 'image', uri: 'x' },
+    ]);
+    expect(partViews(parts, 'hi')).toEqual([
+      { kind: 'other', type: 'image', json: '{\n  "type": "image",\n  "uri": "x"\n}' },
+    ]);
   });
 
   it('shows malformed JSON as raw text instead of failing', () => {

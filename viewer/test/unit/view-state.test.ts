@@ -16,7 +16,14 @@ const view: ViewState = {
 
 describe('view state', () => {
   it('Reset clears every filter and keeps the time range, source, sort and page size', () => {
-    expect(resetFilters(view)).toEqual({ ...view, search: '', models: [], page: 1, session: '', message: '' });
+    expect(resetFilters(view)).toEqual({
+      ...view,
+      search: '',
+      models: [],
+      page: 1,
+      session: '',
+      message: '',
+    });
   });
 
   it('keys queries only on what changes their result', () => {

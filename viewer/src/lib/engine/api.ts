@@ -14,13 +14,7 @@ export type SourceSpec =
   | { kind: 'files'; files: File[] };
 
 export type EngineErrorKind =
-  | 'unreachable'
-  | 'cors'
-  | 'not-parquet'
-  | 'schema-too-new'
-  | 'bad-manifest'
-  | 'query-failed'
-  | 'cancelled';
+  'unreachable' | 'cors' | 'not-parquet' | 'schema-too-new' | 'bad-manifest' | 'query-failed' | 'cancelled';
 
 export interface EngineError {
   kind: EngineErrorKind;
