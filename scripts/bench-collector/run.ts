@@ -218,8 +218,7 @@ const row = (name: string, value: string, target: string, ok: boolean | null): s
   `| ${name} | ${value} | ${target} | ${ok === null ? '' : ok ? 'met' : '**not met**'} |`;
 const section = [
   `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ` +
-    `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at start. The machine was shared with other engineers during this run ` +
-    '(their builds and tests competed for the 2 cores), so these numbers are a lower bound; the lead will re-run it on a quiet machine.',
+    `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at start (anything above ~0.5 means other work shared the 2 cores).`,
   '',
   `Command: \`node scripts/bench-collector/run.ts --seconds ${SECONDS} --concurrency ${CONCURRENCY}\`. ${bodies.length} synthetic bodies of ${SPANS_PER_BODY} GenAI spans ` +
     `(${((otlpBytesPerSpan * SPANS_PER_BODY) / 1e6).toFixed(2)} MB protobuf each), sent over loopback HTTP by a separate client process with ${CONCURRENCY} keep-alive connections ` +

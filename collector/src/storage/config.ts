@@ -123,7 +123,9 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         carryMaxAgeMs: positive('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
         recent: { maxAgeMs: 15 * 60_000, maxSpans: 200_000 },
         duckdb: {
-          memoryLimit: config.duckdb?.memoryLimit ?? '192MB',
+          // 192 MB ran out under sustained heavy ingest: compaction could not pin blocks while a
+          // flush held its batch, and shutdown then failed (bench-collector, 2026-11-26).
+          memoryLimit: config.duckdb?.memoryLimit ?? '512MB',
           threads: positive('duckdb.threads', config.duckdb?.threads, 2),
           tempDir: join(walDir, 'duckdb-tmp'),
         },
