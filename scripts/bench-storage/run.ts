@@ -2,7 +2,7 @@
  * Storage benchmark (not a test): sustained ingest through the real normalizer, WAL group commit
  * and DuckDB flushes into Parquet. Prints ingest rows/s, flush rows/s (sum of flush times), Parquet
  * bytes per span and peak RSS.
- *   node collector/test/storage/bench/flush-bench.ts [spans=200000] [clients=4] [heavy|light]
+ *   node scripts/bench-storage/run.ts [spans=200000] [clients=4] [heavy|light]
  * heavy: every span is a chat call carrying ~1 KB of prompt and ~300 B of answer as
  * gen_ai.input/output.messages; light: the same calls without message content.
  */
@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OtlpSpan } from '@parley/shared/otlp';
-import { createPipeline } from '../../../src/storage/pipeline.ts';
-import { BASE_US, span } from '../otlp-builders.ts';
+import { createPipeline } from '../../collector/src/storage/pipeline.ts';
+import { BASE_US, span } from '../../collector/test/storage/otlp-builders.ts';
 
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const CLIENTS = Number(process.argv[3] ?? 4);
@@ -87,7 +87,7 @@ await pipeline.close();
 const flushes = pipeline.stats().flushes;
 const totalS = (performance.now() - started) / 1000;
 
-const { loadManifest } = await import('../../../src/storage/manifest-store.ts');
+const { loadManifest } = await import('../../collector/src/storage/manifest-store.ts');
 const loaded = await loadManifest(dir);
 if (!loaded.ok) throw new Error(loaded.error);
 const bytes = (table: string) =>

@@ -2,7 +2,7 @@
  * bench-normalizer: normalizer and pricer throughput on this machine (CPU time, so other load on
  * the shared machine inflates the numbers less than wall time would).
  *
- *   node shared/test/normalizer/bench.ts [--spans 20000]
+ *   node scripts/bench-normalizer/run.ts [--spans 20000]
  *
  * Normalizes seeded synthetic GenAI batches of 512 spans (the generator of test-data) with the
  * price table on, then times the pricer alone. Writes the bench-normalizer section of
@@ -11,8 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
-import { normalizeBatch } from '../../src/normalizer/index.ts';
-import { createPricer } from '../../src/pricing/index.ts';
+import { normalizeBatch } from '@parley/shared/normalizer/index';
+import { createPricer } from '@parley/shared/pricing/index';
 
 const args = process.argv.slice(2);
 const spansWanted = Number(args[args.indexOf('--spans') + 1] ?? 20000) || 20000;
@@ -65,7 +65,7 @@ const [, priceSeconds] = cpuSeconds(() => {
 
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 const section = `<!-- bench-normalizer:start -->
-## Normalizer and pricer (\`node shared/test/normalizer/bench.ts\`)
+## Normalizer and pricer (\`node scripts/bench-normalizer/run.ts\`)
 
 ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average ${os.loadavg()[0]?.toFixed(1)} (machine shared with other work), Node ${process.version}; CPU time of one thread.
 
@@ -76,7 +76,7 @@ ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?
 | Pricer.price (memoized model lookup, 4 models) | ${rate(PRICE_CALLS, priceSeconds)} calls/s |
 <!-- bench-normalizer:end -->`;
 
-const docPath = new URL('../../../docs/benchmarks.md', import.meta.url);
+const docPath = new URL('../../docs/benchmarks.md', import.meta.url);
 const doc = readFileSync(docPath, 'utf8');
 const pattern = /<!-- bench-normalizer:start -->[\s\S]*?<!-- bench-normalizer:end -->/;
 writeFileSync(

@@ -2,19 +2,19 @@
  * Benchmark (not a test): latency of the SQL builders' queries (reading the session rollup table,
  * as the viewer does) on a synthetic dataset of 100,000 sessions (150,000 summary rows) and 500,000 spans, in native DuckDB (@duckdb/node-api, in-memory
  * tables) and in DuckDB-WASM 1.32 run in Node (the browser's engine, single-threaded). Prints a
- * Markdown section; run with `node test/sql/bench-sql.ts` from shared/.
+ * Markdown section; run with `node scripts/bench-sql/run.ts`.
  */
 import { cpus, loadavg } from 'node:os';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { createTableSql } from '../../src/schema.ts';
-import { CREATE_SESSION_ROLLUP_SQL } from '../../src/sql/filters.ts';
-import type { SqlQuery } from '../../src/sql/query.ts';
-import { sessionCalls, sessionMessages } from '../../src/sql/session.ts';
-import { modelCounts, sessionsPage } from '../../src/sql/sessions.ts';
-import { timeseries } from '../../src/sql/timeseries.ts';
-import { defaultViewState } from '../../src/url-state.ts';
-import type { ViewState } from '../../src/view.ts';
-import { openWasm } from './wasm.ts';
+import { createTableSql } from '@parley/shared/schema';
+import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
+import type { SqlQuery } from '@parley/shared/sql/query';
+import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
+import { modelCounts, sessionsPage } from '@parley/shared/sql/sessions';
+import { timeseries } from '@parley/shared/sql/timeseries';
+import { defaultViewState } from '@parley/shared/url-state';
+import type { ViewState } from '@parley/shared/view';
+import { openWasm } from '../../shared/test/sql/wasm.ts';
 
 const SESSIONS = 100_000;
 const SUMMARY_ROWS = 150_000;
@@ -115,7 +115,7 @@ for (const sql of [...GENERATE.filter((s) => !s.startsWith('CREATE')), CREATE_SE
 
 const lines = [
   '<!-- bench-sql:start -->',
-  '## SQL builders (`shared/test/sql/bench-sql.ts`)',
+  '## SQL builders (`node scripts/bench-sql/run.ts`)',
   '',
   `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), shared with other work; ` +
     `${SESSIONS.toLocaleString('en')} sessions in ${SUMMARY_ROWS.toLocaleString('en')} summary rows, ${SPANS.toLocaleString('en')} spans (20% carrying session_id, the rest inheriting it from their trace), in-memory tables, 1 thread each; ` +
