@@ -172,6 +172,11 @@ describe('the built viewer at /', () => {
     await fs.writeFile(path.join(viewerDir, 'index.html'), '<!doctype html><title>Parley</title>');
     await fs.mkdir(path.join(viewerDir, '_app'));
     await fs.writeFile(path.join(viewerDir, '_app', 'start.js'), 'export const x = 1;');
+    await fs.mkdir(path.join(viewerDir, '_app', 'immutable'));
+    await fs.writeFile(
+      path.join(viewerDir, '_app', 'immutable', 'engine-3f2a.wasm'),
+      new Uint8Array([0, 97, 115, 109]),
+    );
     withViewer = await startTestCollector({ viewerDir, grpcPort: null });
   });
   afterAll(async () => {
@@ -189,6 +194,14 @@ describe('the built viewer at /', () => {
     expect(deep.status).toBe(200);
     expect(deep.text).toContain('<title>Parley</title>');
     expect((await rawGet(withViewer.httpPort, '/../../etc/passwd')).body).not.toContain('root:');
+  });
+
+  it('caches content-hashed assets for good and revalidates everything else', async () => {
+    const hashed = await get(`${withViewer.url}/_app/immutable/engine-3f2a.wasm`);
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(hashed.headers.get('content-type')).toBe('application/wasm');
+    expect((await get(`${withViewer.url}/_app/start.js`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await get(`${withViewer.url}/`)).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('does not let the fallback swallow data 404s', async () => {

@@ -1,13 +1,26 @@
 /**
  * The built viewer at /, with single-page-app fallback: unknown paths get index.html so deep
- * links (every view is a URL) load the app.
+ * links (every view is a URL) load the app. SvelteKit puts content-hashed files under
+ * _app/immutable/: cached for good, so a second visit reuses the 34 MB DuckDB-WASM module and
+ * Chromium's compiled-code cache for it instead of downloading and compiling it again.
  */
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 
 export function viewerRoutes(viewerDir: string): Router {
   const router = express.Router();
-  router.use(express.static(viewerDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+  router.use(
+    express.static(viewerDir, {
+      index: 'index.html',
+      dotfiles: 'ignore',
+      fallthrough: true,
+      setHeaders: (res, file) => {
+        const relative = path.relative(viewerDir, file).split(path.sep);
+        const immutable = relative[0] === '_app' && relative[1] === 'immutable';
+        res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
   const fallback: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Cache-Control', 'no-cache');

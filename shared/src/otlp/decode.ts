@@ -9,7 +9,8 @@ import { decodeUtf8 } from './bytes.ts';
 import { type Json, type JsonContext, JsonShapeError } from './json-values.ts';
 import { decodeLogsJson, decodeTracesJson } from './json-decode.ts';
 import { decodeLogsRequest } from './protobuf-logs.ts';
-import { type Collected, decodeTraceRequest } from './protobuf-traces.ts';
+import type { Collected } from './protobuf-envelope.ts';
+import { decodeTraceRequest } from './protobuf-traces.ts';
 import { type Cursor, WireError, createCursor, pathOf } from './wire.ts';
 
 export type Encoding = 'protobuf' | 'json';

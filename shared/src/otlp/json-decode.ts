@@ -26,7 +26,7 @@ import {
   note,
   object,
 } from './json-values.ts';
-import type { Collected } from './protobuf-traces.ts';
+import type { Collected } from './protobuf-envelope.ts';
 
 const KIND_NAMES: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0,

@@ -1,6 +1,6 @@
 /** common.proto and resource.proto messages: AnyValue, KeyValue, InstrumentationScope, Resource. */
 import type { AnyValue, Attributes, OtlpScope } from '../otlp.ts';
-import { bytesToBase64 } from './bytes.ts';
+import { bytesToBase64, bytesToHex } from './bytes.ts';
 import {
   type Cursor,
   WIRE_FIXED64,
@@ -10,6 +10,7 @@ import {
   readInt64,
   readKey,
   readLengthEnd,
+  readBytesEnd,
   readMessageEnd,
   readString,
   expectEnd,
@@ -202,4 +203,13 @@ export function decodeAnyValueField(c: Cursor, wt: number, limit: number, field:
   if (wt !== WIRE_LEN) throw wrongWireType(c, field, wt, WIRE_LEN);
   const end = readMessageEnd(c, limit);
   return decodeAnyValue(c, end, field, 0);
+}
+
+/** Hex of a trace or span id: '' when empty, null when its length is not `size`. */
+export function readId(c: Cursor, wt: number, end: number, field: string, size: number): string | null {
+  const idEnd = readBytesEnd(c, wt, end, field);
+  const start = c.pos;
+  c.pos = idEnd;
+  if (idEnd === start) return '';
+  return idEnd - start === size ? bytesToHex(c.buf, start, idEnd) : null;
 }

@@ -1,24 +1,19 @@
 /** ExportTraceServiceRequest (trace.proto) straight to OtlpSpan rows. */
-import type {
-  Attributes,
-  OtlpEvent,
-  OtlpLink,
-  OtlpScope,
-  OtlpSpan,
-  SpanKindCode,
-  StatusCodeNumber,
-} from '../otlp.ts';
-import { bytesToHex } from './bytes.ts';
-import { decodeKeyValue, decodeResource, decodeScope, nextTag } from './protobuf-common.ts';
+import type { Attributes, OtlpEvent, OtlpLink, OtlpSpan, SpanKindCode, StatusCodeNumber } from '../otlp.ts';
+import { decodeKeyValue, nextTag, readId } from './protobuf-common.ts';
+import {
+  type Collected,
+  type EnvelopeFields,
+  PENDING_RESOURCE,
+  PENDING_SCOPE,
+  decodeExportRequest,
+} from './protobuf-envelope.ts';
 import {
   type Cursor,
   WIRE_LEN,
   addProblem,
-  enter,
-  leave,
   pathOf,
   expectEnd,
-  readBytesEnd,
   readMessageEnd,
   readString,
   readTimeField,
@@ -28,95 +23,10 @@ import {
   wrongWireType,
 } from './wire.ts';
 
-export interface Collected<T> {
-  items: T[];
-  rejected: number;
-}
-
-const EMPTY_SCOPE: OtlpScope = { name: '', version: '' };
-const EMPTY_RESOURCE: Attributes = {};
+const TRACE_FIELDS: EnvelopeFields = { resource: 'resource_spans', scope: 'scope_spans', items: 'spans' };
 
 export function decodeTraceRequest(c: Cursor): Collected<OtlpSpan> {
-  const out: Collected<OtlpSpan> = { items: [], rejected: 0 };
-  const end = c.buf.length;
-  let index = 0;
-  while (c.pos < end) {
-    const tag = nextTag(c);
-    const wt = tag & 7;
-    if (tag >>> 3 === 1) {
-      enter(c, 'resource_spans', index++);
-      decodeResourceSpans(c, wt, end, out);
-      leave(c);
-    } else skipField(c, wt, end, tag >>> 3);
-  }
-  return out;
-}
-
-function decodeResourceSpans(c: Cursor, wt: number, limit: number, out: Collected<OtlpSpan>): void {
-  if (wt !== WIRE_LEN) throw wrongWireType(c, 'resource_spans', wt, WIRE_LEN);
-  const end = readMessageEnd(c, limit);
-  const first = out.items.length;
-  let resource: Attributes = {};
-  let index = 0;
-  while (c.pos < end) {
-    const tag = nextTag(c);
-    const twt = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        resource = decodeResource(c, twt, end);
-        break;
-      case 2:
-        enter(c, 'scope_spans', index++);
-        decodeScopeSpans(c, twt, end, out);
-        leave(c);
-        break;
-      default:
-        skipField(c, twt, end, tag >>> 3);
-    }
-  }
-  expectEnd(c, end, 'resource_spans');
-  // The resource may follow its spans on the wire, so it is attached afterwards.
-  for (let i = first; i < out.items.length; i++) out.items[i]!.resource = resource;
-}
-
-function decodeScopeSpans(c: Cursor, wt: number, limit: number, out: Collected<OtlpSpan>): void {
-  if (wt !== WIRE_LEN) throw wrongWireType(c, 'scope_spans', wt, WIRE_LEN);
-  const end = readMessageEnd(c, limit);
-  const first = out.items.length;
-  let scope: OtlpScope = EMPTY_SCOPE;
-  let index = 0;
-  while (c.pos < end) {
-    const tag = nextTag(c);
-    const twt = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        scope = decodeScope(c, twt, end);
-        break;
-      case 2: {
-        enter(c, 'spans', index++);
-        const span = decodeSpan(c, twt, end);
-        leave(c);
-        if (span) out.items.push(span);
-        else out.rejected++;
-        break;
-      }
-      default:
-        skipField(c, twt, end, tag >>> 3);
-    }
-  }
-  expectEnd(c, end, 'scope_spans');
-  if (scope === EMPTY_SCOPE) scope = { name: '', version: '' };
-  for (let i = first; i < out.items.length; i++) out.items[i]!.scope = scope;
-}
-
-/** Hex of an id field, or null when its length is wrong. */
-function readId(c: Cursor, wt: number, end: number, field: string, size: number): string | null {
-  const idEnd = readBytesEnd(c, wt, end, field);
-  const start = c.pos;
-  c.pos = idEnd;
-  if (idEnd - start === size) return bytesToHex(c.buf, start, idEnd);
-  if (idEnd === start) return '';
-  return null;
+  return decodeExportRequest(c, TRACE_FIELDS, decodeSpan);
 }
 
 function rejectProblem(c: Cursor, field: string, detail: string): void {
@@ -216,8 +126,8 @@ function decodeSpan(c: Cursor, wt: number, limit: number): OtlpSpan | null {
     events,
     links,
     status,
-    resource: EMPTY_RESOURCE,
-    scope: EMPTY_SCOPE,
+    resource: PENDING_RESOURCE,
+    scope: PENDING_SCOPE,
   };
 }
 

@@ -46,3 +46,17 @@ export function chooseBucketUs(fromUs: number, toUs: number): number {
   const span = Math.max(0, toUs - fromUs);
   return BUCKETS_US.find((b) => span / b <= MAX_BUCKETS) ?? (BUCKETS_US[BUCKETS_US.length - 1] as number);
 }
+
+/**
+ * The chart's bucket for a resolved range: fitted to the range, or for an open range ('all') to
+ * the data's `extent`; one day without either.
+ */
+export function seriesBucketUs(
+  fromUs: number | null,
+  toUs: number | null,
+  nowUs: number,
+  extent?: { minUs: number; maxUs: number } | null,
+): number {
+  if (fromUs !== null) return chooseBucketUs(fromUs, toUs ?? nowUs);
+  return extent ? chooseBucketUs(extent.minUs, extent.maxUs) : DAY_US;
+}

@@ -2,7 +2,7 @@
 import type { ViewState } from '../view.ts';
 import { type SourceOptions, sessionRollup } from './filters.ts';
 import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
-import { chooseBucketUs, resolveTimeRange } from './time.ts';
+import { resolveTimeRange, seriesBucketUs } from './time.ts';
 
 export interface TimeseriesQuery extends SqlQuery {
   /** Width of each bucket; bucket_us values are multiples of it (aligned on the epoch, UTC). */
@@ -24,12 +24,7 @@ export function timeseries(
 ): TimeseriesQuery {
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
-  const bucketUs =
-    fromUs !== null
-      ? chooseBucketUs(fromUs, toUs ?? nowUs)
-      : extent
-        ? chooseBucketUs(extent.minUs, extent.maxUs)
-        : 86_400_000_000;
+  const bucketUs = seriesBucketUs(fromUs, toUs, nowUs, extent);
   const search = view.search.trim();
 
   const where = ['sp.is_llm_call'];

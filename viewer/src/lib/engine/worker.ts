@@ -8,6 +8,7 @@ import { buildSessionDetail } from '@parley/shared/conversation';
 import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
 import { modelCounts, sessionsAll, sessionsPage } from '@parley/shared/sql/sessions';
 import { sqlForCli } from '@parley/shared/sql/cli';
+import { summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
 import {
   mapCalls,
   mapMessages,
@@ -28,7 +29,6 @@ import { sessionsParquet } from './export-parquet.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
 import { openSource, type OpenedSource } from './source.ts';
-import { summaryTimeseries } from './summary-timeseries.ts';
 import { loadRange } from './time-range.ts';
 
 type Purpose = 'sessionsPage' | 'models' | 'timeseries' | 'session';

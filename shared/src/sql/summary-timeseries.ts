@@ -3,26 +3,23 @@
  * (the shared `timeseries` query reads spans). Each summary row (one session within one partition
  * file) counts at its first time: buckets of an hour or more are exact for hourly partitions,
  * finer ones place a slice's calls at its start. Sessions are selected exactly as on the page.
+ * Map with mapTimeBuckets.
  */
-import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from '@parley/shared/sql/filters';
-import { Params, type SqlQuery, TRACE_KEY_PREFIX } from '@parley/shared/sql/query';
-import { chooseBucketUs, resolveTimeRange } from '@parley/shared/sql/time';
-import type { ViewState } from '@parley/shared/view';
+import type { ViewState } from '../view.ts';
+import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from './filters.ts';
+import { Params, TRACE_KEY_PREFIX } from './query.ts';
+import { resolveTimeRange, seriesBucketUs } from './time.ts';
+import type { TimeseriesQuery } from './timeseries.ts';
 
 /** Needs the rollup table (CREATE_SESSION_ROLLUP_SQL) built over the loaded summaries. */
 export function summaryTimeseries(
   view: ViewState,
   nowUs: number,
   extent: { minUs: number; maxUs: number } | null,
-): SqlQuery & { bucketUs: number } {
+): TimeseriesQuery {
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
-  const bucketUs =
-    fromUs !== null
-      ? chooseBucketUs(fromUs, toUs ?? nowUs)
-      : extent
-        ? chooseBucketUs(extent.minUs, extent.maxUs)
-        : 86_400_000_000;
+  const bucketUs = seriesBucketUs(fromUs, toUs, nowUs, extent);
   const slice: string[] = [];
   if (fromUs !== null) slice.push(`x.last_time >= ${p.timestamp(fromUs)}`);
   if (toUs !== null) slice.push(`x.first_time <= ${p.timestamp(toUs)}`);
