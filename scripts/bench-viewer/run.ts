@@ -25,7 +25,7 @@ import type { ViewState } from '@parley/shared/view';
 import type { Page } from 'playwright-core';
 import { startStaticServer } from '../../viewer/test/engine/static-server.ts';
 import { writeSnapshot } from '../../viewer/test/engine/snapshot-writer.ts';
-import { launchChromium } from './browser.ts';
+import { launch as launchChromium } from '../../viewer/test/browser/chromium.ts';
 import { buildHarness } from './build-harness.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '@parley/shared/manifest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
 import type { ViewState } from '@parley/shared/view';
-import { launchChromium } from '../../../scripts/bench-viewer/browser.ts';
+import { launch as launchChromium } from '../browser/chromium.ts';
 import { buildHarness } from '../../../scripts/bench-viewer/build-harness.ts';
 import { writeSnapshot } from './snapshot-writer.ts';
 import { startStaticServer, type StaticServer } from './static-server.ts';
