@@ -21,6 +21,7 @@ import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
 import { sessionsPage } from '@parley/shared/sql/sessions';
 import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
 import type { SqlQuery } from '@parley/shared/sql/query';
+import { defaultViewState } from '@parley/shared/url-state';
 import type { ViewState } from '@parley/shared/view';
 import type { Page } from 'playwright-core';
 import { startStaticServer } from '../../viewer/test/engine/static-server.ts';
@@ -105,17 +106,7 @@ async function snapshot(): Promise<{ root: string; manifest: Manifest; generator
 /** Both sides query the per-session rollup table built once over the loaded summaries. */
 const ROLLUP = { rollup: true };
 
-const VIEW: ViewState = {
-  src: '',
-  search: '',
-  models: [],
-  time: { kind: 'relative', range: 'all' },
-  page: 1,
-  pageSize: 50,
-  sort: { key: 'last_time', dir: 'desc' },
-  session: '',
-  message: '',
-};
+const VIEW: ViewState = { ...defaultViewState(), time: { kind: 'relative', range: 'all' } };
 
 /** Twenty filter changes a user makes: typing a search, picking models, sorting, paging. */
 function filterChanges(models: string[]): ViewState[] {

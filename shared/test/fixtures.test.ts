@@ -6,13 +6,13 @@
  */
 import { listFixtures, type Fixture, type GroundTruthSession } from '@parley/test-data/fixtures';
 import { describe, expect, it } from 'vitest';
-import { buildSessionDetail, type SessionMessage } from '../src/conversation.ts';
+import { callSummaryFromRow, sessionMessageFromRow } from '../src/conversation-rows.ts';
+import { buildSessionDetail } from '../src/conversation.ts';
 import { completeAcrossBatches, normalizeBatch } from '../src/normalizer/index.ts';
 import { decodeLogs, decodeTraces } from '../src/otlp/decode.ts';
 import type { OtlpLogRecord, OtlpSpan } from '../src/otlp.ts';
 import { createPricer } from '../src/pricing/index.ts';
 import type { MessageRow, SpanRow } from '../src/rows.ts';
-import type { CallSummary } from '../src/view.ts';
 
 const pricer = createPricer();
 
@@ -46,46 +46,6 @@ function batchByBatch(batches: Batch[]) {
   );
 }
 
-function callSummary(s: SpanRow): CallSummary {
-  return {
-    traceId: s.trace_id,
-    spanId: s.span_id,
-    startUs: s.start_time,
-    durationMs: s.duration_ms,
-    model: s.model,
-    provider: s.provider,
-    operation: s.operation,
-    statusCode: s.status_code,
-    statusMessage: s.status_message,
-    inputTokens: s.input_tokens,
-    outputTokens: s.output_tokens,
-    cachedInputTokens: s.cached_input_tokens,
-    reasoningTokens: s.reasoning_tokens,
-    inputCostUsd: s.input_cost_usd,
-    outputCostUsd: s.output_cost_usd,
-    totalCostUsd: s.total_cost_usd,
-    costSource: s.cost_source,
-  };
-}
-
-function sessionMessage(m: MessageRow): SessionMessage {
-  return {
-    traceId: m.trace_id,
-    spanId: m.span_id,
-    startUs: m.start_time,
-    seq: m.seq,
-    direction: m.direction,
-    role: m.role,
-    content: m.content,
-    parts: m.parts,
-    toolCallId: m.tool_call_id,
-    toolName: m.tool_name,
-    finishReason: m.finish_reason,
-    model: m.model,
-    contentHash: m.content_hash,
-  };
-}
-
 /** What the rows say about one ground-truth session, in the ground truth's terms. */
 function observe(spans: SpanRow[], messages: MessageRow[], truth: GroundTruthSession) {
   const inSession = (s: { session_id: string | null; trace_id: string }) =>
@@ -97,8 +57,8 @@ function observe(spans: SpanRow[], messages: MessageRow[], truth: GroundTruthSes
   const own = messages.filter((m) => callIds.has(`${m.trace_id}/${m.span_id}`));
   const detail = buildSessionDetail(
     truth.session_id ?? `trace:${truth.trace_ids?.[0] ?? ''}`,
-    calls.map(callSummary),
-    own.map(sessionMessage),
+    calls.map(callSummaryFromRow),
+    own.map(sessionMessageFromRow),
   );
   const sum = (f: (s: SpanRow) => number | null) => calls.reduce((acc, c) => acc + (f(c) ?? 0), 0);
   return {

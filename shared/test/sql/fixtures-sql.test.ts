@@ -7,11 +7,12 @@
  */
 import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type SessionMessage, buildSessionDetail } from '../../src/conversation.ts';
+import { sessionMessageFromRow } from '../../src/conversation-rows.ts';
+import { buildSessionDetail } from '../../src/conversation.ts';
 import { completeAcrossBatches, normalizeBatch } from '../../src/normalizer/index.ts';
 import { decodeLogs, decodeTraces } from '../../src/otlp/decode.ts';
 import { createPricer } from '../../src/pricing/index.ts';
-import type { MessageRow, SpanRow } from '../../src/rows.ts';
+import type { SpanRow } from '../../src/rows.ts';
 import { mapCalls, mapMessages, mapSessionTotals, mapSessionsPage } from '../../src/sql/rows.ts';
 import { sessionCalls, sessionMessages, sessionTotals } from '../../src/sql/session.ts';
 import { sessionsPage } from '../../src/sql/sessions.ts';
@@ -38,24 +39,6 @@ function normalize(fixture: Fixture) {
     results.flatMap((r) => r.spans),
     results.flatMap((r) => r.messages),
   );
-}
-
-function toSessionMessage(m: MessageRow): SessionMessage {
-  return {
-    traceId: m.trace_id,
-    spanId: m.span_id,
-    startUs: m.start_time,
-    seq: m.seq,
-    direction: m.direction,
-    role: m.role,
-    content: m.content,
-    parts: m.parts,
-    toolCallId: m.tool_call_id,
-    toolName: m.tool_name,
-    finishReason: m.finish_reason,
-    model: m.model,
-    contentHash: m.content_hash,
-  };
 }
 
 const open: Dataset[] = [];
@@ -98,7 +81,7 @@ describe('SQL over normalized fixtures', () => {
         const inMemory = buildSessionDetail(
           key,
           calls,
-          messages.filter((m) => ownIds.has(`${m.trace_id}/${m.span_id}`)).map(toSessionMessage),
+          messages.filter((m) => ownIds.has(`${m.trace_id}/${m.span_id}`)).map(sessionMessageFromRow),
         );
         expect(
           detail.messages.map((m) => [m.anchor, m.role, m.content, m.branch]),

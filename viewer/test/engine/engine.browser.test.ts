@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Manifest } from '@parley/shared/manifest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
+import { defaultViewState } from '@parley/shared/url-state';
 import type { ViewState } from '@parley/shared/view';
 import { launch as launchChromium } from '../browser/chromium.ts';
 import { buildHarness } from '../../../scripts/bench-viewer/build-harness.ts';
@@ -23,17 +24,7 @@ let browser: Browser;
 let page: Page;
 let manifest: Manifest;
 
-const view: ViewState = {
-  src: '',
-  search: '',
-  models: [],
-  time: { kind: 'relative', range: 'all' },
-  page: 1,
-  pageSize: 50,
-  sort: { key: 'last_time', dir: 'desc' },
-  session: '',
-  message: '',
-};
+const view: ViewState = { ...defaultViewState(), time: { kind: 'relative', range: 'all' } };
 
 async function native(sql: string): Promise<unknown[][]> {
   const db = await DuckDBInstance.create(':memory:');
