@@ -252,6 +252,23 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
+  it('writes an acknowledged span whose WAL line is larger than 32 MiB', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const big = span({ trace: 23, span: 1, startUs: BASE_US, session: 'conv-big', input: 'q', output: 'a' });
+    // Each raw string stays under the normalizer's per-value cap; together they make a ~35 MB WAL
+    // line, which DuckDB's default 16 MiB object bound (read buffer 32 MiB) could not read.
+    for (let i = 0; i < 140; i++) big.attributes[`app.blob.${i}`] = `${i}`.padEnd(250_000, 'x');
+    expect(await pipeline.ingest({ signal: 'traces', spans: [big] })).toEqual({ ok: true, accepted: 1 });
+    await pipeline.close();
+    const rows = await queryTable(
+      dir,
+      'spans',
+      'SELECT session_id, length(attributes) > 34000000 AS big FROM t',
+    );
+    expect(rows).toEqual([{ session_id: 'conv-big', big: true }]);
+  });
+
   it('keeps an acknowledged span whose strings hold lone surrogates (possible in OTLP/JSON)', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir);
