@@ -18,8 +18,10 @@ import { quoted } from './table-layout.ts';
 import { WAL_COLUMNS_SQL } from './wal-record.ts';
 
 /**
- * DuckDB reads NDJSON lines up to twice this bound, so rows up to 128 MB: a span from the default
- * 32 MiB max body fits with room for the JSON escaping of its text.
+ * One WAL line holds one row, and a line DuckDB cannot read fails the whole flush. DuckDB reads
+ * lines up to twice this bound, so rows up to 128 MB: a span from the default 32 MiB max body fits
+ * with room for the JSON escaping of its text. The bound is not free: DuckDB reserves buffers from
+ * it (1 GiB asked for 2 GiB up front; 64 MiB read a 40 MB line for ~44 MB more RSS).
  */
 const MAX_WAL_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -78,9 +80,6 @@ export async function materialize(duck: Duck, input: MaterializeInput): Promise<
  */
 async function run(duck: Duck, input: MaterializeInput, written: string[]): Promise<MaterializeOutput> {
   const { nowMs } = input;
-  // One WAL line holds one row, and a line over the limit fails the whole flush. The bound is not
-  // free: DuckDB reserves buffers from it (1 GiB asked for 2 GiB up front; 64 MiB read a 40 MB
-  // line for ~44 MB more RSS), so it stays a fixed, measured value.
   const readWal = (kind: 's' | 'm') =>
     `read_ndjson($1, columns = ${WAL_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${MAX_WAL_LINE_BYTES}) WHERE k = '${kind}'`;
