@@ -59,13 +59,18 @@ if (!existsSync(join(dataDir, 'manifest.json'))) {
 
 console.log(`parley: viewer  http://localhost:${port}/`);
 console.log(`parley: OTLP    http://localhost:${port}/v1/traces, /v1/logs (gRPC on :4317)`);
+// The same memory settings as the collector's bin (see collector/bin/parley-collector.js).
 const collector = spawn(
   'node',
-  [join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir],
+  ['--max-semi-space-size=4', join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PARLEY_VIEWER_DIR: process.env.PARLEY_VIEWER_DIR ?? viewerBuild },
+    env: {
+      ...process.env,
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      PARLEY_VIEWER_DIR: process.env.PARLEY_VIEWER_DIR ?? viewerBuild,
+    },
   },
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => collector.kill(signal));

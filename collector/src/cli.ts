@@ -59,7 +59,7 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 
 try {
-  collector = await startCollector(config, { log, pricer: prices.pricer, createPipeline });
+  collector = await startCollector(config, { log, createPipeline });
 } catch (error) {
   log.log('error', 'start_failed', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);

@@ -40,12 +40,12 @@ export async function exportRequest(
   if (signal === 'traces') {
     const decoded = decodeTraces(body, encoding);
     if (!decoded.ok) return { kind: 'malformed', message: decoded.error };
-    request = { signal, spans: decoded.value };
+    request = { signal, spans: decoded.value, raw: { body, encoding } };
     ({ rejected, problems } = decoded);
   } else {
     const decoded = decodeLogs(body, encoding);
     if (!decoded.ok) return { kind: 'malformed', message: decoded.error };
-    request = { signal, logs: decoded.value };
+    request = { signal, logs: decoded.value, raw: { body, encoding } };
     ({ rejected, problems } = decoded);
   }
 

@@ -5,8 +5,18 @@
  */
 import type { OtlpLogRecord, OtlpSpan } from '@parley/shared/otlp';
 
+/**
+ * The request body as received (after Content-Encoding is undone), which the pipeline logs
+ * instead of re-encoding the decoded items; decoding it again must give the same items.
+ */
+export interface RawBody {
+  body: Uint8Array;
+  encoding: 'protobuf' | 'json';
+}
+
 export type IngestRequest =
-  { signal: 'traces'; spans: OtlpSpan[] } | { signal: 'logs'; logs: OtlpLogRecord[] };
+  | { signal: 'traces'; spans: OtlpSpan[]; raw?: RawBody }
+  | { signal: 'logs'; logs: OtlpLogRecord[]; raw?: RawBody };
 
 export type IngestResult =
   /** Everything given is durably logged (fsynced) and will reach Parquet exactly once. */

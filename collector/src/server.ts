@@ -13,13 +13,11 @@ import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { Pipeline } from './pipeline-types.ts';
 import type { StorageConfig } from './storage/config.ts';
-import type { Pricer } from '@parley/shared/pricing/index';
 
 export type CreatePipeline = (config: StorageConfig) => Promise<Pipeline>;
 
 export interface CollectorDeps {
   log: Logger;
-  pricer: Pricer | null;
   createPipeline: CreatePipeline;
 }
 
@@ -39,14 +37,15 @@ const WAITING_EXPORTS = 64;
 
 export async function startCollector(
   config: CollectorConfig,
-  { log, pricer, createPipeline }: CollectorDeps,
+  { log, createPipeline }: CollectorDeps,
 ): Promise<RunningCollector> {
   const pipeline = await createPipeline({
     dataDir: config.dataDir,
     flushSpans: config.flushSpans,
     flushIntervalMs: config.flushIntervalMs,
     retentionDays: config.retentionDays,
-    pricer,
+    // The CLI checked the overrides file already; the materializer thread loads it again.
+    prices: { overridesFile: config.pricesFile },
     logger: log,
   });
   const deps = {

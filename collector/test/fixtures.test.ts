@@ -7,7 +7,13 @@ import zlib from 'node:zlib';
 import { listFixtures, type Fixture, type FixtureBody } from '@parley/test-data/fixtures';
 import { describe, expect, it, vi } from 'vitest';
 import { startTestCollector, type TestCollector } from './helpers/collector.ts';
-import { expectedOf, observeSession, storedSessionIds } from './helpers/ground-truth.ts';
+import {
+  expectedOf,
+  expectedSummaryOf,
+  observeSession,
+  observeSummary,
+  storedSessionIds,
+} from './helpers/ground-truth.ts';
 import { grpcExport } from './helpers/grpc-client.ts';
 import { post } from './helpers/http.ts';
 import { CONTENT_TYPE } from './helpers/otlp-bodies.ts';
@@ -88,6 +94,10 @@ describe('captured fixtures end to end', () => {
             await observeSession(collector.dataDir, session),
             `session ${session.session_id ?? session.trace_ids?.join(',')}`,
           ).toEqual(expectedOf(session));
+          expect(
+            await observeSummary(collector.dataDir, session),
+            `summary of ${session.session_id ?? session.trace_ids?.join(',')}`,
+          ).toEqual(expectedSummaryOf(session));
         }
       } finally {
         await collector.close();

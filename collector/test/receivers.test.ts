@@ -38,7 +38,7 @@ async function start(token: string | null): Promise<RunningCollector> {
       viewerDir: null,
       logLevel: 'info',
     },
-    { log: silentLogger, pricer: null, createPipeline: async () => pipeline },
+    { log: silentLogger, createPipeline: async () => pipeline },
   );
 }
 

@@ -1,23 +1,45 @@
 /**
- * bench-normalizer: normalizer and pricer throughput on this machine (CPU time, so other load on
- * the shared machine inflates the numbers less than wall time would).
+ * bench-normalizer: normalizer, WAL encoder and pricer throughput on this machine.
  *
- *   node scripts/bench-normalizer/run.ts [--spans 20000]
+ *   node scripts/bench-normalizer/run.ts [--spans 20000] [--rounds 5] [--against DIR]
  *
  * Normalizes seeded synthetic GenAI batches of 512 spans (the generator of test-data) with the
- * price table on, then times the pricer alone. Writes the bench-normalizer section of
- * docs/benchmarks.md.
+ * price table on, encodes each result as WAL lines (encodeRows, what the collector does before
+ * acknowledging a request), then times the pricer alone. Times are process CPU time summed over
+ * all batches (the kernel samples it by ticks, so only sums are exact enough), the least of
+ * `--rounds` rounds: the machine is shared, and other load only ever adds.
+ *
+ * `--against DIR` also runs the normalizer and encoder of another checkout (one whose
+ * node_modules resolve, e.g. a git worktree with node_modules linked in), alternating with this
+ * one round by round so both see the same machine, and checks that both write the same bytes.
+ * Writes the bench-normalizer section of docs/benchmarks.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
+import type { OtlpSpan } from '@parley/shared/otlp';
 import { createPricer } from '@parley/shared/pricing/index';
+import { encodeRows } from '../../collector/src/storage/wal-record.ts';
 
-const args = process.argv.slice(2);
-const spansWanted = Number(args[args.indexOf('--spans') + 1] ?? 20000) || 20000;
+interface Impl {
+  label: string;
+  normalizeBatch: typeof normalizeBatch;
+  encodeRows: typeof encodeRows;
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const spansWanted = Number(option('--spans') ?? 20000) || 20000;
+const rounds = Math.max(1, Number(option('--rounds') ?? 5) || 5);
+const against = option('--against');
 const pricer = createPricer();
-const batches = [
+const batches: OtlpSpan[][] = [
   ...generateBatches({
     spans: spansWanted,
     sessions: spansWanted / 10,
@@ -26,54 +48,111 @@ const batches = [
   }),
 ];
 
-function cpuSeconds<T>(f: () => T): [T, number] {
-  const start = process.cpuUsage();
-  const value = f();
-  const used = process.cpuUsage(start);
-  return [value, (used.user + used.system) / 1e6];
+const impls: Impl[] = [{ label: 'this checkout', normalizeBatch, encodeRows }];
+if (against !== undefined) {
+  const dir = path.resolve(against);
+  const load = async (file: string) => import(pathToFileURL(path.join(dir, file)).href);
+  impls.push({
+    label: path.basename(dir),
+    normalizeBatch: (await load('shared/src/normalizer/index.ts')).normalizeBatch,
+    encodeRows: (await load('collector/src/storage/wal-record.ts')).encodeRows,
+  });
 }
 
-normalizeBatch({ spans: batches[0] ?? [], logs: [] }, { pricer });
-const [totals, normalizeSeconds] = cpuSeconds(() => {
-  let spans = 0;
-  let messages = 0;
-  let calls = 0;
-  for (const spansOfBatch of batches) {
-    const out = normalizeBatch({ spans: spansOfBatch, logs: [] }, { pricer });
-    spans += out.spans.length;
-    messages += out.messages.length;
-    calls += out.spans.filter((s) => s.is_llm_call).length;
-  }
-  return { spans, messages, calls };
-});
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+interface Times {
+  normalize: number;
+  encode: number;
+}
+
+const best: Times[] = impls.map(() => ({
+  normalize: Number.POSITIVE_INFINITY,
+  encode: Number.POSITIVE_INFINITY,
+}));
+const totals = { spans: 0, calls: 0, messages: 0, walBytes: 0 };
+const loadBefore = os.loadavg()[0] ?? 0;
+let identical = true;
+for (let round = -1; round < rounds; round++) {
+  // round -1 warms the JIT up and checks that every implementation writes the same bytes
+  impls.forEach((impl, which) => {
+    const spent = { normalize: 0, encode: 0 };
+    batches.forEach((spans, b) => {
+      const start = cpuMs();
+      const out = impl.normalizeBatch({ spans, logs: [] }, { pricer });
+      const normalized = cpuMs();
+      const wal = impl.encodeRows(out.spans, out.messages, b);
+      const encoded = cpuMs();
+      spent.normalize += normalized - start;
+      spent.encode += encoded - normalized;
+      if (round !== -1) return;
+      if (which === 0) {
+        totals.spans += out.spans.length;
+        totals.calls += out.spans.filter((s) => s.is_llm_call).length;
+        totals.messages += out.messages.length;
+        totals.walBytes += wal.length;
+      } else if (!wal.equals(impls[0]!.encodeRows(out.spans, out.messages, b))) identical = false;
+    });
+    if (round === -1) return;
+    const t = best[which]!;
+    if (spent.normalize + spent.encode < t.normalize + t.encode) Object.assign(t, spent);
+  });
+}
+const loadAfter = os.loadavg()[0] ?? 0;
 
 const PRICE_CALLS = 20000;
 const models = ['gpt-4o-mini-2024-07-18', 'gpt-4.1-2025-04-14', 'claude-sonnet-4-20250514', 'gemini-2.5-pro'];
-const [, priceSeconds] = cpuSeconds(() => {
-  for (let i = 0; i < PRICE_CALLS; i++) {
-    pricer.price({
-      provider: null,
-      model: models[i % models.length] as string,
-      timeUs: Date.UTC(2026, 5, 1) * 1000,
-      inputTokens: 1000 + i,
-      cachedInputTokens: 200,
-      cacheCreationInputTokens: 0,
-      outputTokens: 300,
-    });
-  }
+const priceStart = cpuMs();
+for (let i = 0; i < PRICE_CALLS; i++) {
+  pricer.price({
+    provider: null,
+    model: models[i % models.length] as string,
+    timeUs: Date.UTC(2026, 5, 1) * 1000,
+    inputTokens: 1000 + i,
+    cachedInputTokens: 200,
+    cacheCreationInputTokens: 0,
+    outputTokens: 300,
+  });
+}
+const priceMs = cpuMs() - priceStart;
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const rows = impls.map((impl, which) => {
+  const t = best[which]!;
+  return {
+    label: impl.label,
+    cells: [
+      `${int((totals.spans / t.normalize) * 1000)} spans/s`,
+      `${int((totals.messages / t.normalize) * 1000)} rows/s`,
+      `${((t.encode * 1000) / totals.spans).toFixed(1)} µs/span (${int(totals.walBytes / t.encode / 1000)} MB/s)`,
+      `${(((t.normalize + t.encode) * 512) / totals.spans).toFixed(1)} ms`,
+      `${int((totals.spans / (t.normalize + t.encode)) * 1000)} spans/s`,
+    ],
+  };
 });
+const measures = [
+  'normalizeBatch, 512-span synthetic batches, price table on',
+  'same, per message row',
+  'encodeRows (WAL NDJSON) of those rows',
+  'normalize + encode, per 512 spans',
+  'normalize + encode, one thread',
+];
+const table = [
+  `| Measure | ${rows.map((r) => r.label).join(' | ')} |`,
+  `| --- | ${rows.map(() => '---').join(' | ')} |`,
+  ...measures.map((m, i) => `| ${m} | ${rows.map((r) => r.cells[i]).join(' | ')} |`),
+  `| Pricer.price (memoized model lookup, 4 models) | ${int((PRICE_CALLS / priceMs) * 1000)} calls/s |${rows.length > 1 ? ' |' : ''}`,
+].join('\n');
 
-const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 const section = `<!-- bench-normalizer:start -->
-## Normalizer and pricer (\`node scripts/bench-normalizer/run.ts\`)
+## Normalizer, WAL encoder and pricer (\`node scripts/bench-normalizer/run.ts\`)
 
-${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average ${os.loadavg()[0]?.toFixed(1)} (machine shared with other work), Node ${process.version}; CPU time of one thread.
+${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (machine shared with other work). Process CPU time over all batches, least of ${rounds} rounds${impls.length > 1 ? ', implementations alternating round by round' : ''}. ${int(totals.spans)} spans, ${int(totals.calls)} model calls, ${int(totals.messages)} message rows, WAL ${int(totals.walBytes / totals.spans)} B/span.${impls.length > 1 ? ` Same WAL bytes from both: ${identical ? 'yes' : 'NO'}.` : ''}
 
-| Measure | Result |
-| --- | --- |
-| normalizeBatch, synthetic batches of 512 spans (price table on) | ${rate(totals.spans, normalizeSeconds)} spans/s (${totals.spans.toLocaleString('en-US')} spans, ${totals.calls.toLocaleString('en-US')} model calls, ${totals.messages.toLocaleString('en-US')} messages in ${normalizeSeconds.toFixed(2)} s) |
-| same, per message row | ${rate(totals.messages, normalizeSeconds)} messages/s |
-| Pricer.price (memoized model lookup, 4 models) | ${rate(PRICE_CALLS, priceSeconds)} calls/s |
+${table}
 <!-- bench-normalizer:end -->`;
 
 const docPath = new URL('../../docs/benchmarks.md', import.meta.url);
@@ -84,3 +163,4 @@ writeFileSync(
   pattern.test(doc) ? doc.replace(pattern, section) : `${doc.trimEnd()}\n\n${section}\n`,
 );
 console.log(section);
+if (!identical) process.exitCode = 1;

@@ -53,7 +53,7 @@ let flushRows = 0;
 const pipeline = await createPipeline({
   dataDir: dir,
   writerId: 'wbench',
-  pricer: null,
+  prices: null,
   maxQueueSpans: 1_000_000,
   logger: {
     log(_level, event, fields) {

@@ -9,9 +9,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -39,6 +39,15 @@ const { values: args } = parseArgs({
     'cold-runs': { type: 'string', default: '3' },
     'no-build': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    /** Cold runs of the app only, with their timelines: for iterating on the cold start. */
+    'cold-only': { type: 'boolean', default: false },
+    /** Skip the Parquet reader and summary layout comparisons (A/B runs of two builds). */
+    'skip-readers': { type: 'boolean', default: false },
+    /** A viewer build to serve instead of viewer/build (A/B of two builds). */
+    app: { type: 'string' },
+    /** Layout of the session summaries in the generated snapshot. */
+    'sessions-partition': { type: 'string', default: 'day' },
+    'sessions-compression': { type: 'string', default: 'snappy' },
   },
 });
 const SPANS = Number(args.spans);
@@ -58,7 +67,11 @@ function quantile(xs: number[], q: number): number {
 }
 
 async function snapshot(): Promise<{ root: string; manifest: Manifest; generator: string }> {
-  const key = `${args.generator}-s${SPANS}-x${SESSIONS}-seed${args.seed}-end${END.slice(0, 10)}`;
+  const layout =
+    args.generator === 'sql'
+      ? `-sum${args['sessions-partition']}-${args['sessions-compression']}-bytime`
+      : '';
+  const key = `${args.generator}-s${SPANS}-x${SESSIONS}-seed${args.seed}-end${END.slice(0, 10)}${layout}`;
   const root = join(tmpdir(), 'parley-bench-viewer', key);
   const manifestPath = join(root, 'manifest.json');
   if (!existsSync(manifestPath)) {
@@ -72,6 +85,8 @@ async function snapshot(): Promise<{ root: string; manifest: Manifest; generator
         days: 7,
         endIso: END,
         rowGroupSize: 2048,
+        sessionsPartition: args['sessions-partition'] === 'hour' ? 'hour' : 'day',
+        sessionsCompression: SUMMARY_COMPRESSION[args['sessions-compression'] ?? ''] ?? 'snappy',
       });
     } else {
       const r = spawnSync(
@@ -103,6 +118,12 @@ async function snapshot(): Promise<{ root: string; manifest: Manifest; generator
   return { root, manifest: JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest, generator: key };
 }
 
+const SUMMARY_COMPRESSION: Record<string, 'zstd' | 'snappy' | 'uncompressed'> = {
+  zstd: 'zstd',
+  snappy: 'snappy',
+  uncompressed: 'uncompressed',
+};
+
 /** Both sides query the per-session rollup table built once over the loaded summaries. */
 const ROLLUP = { rollup: true };
 
@@ -129,6 +150,10 @@ function filterChanges(models: string[]): ViewState[] {
 
 interface BrowserRun {
   firstPageMs: number;
+  /** 1-minute load average when the run ended (the machine is shared). */
+  load: number;
+  /** Performance marks of the page and the data worker, ms since navigation start. */
+  timeline: Array<{ name: string; ms: number }>;
   bytesFirstPage: number;
   filterMs: number[];
   sessionMs: number[];
@@ -148,6 +173,32 @@ async function engineCall<T>(page: Page, body: string, arg?: unknown): Promise<T
     },
     [body, arg] as const,
   ) as Promise<T>;
+}
+
+/** Marks of the page and of the data worker (taken when the first page shows), in time order. */
+async function timelineOf(page: Page, firstPageMs: number): Promise<Array<{ name: string; ms: number }>> {
+  // A build without timeline() (an older viewer, in an A/B run) has page marks only.
+  const worker = await engineCall<Array<{ name: string; atMs: number }>>(page, `(e) => e.timeline()`).catch(
+    () => [],
+  );
+  const { origin, marks } = await page.evaluate(() => ({
+    origin: performance.timeOrigin,
+    marks: [
+      ...performance.getEntriesByType('mark').map((m) => ({ name: m.name, ms: m.startTime })),
+      ...(performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => ({
+        name: 'page HTML received',
+        ms: n.responseEnd,
+      })),
+      ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((r) => /\/workers\/[^/]+\.js$/.test(r.name))
+        .map((r) => ({ name: `fetched ${r.name.split('/').pop() ?? ''}`, ms: r.responseEnd })),
+    ],
+  }));
+  return [
+    ...marks,
+    ...worker.map((m) => ({ name: `worker ${m.name}`, ms: m.atMs - origin })),
+    { name: 'first page rows in the DOM', ms: firstPageMs },
+  ].sort((a, b) => a.ms - b.ms);
 }
 
 /** One cold page load (fresh browser context: no HTTP cache) until the first sessions page is shown. */
@@ -196,6 +247,8 @@ async function coldRun(baseUrl: string, mode: 'app' | 'harness', measureWarm: bo
     const bytesFirstPage = await engineCall<number>(page, `(e) => e.bytesFetched()`);
     const run: BrowserRun = {
       firstPageMs,
+      load: loadavg()[0] ?? 0,
+      timeline: await timelineOf(page, firstPageMs),
       bytesFirstPage,
       filterMs: [],
       sessionMs: [],
@@ -315,6 +368,93 @@ async function compareReaders(
   }
 }
 
+const SUMMARY_KEY_COLUMNS = ['session_id', 'trace_id', 'last_time'];
+const SUMMARY_LAYOUTS = [
+  { name: 'hour-zstd', by: 'date, hour', compression: 'zstd', order: 'session_id, first_time' },
+  { name: 'day-zstd', by: 'date', compression: 'zstd', order: 'first_time, session_id' },
+  { name: 'day-snappy', by: 'date', compression: 'snappy', order: 'first_time, session_id' },
+  { name: 'day-uncompressed', by: 'date', compression: 'uncompressed', order: 'first_time, session_id' },
+];
+
+/** The snapshot's session summaries rewritten in each layout under `dir`, with their file lists. */
+async function writeSummaryLayouts(
+  root: string,
+  manifest: Manifest,
+  dir: string,
+): Promise<Map<string, string[]>> {
+  const files = manifest.files.filter((f) => f.table === 'sessions').map((f) => `'${join(root, f.path)}'`);
+  await mkdir(dir, { recursive: true });
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  const out = new Map<string, string[]>();
+  try {
+    await con.run(`CREATE TABLE s AS SELECT *, strftime(first_time, '%Y-%m-%d') AS date,
+      strftime(first_time, '%H') AS hour FROM read_parquet([${files.join(', ')}], hive_partitioning = false)`);
+    for (const l of SUMMARY_LAYOUTS) {
+      await con.run(`COPY (SELECT * FROM s ORDER BY ${l.order}) TO '${join(dir, l.name)}' (FORMAT parquet,
+        COMPRESSION ${l.compression}, PARTITION_BY (${l.by}), ROW_GROUP_SIZE 2048, FILENAME_PATTERN 'w0-{i}')`);
+      const written = (await readdir(join(dir, l.name), { recursive: true })).filter((p) =>
+        p.endsWith('.parquet'),
+      );
+      out.set(
+        l.name,
+        written.sort().map((p) => `${l.name}/${p.split(sep).join('/')}`),
+      );
+    }
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+  return out;
+}
+
+/** Cold hyparquet decode of each summary layout in a fresh Chromium (two rounds, interleaved). */
+async function compareLayouts(
+  baseUrl: string,
+  layouts: Map<string, string[]>,
+): Promise<Array<{ name: string; files: number; bytes: number; keyMs: number[]; allMs: number[] }>> {
+  const all = SESSIONS_COLUMNS.map((c) => c.name).filter(
+    (c) => !['reasoning_tokens', 'user_id', 'service_name'].includes(c),
+  );
+  const results = [...layouts].map(([name, files]) => ({
+    name,
+    files: files.length,
+    bytes: 0,
+    keyMs: [] as number[],
+    allMs: [] as number[],
+  }));
+  for (let round = 0; round < 2; round++) {
+    for (const r of results) {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${baseUrl}/`);
+        await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+        const urls = (layouts.get(r.name) ?? []).map((p) => `${baseUrl}/layouts/${p}`);
+        const t = await page.evaluate(
+          ([u, k, a]) =>
+            (
+              window as unknown as {
+                __decodeSummaries: (
+                  u: string[],
+                  k: string[],
+                  a: string[],
+                ) => Promise<{ bytes: number; keyMs: number; allMs: number }>;
+              }
+            ).__decodeSummaries(u, k, a),
+          [urls, SUMMARY_KEY_COLUMNS, all] as const,
+        );
+        r.bytes = t.bytes;
+        r.keyMs.push(t.keyMs);
+        r.allMs.push(t.allMs);
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+  return results;
+}
+
 async function timed(con: DuckDBConnection, q: SqlQuery): Promise<number> {
   const t = performance.now();
   const stmt = await con.prepare(q.sql);
@@ -363,17 +503,28 @@ async function nativeRun(
   }
 }
 
+const APP_DIR = args.app ?? join(repo, 'viewer', 'build');
+
 function buildApp(): boolean {
-  if (args['no-build']) return existsSync(join(repo, 'viewer', 'build', 'index.html'));
+  if (args['no-build'] || args.app) return existsSync(join(APP_DIR, 'index.html'));
   log('building the viewer (npm run build -w @parley/viewer)');
   const r = spawnSync('npm', ['run', 'build', '-w', '@parley/viewer'], {
     cwd: repo,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return r.status === 0 && existsSync(join(repo, 'viewer', 'build', 'index.html'));
+  return r.status === 0 && existsSync(join(APP_DIR, 'index.html'));
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(0)} ms`;
+
+function medianRun(runs: BrowserRun[]): BrowserRun {
+  const sorted = [...runs].sort((a, b) => a.firstPageMs - b.firstPageMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as BrowserRun;
+}
+
+function timelineText(timeline: BrowserRun['timeline']): string {
+  return timeline.map((m) => `${m.ms.toFixed(0)} ${m.name}`).join(', ');
+}
 const mb = (b: number): string => `${(b / 1e6).toFixed(2)} MB`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(a / b < 1 ? 2 : 1)}x`;
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
@@ -393,20 +544,37 @@ async function main(): Promise<void> {
   await buildHarness(join(work, 'harness'));
 
   const appServer = appBuilt
-    ? await startStaticServer(
-        { '/data/': snap.root, '/': join(repo, 'viewer', 'build') },
-        { spaFallback: 'index.html' },
-      )
+    ? await startStaticServer({ '/data/': snap.root, '/': APP_DIR }, { spaFallback: 'index.html' })
     : null;
-  const harnessServer = await startStaticServer({ '/data/': snap.root, '/': join(work, 'harness') });
+  const layouts =
+    args['cold-only'] || args['skip-readers']
+      ? new Map<string, string[]>()
+      : await writeSummaryLayouts(snap.root, snap.manifest, join(work, 'layouts'));
+  const harnessServer = await startStaticServer({
+    '/data/': snap.root,
+    '/layouts/': join(work, 'layouts'),
+    '/': join(work, 'harness'),
+  });
   try {
     const runs: Array<{ mode: 'app' | 'harness'; runs: BrowserRun[] }> = [];
+    if (args['cold-only']) {
+      for (let i = 0; i < COLD_RUNS; i++) {
+        const r = await coldRun((appServer as { url: string }).url, 'app', false);
+        log(
+          `cold run ${i + 1} (load ${r.load.toFixed(1)}): first page ${fmt(r.firstPageMs)}, ${mb(r.bytesFirstPage)}`,
+        );
+        for (const m of r.timeline) log(`  ${m.ms.toFixed(0).padStart(6)} ms  ${m.name}`);
+      }
+      return;
+    }
     for (const mode of appBuilt ? (['app', 'harness'] as const) : (['harness'] as const)) {
       const base = mode === 'app' ? (appServer as { url: string }).url : harnessServer.url;
       const list: BrowserRun[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
         const r = await coldRun(base, mode, i === COLD_RUNS - 1);
-        log(`${mode} cold run ${i + 1}: first page ${fmt(r.firstPageMs)}, ${mb(r.bytesFirstPage)} fetched`);
+        log(
+          `${mode} cold run ${i + 1} (load ${r.load.toFixed(1)}): first page ${fmt(r.firstPageMs)}, ${mb(r.bytesFirstPage)} fetched`,
+        );
         list.push(r);
       }
       runs.push({ mode, runs: list });
@@ -414,7 +582,8 @@ async function main(): Promise<void> {
     const main = runs[0] as { mode: 'app' | 'harness'; runs: BrowserRun[] };
     const warm = main.runs[main.runs.length - 1] as BrowserRun;
     const nat = await nativeRun(snap.root, snap.manifest, warm);
-    const readers = await compareReaders(harnessServer.url, snap.manifest);
+    const readers = args['skip-readers'] ? [] : await compareReaders(harnessServer.url, snap.manifest);
+    const layoutTimes = args['skip-readers'] ? [] : await compareLayouts(harnessServer.url, layouts);
     const cold = median(main.runs.map((r) => r.firstPageMs));
     const bytes = median(main.runs.map((r) => r.bytesFirstPage));
     const f50 = quantile(warm.filterMs, 0.5);
@@ -437,9 +606,11 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(
           ' ',
-        )} at the end), ${chromiumVersion} headless, Node ${process.version}, DuckDB-WASM 1.32 (eh); Parquet read with parquet-wasm 0.8 (whole small files) and hyparquet 1.33 (range reads of large files).`,
+        )} at the end), ${chromiumVersion} headless, Node ${process.version}, DuckDB-WASM 1.32 (eh); Parquet read with hyparquet 1.33 (first page, range reads of large files) and parquet-wasm 0.8 (whole small files into DuckDB).`,
       `Snapshot: ${snap.generator} — ${spanRows.toLocaleString('en-US')} spans, ${snap.manifest.files.length} files, ${mb(snapshotBytes)} (sessions ${mb(byTable('sessions'))}, spans ${mb(byTable('spans'))}, messages ${mb(byTable('messages'))}), served over loopback HTTP with Range.`,
-      `Browser: ${main.mode === 'app' ? 'the built viewer (`npm run build -w @parley/viewer`), time range "all", first sessions page = first table row in the DOM after navigation' : 'the engine harness page (viewer build unavailable)'}; cold = fresh browser, median of ${COLD_RUNS}. Warm numbers are engine round trips (comlink included) in the last cold page. Native = @duckdb/node-api in this process over the same files (sessions loaded into a table plus the same rollup table the worker builds; spans/messages via read_parquet views). Browser cold start includes compiling DuckDB-WASM (34 MB) in a fresh profile.`,
+      `Browser: ${main.mode === 'app' ? 'the built viewer (`npm run build -w @parley/viewer`), time range "all", first sessions page = first table row in the DOM after navigation' : 'the engine harness page (viewer build unavailable)'}; cold = fresh browser, median of ${COLD_RUNS}. Warm numbers are engine round trips (comlink included) in the last cold page. Native = @duckdb/node-api in this process over the same files (sessions loaded into a table plus the same rollup table the worker builds; spans/messages via read_parquet views). Warm filter changes start once the app has its model list and chart (DuckDB up, summaries loaded).`,
+      '',
+      `Cold start: app.html starts the data worker before the app's code loads; the worker opens the source the URL names and computes the first page in JavaScript (\`shared/src/sessions-page-fast.ts\`, property-tested against the SQL in native DuckDB): hyparquet decodes the ranking columns (${SUMMARY_KEY_COLUMNS.join(', ')}) of every summary row, then the other columns only for the rows of the sessions on the page. DuckDB-WASM (34 MB) starts compiling once that page is painted and serves every later query. Before this design (same bench, 2026-11-26T07:39Z, hourly ZSTD summaries, load 3–5): cold first page 7758 / 10120 / 10648 ms, DuckDB requested ~1.6 s after navigation and the page waited for its compile and for 169 files decoded into it. A/B of that code against this one on this snapshot, alternating, load 4.3–7.0 (09:02–09:35Z): cold 6332–7787 ms vs 1117–2896 ms; warm filter p95 148–275 ms vs 183–184 ms (after parquet-wasm moved to compile alongside DuckDB; 251–317 ms while it compiled after it).`,
       '',
       '| measure | browser | native DuckDB | ratio | target | |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -450,7 +621,8 @@ async function main(): Promise<void> {
       `| bytes fetched for the first page | ${mb(bytes)} (${((bytes / snapshotBytes) * 100).toFixed(2)}% of snapshot) | | | < 5% | ${verdict(bytes / snapshotBytes < 0.05)} |`,
       `| bytes fetched per opened session (median) | ${mb(median(warm.bytesPerSession))} | | | | |`,
       '',
-      `Cold runs (ms): ${main.runs.map((r) => r.firstPageMs.toFixed(0)).join(', ')}.${harness && harness !== main ? ` Engine harness (open + first page through the API, no UI): ${harness.runs.map((r) => r.firstPageMs.toFixed(0)).join(', ')} ms.` : ''}`,
+      `Timeline of the median cold run (ms after navigation): ${timelineText(medianRun(main.runs).timeline)}.`,
+      `Cold runs (ms, load average): ${main.runs.map((r) => `${r.firstPageMs.toFixed(0)} (${r.load.toFixed(1)})`).join(', ')}.${harness && harness !== main ? ` Engine harness (open + first page through the API, no UI): ${harness.runs.map((r) => r.firstPageMs.toFixed(0)).join(', ')} ms.` : ''}`,
       `Filter changes (ms): ${warm.filterMs.map((x) => x.toFixed(0)).join(', ')}; native: ${nat.filterMs.map((x) => x.toFixed(0)).join(', ')}.`,
       `Sessions opened (ms): ${warm.sessionMs.map((x) => x.toFixed(0)).join(', ')} (${warm.sessionMessages.join(', ')} messages shown); native: ${nat.sessionMs.map((x) => x.toFixed(0)).join(', ')}.`,
       '',
@@ -463,6 +635,17 @@ async function main(): Promise<void> {
           `| ${label}: ${t.files} | ${mb(t.bytes)} | ${t.rows.toLocaleString('en-US')} | ${fmt(t.hyparquetMs)} | ${fmt(t.parquetWasmMs)} (+ ${fmt(t.parquetWasmInitMs)}) |`,
       ),
     ];
+    lines.push(
+      '',
+      `Session-summary layouts (the same ${layoutTimes[0]?.files ? '' : ''}100k-row summaries rewritten by DuckDB; cold hyparquet decode in a fresh Chromium, as the fast path does it: first the ranking columns ${SUMMARY_KEY_COLUMNS.join(', ')} of every row, then all ${SESSIONS_COLUMNS.length - 3} page columns; two rounds, interleaved):`,
+      '',
+      '| layout | files | bytes | key columns (cold) | all columns |',
+      '| --- | --- | --- | --- | --- |',
+      ...layoutTimes.map(
+        (l) =>
+          `| ${l.name} | ${l.files} | ${mb(l.bytes)} | ${l.keyMs.map(fmt).join(', ')} | ${l.allMs.map(fmt).join(', ')} |`,
+      ),
+    );
     const section = lines.join('\n');
     process.stdout.write(`${section}\n`);
     if (!args['no-write']) {

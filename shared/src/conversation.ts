@@ -49,6 +49,8 @@ interface Turn {
   call: CallSummary;
   inputs: SessionMessage[];
   outputs: SessionMessage[];
+  /** Messages whose span is not a known call: nothing was measured, so no badges to attribute. */
+  orphan: boolean;
 }
 
 export function reconstructConversation(
@@ -66,7 +68,7 @@ export function reconstructConversation(
     if (turnMessages.length === 0) turnMessages.push(placeholder(turn.call));
     const first = turnMessages[0];
     if (first && diverged) first.branch = true;
-    attributeMetrics(turn.call, turnMessages, newInputs.length);
+    if (!turn.orphan) attributeMetrics(turn.call, turnMessages, newInputs.length);
     shown.push(...turnMessages);
     // Only a call whose inputs were captured defines the context the next call re-sends.
     if (turn.inputs.length > 0) prev = turn;
@@ -81,12 +83,13 @@ export function reconstructConversation(
 function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMessage[]): Turn[] {
   const bySpan = new Map<string, Turn>();
   const key = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
-  for (const call of calls) bySpan.set(key(call.traceId, call.spanId), { call, inputs: [], outputs: [] });
+  for (const call of calls)
+    bySpan.set(key(call.traceId, call.spanId), { call, inputs: [], outputs: [], orphan: false });
   for (const m of messages) {
     const k = key(m.traceId, m.spanId);
     let turn = bySpan.get(k);
     if (!turn) {
-      turn = { call: orphanCall(m), inputs: [], outputs: [] };
+      turn = { call: orphanCall(m), inputs: [], outputs: [], orphan: true };
       bySpan.set(k, turn);
     }
     (m.direction === 'output' ? turn.outputs : turn.inputs).push(m);

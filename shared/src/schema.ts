@@ -317,9 +317,9 @@ export const MESSAGES_COLUMNS: readonly Column[] = [
 ];
 
 /**
- * Per-partition session summaries, written by the collector beside spans so the sessions page
- * never needs the span rows. One row per (session, partition file); a session that spans several
- * hours has several rows, which queries re-aggregate. Sessionless traces get one row keyed by trace.
+ * Per-day session summaries, written by the collector beside spans so the sessions page never
+ * needs the span rows. One row per (session, day) in each file; a session that spans several days
+ * or files has several rows, which queries re-aggregate. Sessionless traces get one row keyed by trace.
  */
 export const SESSIONS_COLUMNS: readonly Column[] = [
   {
@@ -364,7 +364,13 @@ export const SESSIONS_COLUMNS: readonly Column[] = [
     nullable: false,
     description: 'LLM calls without a known cost (the UI says "no price"/"partial").',
   },
-  { name: 'errors', type: 'BIGINT', nullable: false, description: "Spans with status_code = 'ERROR'." },
+  {
+    name: 'errors',
+    type: 'BIGINT',
+    nullable: false,
+    description:
+      "Failed LLM calls (is_llm_call and status_code = 'ERROR'); the failure's enclosing spans are not counted again.",
+  },
   { name: 'models', type: 'VARCHAR[]', nullable: false, description: 'Distinct models of the LLM calls.' },
   { name: 'user_id', type: 'VARCHAR', nullable: true, description: 'A user id seen in the slice.' },
   { name: 'service_name', type: 'VARCHAR', nullable: true, description: 'A service name seen in the slice.' },

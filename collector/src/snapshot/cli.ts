@@ -9,7 +9,7 @@ import { parseTimeBound } from './time-range.ts';
 const USAGE = `Usage: parley-snapshot --from DATA_DIR --since 24h [--until 2026-11-26T12:00:00Z] --out OUT_DIR
 
 Copies the spans, messages and session summaries whose span started in [since, until) into
-OUT_DIR, compacted (one file per table and hour) with a fresh manifest.json, ready for any static
+OUT_DIR, compacted (one file per table and partition: hour for spans and messages, day for session summaries) with a fresh manifest.json, ready for any static
 file server or object store.
 
   --from DIR      data directory written by parley-collector (has manifest.json)

@@ -1,6 +1,6 @@
 /**
  * A snapshot: a self-contained copy of one time range of a dataset, compacted to one file per table
- * and hour, with a fresh manifest, ready for any static server or object store. Rows are filtered
+ * and partition (hour; day for session summaries), with a fresh manifest, ready for any static server or object store. Rows are filtered
  * to the range by span start time; session summaries are recomputed from the copied spans, so
  * they describe exactly what the snapshot holds. Built beside the destination, then renamed into
  * place, so a half-written snapshot is never visible under the destination name.
@@ -104,6 +104,21 @@ export async function createSnapshot(request: SnapshotRequest): Promise<Snapshot
       const tables = partitions.get(key) as Map<TableName, string[]>;
       await copyPartition(duck, tables, sinceUs, untilUs, target, files);
     }
+    // Summaries are rebuilt from the copied range's spans in one pass: their partitions (days)
+    // are coarser than the span partitions, and each comes out as one file.
+    const spanSources = selected
+      .filter((f) => f.table === 'spans')
+      .map((f) => join(from, ...f.path.split('/')));
+    if (spanSources.length > 0) {
+      const spans = rangeRows('spans', spanSources, sinceUs, untilUs);
+      await writePartitions(
+        duck,
+        'sessions',
+        { sql: `(${summariesFromSpansSql(spans.sql)})`, params: spans.params },
+        target,
+        { files, written: [] },
+      );
+    }
     await saveManifest(staging, { ...emptyManifest(), files });
     if (await isDirectory(out)) await rmdir(out);
     await rename(staging, out);
@@ -135,25 +150,23 @@ async function copyPartition(
   files: ManifestFile[],
 ): Promise<void> {
   const result = { files, written: [] as string[] };
-  const range = 'start_time >= make_timestamp($2::BIGINT) AND start_time < make_timestamp($3::BIGINT)';
-  const bounds = [BigInt(sinceUs), BigInt(untilUs)];
-  const rows = (table: 'spans' | 'messages', sources: string[]) => ({
-    sql: `(SELECT ${columnList(table)} FROM read_parquet($1, union_by_name = true) WHERE ${range})`,
-    params: [sources, ...bounds],
-  });
   for (const table of ['spans', 'messages'] as const) {
     const sources = tables.get(table);
-    if (sources !== undefined) await writePartitions(duck, table, rows(table, sources), target, result);
+    if (sources !== undefined)
+      await writePartitions(duck, table, rangeRows(table, sources, sinceUs, untilUs), target, result);
   }
-  const spanSources = tables.get('spans');
-  if (spanSources !== undefined) {
-    const spans = rows('spans', spanSources);
-    await writePartitions(
-      duck,
-      'sessions',
-      { sql: `(${summariesFromSpansSql(spans.sql)})`, params: spans.params },
-      target,
-      result,
-    );
-  }
+}
+
+/** The rows of `sources` that start in [since, until). */
+function rangeRows(
+  table: 'spans' | 'messages',
+  sources: string[],
+  sinceUs: number,
+  untilUs: number,
+): { sql: string; params: (string[] | bigint)[] } {
+  const range = 'start_time >= make_timestamp($2::BIGINT) AND start_time < make_timestamp($3::BIGINT)';
+  return {
+    sql: `(SELECT ${columnList(table)} FROM read_parquet($1, union_by_name = true) WHERE ${range})`,
+    params: [sources, BigInt(sinceUs), BigInt(untilUs)],
+  };
 }

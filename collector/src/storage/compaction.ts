@@ -22,6 +22,11 @@ export interface CompactionOptions {
   smallFileBytes: number;
   /** Input bytes merged at once at most; DuckDB memory while sorting grows with it. */
   maxMergeBytes: number;
+  /**
+   * Input rows merged at once at most, since compressed bytes do not bound the sort (repetitive
+   * prompts compress 25x). Files of at least half this many rows count as big.
+   */
+  maxMergeRows: number;
   /** Upper bound on partitions merged in one pass, to keep each pause short. */
   maxPartitionsPerPass: number;
 }
@@ -43,7 +48,7 @@ export function planCompaction(
 ): CompactionPlan[] {
   const groups = new Map<string, ManifestFile[]>();
   for (const file of manifest.files) {
-    if (file.bytes >= options.smallFileBytes) continue;
+    if (file.bytes >= options.smallFileBytes || file.rows * 2 >= options.maxMergeRows) continue;
     if (!file.path.slice(file.path.lastIndexOf('/') + 1).startsWith(`${writerId}-`)) continue;
     const key = partitionOf(file.path);
     const group = groups.get(key);
@@ -57,10 +62,13 @@ export function planCompaction(
     // Oldest first, up to the byte budget: later passes take the rest.
     const chosen: ManifestFile[] = [];
     let bytes = 0;
+    let rows = 0;
     for (const f of [...files].sort((a, b) => a.min_time.localeCompare(b.min_time))) {
-      if (chosen.length >= 2 && bytes + f.bytes > options.maxMergeBytes) break;
+      const full = bytes + f.bytes > options.maxMergeBytes || rows + f.rows > options.maxMergeRows;
+      if (chosen.length >= 2 && full) break;
       chosen.push(f);
       bytes += f.bytes;
+      rows += f.rows;
     }
     if (chosen.length >= 2) plans.push({ table: first.table, files: chosen });
   }

@@ -1,42 +1,44 @@
 /**
- * Storage configuration with its defaults. The normalizer is injectable (tests and benchmarks may
- * pass their own); by default it is the shared one.
+ * Storage configuration with its defaults. Everything the materializer thread needs is plain
+ * data (it crosses to a worker thread), so prices are named by their source, not passed as a
+ * pricer object.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OtlpLogRecord, OtlpSpan } from '@parley/shared/otlp';
-import { normalizeBatch } from '@parley/shared/normalizer/index';
-import type { NormalizedBatch } from '@parley/shared/normalizer/index';
-import type { Pricer } from '@parley/shared/pricing/index';
 import type { Logger } from '../log.ts';
 import { writeFileAtomic } from './durable-fs.ts';
 
-export type NormalizeFn = (
-  input: { spans: OtlpSpan[]; logs: OtlpLogRecord[] },
-  options: { pricer: Pricer | null },
-) => NormalizedBatch;
+/** Cost pricing: the bundled price table plus an optional overrides file; null = no costs. */
+export type PricesConfig = { overridesFile: string | null } | null;
 
 export interface StorageConfig {
   dataDir: string;
   /** Prefix of every file this collector writes; unique per collector sharing a data dir. */
   writerId?: string;
-  /** Flush once the active WAL segment holds this many rows (spans + messages). */
+  /** Seal the active WAL segment (and flush) once it holds this many spans + log records. */
   flushSpans?: number;
   flushIntervalMs?: number;
-  /** Rows logged but not yet in Parquet above which ingest answers `overloaded`. */
+  /** Spans + log records logged but not yet in Parquet above which ingest answers `overloaded`. */
   maxQueueSpans?: number;
+  /** WAL bytes not yet in Parquet above which ingest answers `overloaded` (bounds disk and replay). */
+  maxBacklogBytes?: number;
   /** Drop hour partitions older than this many days; absent = keep everything. */
   retentionDays?: number | null;
   compaction?:
-    | { minFiles?: number; smallFileBytes?: number; maxMergeBytes?: number; maxPartitionsPerPass?: number }
+    | {
+        minFiles?: number;
+        smallFileBytes?: number;
+        maxMergeBytes?: number;
+        maxMergeRows?: number;
+        maxPartitionsPerPass?: number;
+      }
     | false;
   /** How long a log-derived message waits (carried across flushes) for its span. */
   carryMaxAgeMs?: number;
   duckdb?: { memoryLimit?: string; threads?: number };
-  pricer: Pricer | null;
+  prices: PricesConfig;
   logger: Logger;
-  normalize?: NormalizeFn;
 }
 
 export interface ResolvedConfig {
@@ -46,9 +48,12 @@ export interface ResolvedConfig {
   flushSpans: number;
   flushIntervalMs: number;
   maxQueueSpans: number;
+  maxBacklogBytes: number;
+  /** WAL bytes per segment: the active segment is sealed (and flushed) at this size. */
+  segmentBytes: number;
   /**
-   * WAL bytes per segment and per flush (at least one segment). DuckDB's memory during a flush
-   * grows with the batch, so heavy rows (long prompts) flush in smaller batches.
+   * WAL bytes per flush (at least one segment). DuckDB's memory during a flush grows with the
+   * batch, so heavy rows (long prompts) flush in smaller batches.
    */
   maxFlushBytes: number;
   retentionDays: number | null;
@@ -56,14 +61,14 @@ export interface ResolvedConfig {
     minFiles: number;
     smallFileBytes: number;
     maxMergeBytes: number;
+    maxMergeRows: number;
     maxPartitionsPerPass: number;
   } | null;
   carryMaxAgeMs: number;
   recent: { maxAgeMs: number; maxSpans: number };
   duckdb: { memoryLimit: string; threads: number; tempDir: string };
-  pricer: Pricer | null;
+  prices: PricesConfig;
   logger: Logger;
-  normalize: NormalizeFn;
 }
 
 const WRITER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -108,12 +113,15 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         flushSpans,
         flushIntervalMs: positive('flushIntervalMs', config.flushIntervalMs, 2_000),
         maxQueueSpans: positive('maxQueueSpans', config.maxQueueSpans, flushSpans * 10),
-        maxFlushBytes: 24 * 1024 * 1024,
+        maxBacklogBytes: positive('maxBacklogBytes', config.maxBacklogBytes, 256 * 1024 * 1024),
+        segmentBytes: 8 * 1024 * 1024,
+        maxFlushBytes: 16 * 1024 * 1024,
         retentionDays: config.retentionDays ?? null,
         compaction: compaction && {
           minFiles: positive('compaction.minFiles', compaction.minFiles, 8),
           smallFileBytes: positive('compaction.smallFileBytes', compaction.smallFileBytes, 8 * 1024 * 1024),
           maxMergeBytes: positive('compaction.maxMergeBytes', compaction.maxMergeBytes, 24 * 1024 * 1024),
+          maxMergeRows: positive('compaction.maxMergeRows', compaction.maxMergeRows, 50_000),
           maxPartitionsPerPass: positive(
             'compaction.maxPartitionsPerPass',
             compaction.maxPartitionsPerPass,
@@ -123,15 +131,16 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         carryMaxAgeMs: positive('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
         recent: { maxAgeMs: 15 * 60_000, maxSpans: 200_000 },
         duckdb: {
-          // 192 MB ran out under sustained heavy ingest: compaction could not pin blocks while a
-          // flush held its batch, and shutdown then failed (bench-collector, 2026-11-26).
-          memoryLimit: config.duckdb?.memoryLimit ?? '512MB',
-          threads: positive('duckdb.threads', config.duckdb?.threads, 2),
+          // Compaction ran out of 192-512 MB while merges were bounded by compressed bytes only
+          // (synthetic prompts compress 25x); bounded by rows too, 128 MB ran bench-collector
+          // without errors (2026-11-26), and this leaves headroom for heavier rows. One thread:
+          // the materializer is one of two threads sharing the 2 cores with the receivers.
+          memoryLimit: config.duckdb?.memoryLimit ?? '192MB',
+          threads: positive('duckdb.threads', config.duckdb?.threads, 1),
           tempDir: join(walDir, 'duckdb-tmp'),
         },
-        pricer: config.pricer,
+        prices: config.prices,
         logger: config.logger,
-        normalize: config.normalize ?? normalizeBatch,
       },
     };
   } catch (err) {

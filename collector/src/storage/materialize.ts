@@ -1,5 +1,6 @@
 /**
- * One flush: sealed WAL segments -> Parquet files for spans, messages and sessions, plus a carry
+ * One flush: NDJSON row files (rows of sealed WAL segments, carries) -> Parquet files for spans,
+ * messages and sessions, plus a carry
  * segment for log-derived messages still waiting for their span. Pure with respect to the
  * manifest: it returns what to commit, and the caller commits or throws the files away.
  */
@@ -17,16 +18,20 @@ import { summariesFromSpansSql } from './session-summaries.ts';
 import { quoted } from './table-layout.ts';
 import { WAL_COLUMNS_SQL } from './wal-record.ts';
 
-/**
- * One WAL line holds one row, and a line DuckDB cannot read fails the whole flush. DuckDB reads
- * lines up to twice this bound, so rows up to 128 MB: a span from the default 32 MiB max body fits
- * with room for the JSON escaping of its text. The bound is not free: DuckDB reserves buffers from
- * it (1 GiB asked for 2 GiB up front; 64 MiB read a 40 MB line for ~44 MB more RSS).
- */
-const MAX_WAL_LINE_BYTES = 64 * 1024 * 1024;
+/** DuckDB's JSON reader wants at least this object size; it rounds its buffers around it. */
+const MIN_OBJECT_BYTES = 1024 * 1024;
 
 export interface MaterializeInput {
-  segmentPaths: readonly string[];
+  /** NDJSON row files (see encodeRows) holding span rows, and those holding message rows. */
+  spanPaths: readonly string[];
+  messagePaths: readonly string[];
+  /**
+   * The longest line in those files. One line holds one row, and a line DuckDB cannot read fails
+   * the whole flush; but the bound is not free: DuckDB reserves read buffers from it (1 GiB
+   * asked for 2 GiB up front; 64 MiB read a 40 MB line for ~44 MB more RSS), so each flush
+   * passes the bound its own rows need.
+   */
+  maxLineBytes: number;
   nowMs: number;
   /** A log message whose span is unknown is held back at most this long, then written as is. */
   carryMaxAgeMs: number;
@@ -80,18 +85,19 @@ export async function materialize(duck: Duck, input: MaterializeInput): Promise<
  */
 async function run(duck: Duck, input: MaterializeInput, written: string[]): Promise<MaterializeOutput> {
   const { nowMs } = input;
-  const readWal = (kind: 's' | 'm') =>
+  const objectBytes = Math.max(MIN_OBJECT_BYTES, Math.ceil(input.maxLineBytes) + 1);
+  const readRows = (kind: 's' | 'm') =>
     `read_ndjson($1, columns = ${WAL_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
-                 maximum_object_size = ${MAX_WAL_LINE_BYTES}) WHERE k = '${kind}'`;
+                 maximum_object_size = ${objectBytes}) WHERE k = '${kind}'`;
 
   await duck.run(
-    `CREATE OR REPLACE TEMP TABLE b_spans AS SELECT ${walSelect(SPANS_COLUMNS)} FROM ${readWal('s')}`,
-    [input.segmentPaths],
+    `CREATE OR REPLACE TEMP TABLE b_spans AS SELECT ${walSelect(SPANS_COLUMNS)} FROM ${readRows('s')}`,
+    [input.spanPaths],
   );
   await duck.run(
     `CREATE OR REPLACE TEMP TABLE b_msgs AS
-     SELECT ${walSelect(MESSAGES_COLUMNS)}, carried_since, rq, false AS carry FROM ${readWal('m')}`,
-    [input.segmentPaths],
+     SELECT ${walSelect(MESSAGES_COLUMNS)}, carried_since, rq, false AS carry FROM ${readRows('m')}`,
+    [input.messagePaths],
   );
   // A client retrying a request whose ack was lost sends the same rows again: keep one copy.
   await duck.run(

@@ -24,9 +24,9 @@ export interface PartitionWriteResult {
   written: string[];
 }
 
-/** Partition directory, relative, POSIX: `<table>/date=YYYY-MM-DD/hour=HH`. */
-export function partitionDir(table: TableName, date: string, hour: string): string {
-  return `${table}/date=${date}/hour=${hour}`;
+/** Partition directory, relative, POSIX: `<table>/date=YYYY-MM-DD/hour=HH`, or `<table>/date=YYYY-MM-DD`. */
+export function partitionDir(table: TableName, date: string, hour: string | null): string {
+  return hour === null ? `${table}/date=${date}` : `${table}/date=${date}/hour=${hour}`;
 }
 
 async function ensureDurableDir(root: string, relDir: string): Promise<void> {
@@ -58,7 +58,14 @@ export interface RowSource {
   params: readonly Param[];
 }
 
-/** Rows are split by the UTC hour of the layout's partition time, one file per hour. */
+/**
+ * The writer holds a whole row group in memory before compressing it, outside what DuckDB can
+ * spill: with wide rows (long prompt histories in attributes) a row-count bound alone let one
+ * group outgrow memory_limit. Groups end at whichever bound comes first.
+ */
+const ROW_GROUP_MAX_BYTES = '24MB';
+
+/** Rows are split by the UTC hour (or day) of the layout's partition time, one file per partition. */
 export async function writePartitions(
   duck: Duck,
   table: TableName,
@@ -68,7 +75,7 @@ export async function writePartitions(
 ): Promise<void> {
   const n = source.params.length;
   const layout = LAYOUTS[table];
-  const hourOf = `date_trunc('hour', ${layout.partitionTime})`;
+  const hourOf = `date_trunc('${layout.partitionUnit}', ${layout.partitionTime})`;
   const partitions = await duck.rows(
     `
 SELECT
@@ -88,7 +95,11 @@ ORDER BY hour_us`,
   );
 
   for (const p of partitions) {
-    const relDir = partitionDir(table, String(p.date), String(p.hour));
+    const relDir = partitionDir(
+      table,
+      String(p.date),
+      layout.partitionUnit === 'hour' ? String(p.hour) : null,
+    );
     await ensureDurableDir(target.root, relDir);
     const relPath = `${relDir}/${target.nextFileName()}.parquet`;
     const finalPath = join(target.root, relPath);
@@ -96,7 +107,8 @@ ORDER BY hour_us`,
     await duck.run(
       `COPY (SELECT ${columnList(table)} FROM ${source.sql} AS src
              WHERE ${hourOf} = make_timestamp($${n + 1}::BIGINT) ORDER BY ${layout.orderBy})
-       TO $${n + 2} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${layout.rowGroupSize})`,
+       TO $${n + 2} (FORMAT parquet, COMPRESSION ${layout.compression}, ROW_GROUP_SIZE ${layout.rowGroupSize},
+                     ROW_GROUP_SIZE_BYTES '${ROW_GROUP_MAX_BYTES}')`,
       [...source.params, BigInt(String(p.hour_us)), tmpPath],
     );
     await publishFile(tmpPath, finalPath);

@@ -3,20 +3,29 @@
  * without reaching the manifest are orphans of an interrupted flush or compaction and go; WAL
  * segments the manifest says are materialized go; the rest is replayed.
  */
-import { readdir } from 'node:fs/promises';
+import { open, readdir, rename } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Manifest } from '@parley/shared/manifest';
 import { removeIfExists } from './durable-fs.ts';
 import type { WriterState } from './manifest-store.ts';
-import { listSegments, truncateTornTail } from './wal-segments.ts';
+import { listSegments, truncateToValidRecords } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
 
+export interface PendingSegment extends Segment {
+  bytes: number;
+  items: number;
+}
+
 export interface Recovered {
-  /** Segments still to materialize, in order. */
-  pending: Segment[];
+  /** WAL segments still to materialize, in order, with their verified size and item count. */
+  pending: PendingSegment[];
   nextSeq: number;
   orphanFiles: number;
   tornBytes: number;
+  /** Bytes dropped after a record that failed its checksum (damage, not a torn write). */
+  corruptBytes: number;
+  /** Segments in the NDJSON format of earlier versions, renamed aside (LEGACY_SUFFIX), not replayed. */
+  legacySegments: string[];
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -35,6 +44,8 @@ export async function recover(
   writerId: string,
   manifest: Manifest,
   state: WriterState,
+  /** False while another thread appends to the WAL: its tail is then in use, not torn. */
+  repairWal: boolean,
 ): Promise<Recovered> {
   const listed = new Set(manifest.files.map((f) => join(root, ...f.path.split('/'))));
   let orphanFiles = 0;
@@ -53,22 +64,50 @@ export async function recover(
   }
 
   const carries = new Set(state.carries.map((c) => c.seq));
-  let maxSeq = Math.max(state.wal_committed, ...state.carries.map((c) => c.seq));
-  const pending: Segment[] = [];
+  let maxSeq = state.wal_committed;
+  const pending: PendingSegment[] = [];
   let tornBytes = 0;
+  let corruptBytes = 0;
+  const legacySegments: string[] = [];
   for (const segment of await listSegments(walDir)) {
-    maxSeq = Math.max(maxSeq, segment.seq);
-    const materialized = segment.seq <= state.wal_committed;
-    const orphanCarry = segment.kind === 'carry' && !carries.has(segment.seq);
-    if (materialized || orphanCarry) {
+    const stale = segment.kind === 'wal' ? segment.seq <= state.wal_committed : !carries.has(segment.seq);
+    if (stale) {
       await removeIfExists(segment.path);
       continue;
     }
-    if (segment.kind === 'wal') tornBytes += await truncateTornTail(segment.path);
-    pending.push(segment);
+    if (segment.kind === 'carry' || !repairWal) continue;
+    maxSeq = Math.max(maxSeq, segment.seq);
+    if (await isLegacySegment(segment.path)) {
+      // Rows acknowledged by a collector before the framed WAL: kept aside, never cut as corrupt.
+      const kept = `${segment.path}${LEGACY_SUFFIX}`;
+      await rename(segment.path, kept);
+      legacySegments.push(kept);
+      continue;
+    }
+    const scan = await truncateToValidRecords(segment.path);
+    if (scan.problem === 'corrupt') corruptBytes += scan.cutBytes;
+    else tornBytes += scan.cutBytes;
+    pending.push({ ...segment, bytes: scan.bytes, items: scan.items });
   }
   for (const path of await filesUnder(walDir)) {
     if (path.endsWith('.tmp')) await removeIfExists(path);
   }
-  return { pending, nextSeq: maxSeq + 1, orphanFiles, tornBytes };
+  return { pending, nextSeq: maxSeq + 1, orphanFiles, tornBytes, corruptBytes, legacySegments };
+}
+
+export const LEGACY_SUFFIX = '.legacy-ndjson';
+
+/**
+ * Earlier versions logged normalized rows as NDJSON (`{"k":"s",…`). Read as a frame, those bytes
+ * give a length of ~577 MB, larger than any record, so the two formats cannot be confused.
+ */
+async function isLegacySegment(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(6);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.toString('latin1') === '{"k":"';
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,25 +1,26 @@
 /**
- * Retention by age: whole hour partitions older than the retention window leave the manifest,
- * then the disk. Decided from the partition path (the span start hour), not file times, so a
- * partition is dropped all at once for every table.
+ * Retention by age: whole partitions older than the retention window leave the manifest, then the
+ * disk. Decided from the partition path (the span start hour; the day for session summaries), not
+ * file times, so a partition is dropped all at once for every table. A day of summaries goes when
+ * its last hour does: until then it may still list sessions whose early spans are gone.
  */
 import type { Manifest, ManifestFile } from '@parley/shared/manifest';
 
-const PARTITION = /\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
+const PARTITION = /\/date=(\d{4}-\d{2}-\d{2})\/(?:hour=(\d{2})\/)?/;
 
-/** Start of the file's partition hour in ms, or null for a path not in the hive layout. */
-export function partitionStartMs(file: ManifestFile): number | null {
+/** The file's partition as [start, end) in ms, or null for a path not in the hive layout. */
+export function partitionSpanMs(file: ManifestFile): { startMs: number; endMs: number } | null {
   const match = PARTITION.exec(file.path);
   if (!match) return null;
-  const ms = Date.parse(`${match[1]}T${match[2]}:00:00Z`);
-  return Number.isNaN(ms) ? null : ms;
+  const startMs = Date.parse(`${match[1]}T${match[2] ?? '00'}:00:00Z`);
+  if (Number.isNaN(startMs)) return null;
+  return { startMs, endMs: startMs + (match[2] === undefined ? 86_400_000 : 3_600_000) };
 }
 
 export function expiredFiles(manifest: Manifest, retentionDays: number, nowMs: number): ManifestFile[] {
   const cutoff = nowMs - retentionDays * 86_400_000;
   return manifest.files.filter((file) => {
-    const start = partitionStartMs(file);
-    // The whole hour must be older than the cutoff.
-    return start !== null && start + 3_600_000 <= cutoff;
+    const span = partitionSpanMs(file);
+    return span !== null && span.endMs <= cutoff;
   });
 }

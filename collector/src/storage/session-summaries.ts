@@ -1,10 +1,13 @@
 /**
- * SQL for the `sessions` table: one row per (session, hour partition), or per trace when the trace
+ * SQL for the `sessions` table: one row per (session, partition), or per trace when the trace
  * has no session. Summaries are built from span rows at flush and snapshot time, and re-aggregated
  * from summary rows when compaction merges files, so totals always equal the sum over spans.
  */
 
+import { LAYOUTS } from './table-layout.ts';
+
 const KEY = `session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
+const UNIT = LAYOUTS.sessions.partitionUnit;
 
 /** `source` must be a table of span rows with TIMESTAMP times (a fixed identifier, not input). */
 export function summariesFromSpansSql(source: string): string {
@@ -22,12 +25,12 @@ SELECT
   coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0)::BIGINT AS reasoning_tokens,
   sum(total_cost_usd) FILTER (is_llm_call) AS total_cost_usd,
   count(*) FILTER (is_llm_call AND total_cost_usd IS NULL)::BIGINT AS unpriced_calls,
-  count(*) FILTER (status_code = 'ERROR')::BIGINT AS errors,
+  count(*) FILTER (is_llm_call AND status_code = 'ERROR')::BIGINT AS errors,
   coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []::VARCHAR[]) AS models,
   any_value(user_id) AS user_id,
   any_value(service_name) AS service_name
 FROM ${source}
-GROUP BY date_trunc('hour', start_time), ${KEY}`;
+GROUP BY date_trunc('${UNIT}', start_time), ${KEY}`;
 }
 
 /** Merge summary rows of the same partition (compaction). */
@@ -51,5 +54,5 @@ SELECT
   any_value(user_id) AS user_id,
   any_value(service_name) AS service_name
 FROM ${source}
-GROUP BY date_trunc('hour', first_time), session_id, trace_id`;
+GROUP BY date_trunc('${UNIT}', first_time), session_id, trace_id`;
 }

@@ -7,8 +7,11 @@ import type { TableName } from '@parley/shared/schema';
 
 export interface TableLayout {
   table: TableName;
-  /** Column whose UTC hour is the partition (a span's start). */
+  /** Column whose UTC hour (or day) is the partition (a span's start). */
   partitionTime: string;
+  /** `date=/hour=` directories, or `date=` only. */
+  partitionUnit: 'hour' | 'day';
+  compression: 'zstd' | 'snappy';
   /** Columns for manifest min_time / max_time. */
   minTime: string;
   maxTime: string;
@@ -25,6 +28,8 @@ export const LAYOUTS: Record<TableName, TableLayout> = {
   spans: {
     table: 'spans',
     partitionTime: 'start_time',
+    partitionUnit: 'hour',
+    compression: 'zstd',
     minTime: 'start_time',
     maxTime: 'end_time',
     modelsAgg: 'list_sort(list_distinct(list(model) FILTER (model IS NOT NULL)))',
@@ -34,6 +39,8 @@ export const LAYOUTS: Record<TableName, TableLayout> = {
   messages: {
     table: 'messages',
     partitionTime: 'start_time',
+    partitionUnit: 'hour',
+    compression: 'zstd',
     minTime: 'start_time',
     maxTime: 'start_time',
     modelsAgg: 'list_sort(list_distinct(list(model) FILTER (model IS NOT NULL)))',
@@ -41,14 +48,20 @@ export const LAYOUTS: Record<TableName, TableLayout> = {
     // Message rows carry the full text: smaller groups keep one session's read small.
     rowGroupSize: 5_000,
   },
+  // The viewer reads every summary row of the time range for its first page, before DuckDB-WASM
+  // is up, in plain JavaScript: a few day files decode faster than many hour files, and SNAPPY
+  // decodes 2x faster than ZSTD in hyparquet for 20% more bytes (docs/benchmarks.md, viewer).
+  // Small groups let it read the detail columns of a page's rows only.
   sessions: {
     table: 'sessions',
     partitionTime: 'first_time',
+    partitionUnit: 'day',
+    compression: 'snappy',
     minTime: 'first_time',
     maxTime: 'last_time',
     modelsAgg: 'list_sort(list_distinct(flatten(list(models))))',
-    orderBy: 'session_id, trace_id, first_time',
-    rowGroupSize: 10_000,
+    orderBy: 'first_time, session_id, trace_id',
+    rowGroupSize: 2048,
   },
 };
 

@@ -1,10 +1,14 @@
 /**
- * Write-ahead log segment files: `<seq>.wal` hold acknowledged requests (NDJSON rows), `<seq>.carry`
- * hold log-derived messages whose span had not arrived at the last flush. Sequence numbers are
- * shared by both kinds and increase forever; the manifest records the highest one materialized.
+ * Write-ahead log segment files: `<seq>.wal` hold acknowledged requests (framed records, see
+ * wal-frame.ts), `<seq>.carry` hold log-derived messages whose span had not arrived at the last
+ * flush (NDJSON rows). WAL sequence numbers increase forever and the manifest records the highest
+ * one materialized; carry numbers come from the writer's file counter and the manifest lists the
+ * live ones.
  */
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRecords } from './wal-frame.ts';
+import type { ReadProblem } from './wal-frame.ts';
 
 export type SegmentKind = 'wal' | 'carry';
 
@@ -31,35 +35,36 @@ export async function listSegments(dir: string): Promise<Segment[]> {
   return segments.sort((a, b) => a.seq - b.seq);
 }
 
+export interface SegmentScan {
+  /** Spans and log records in the verified records. */
+  items: number;
+  /** Size after truncation: the verified records. */
+  bytes: number;
+  /** Bytes cut from the tail, and why. */
+  cutBytes: number;
+  problem: ReadProblem | null;
+}
+
 /**
- * Cut a segment back to its last complete line. Only the tail of the segment being written at a
- * crash can be torn, and no request in that tail was acknowledged (its fsync had not returned).
+ * Cut a segment back to its last verified record. Only the tail of the segment being written at
+ * a crash can be torn, and no request in that tail was acknowledged (its fsync had not returned).
  */
-export async function truncateTornTail(path: string): Promise<number> {
-  const { size } = await stat(path);
-  if (size === 0) return 0;
-  const handle = await open(path, 'r+');
-  try {
-    const chunk = Buffer.alloc(64 * 1024);
-    let end = size;
-    while (end > 0) {
-      const start = Math.max(0, end - chunk.length);
-      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
-      const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (at >= 0) {
-        const keep = start + at + 1;
-        if (keep < size) {
-          await handle.truncate(keep);
-          await handle.sync();
-        }
-        return size - keep;
-      }
-      end = start;
+export async function truncateToValidRecords(path: string): Promise<SegmentScan> {
+  const data = await readFile(path);
+  const { records, validBytes, problem } = readRecords(data);
+  if (validBytes < data.length) {
+    const handle = await open(path, 'r+');
+    try {
+      await handle.truncate(validBytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    await handle.truncate(0);
-    await handle.sync();
-    return size;
-  } finally {
-    await handle.close();
   }
+  return {
+    items: records.reduce((n, r) => n + r.items, 0),
+    bytes: validBytes,
+    cutBytes: data.length - validBytes,
+    problem,
+  };
 }

@@ -1,17 +1,21 @@
 /**
  * The active WAL segment, with group commit: requests that arrive while an fsync is in flight are
  * written together and share the next fsync, so throughput does not collapse to one request per
- * disk flush. A request's promise resolves only after the fsync covering its bytes.
+ * disk flush. A request's promise resolves only after the fsync covering its bytes. The next
+ * segment is created (and its directory entry fsynced) ahead of time, so sealing one never makes
+ * requests wait for a directory fsync, which stalls behind every other write on the disk.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir } from './durable-fs.ts';
 import { segmentPath } from './wal-segments.ts';
 
 interface PendingWrite {
-  data: Buffer;
-  spans: number;
+  /** One framed record, as chunks (see frameRecord). */
+  chunks: Buffer[];
+  bytes: number;
+  items: number;
   resolve: (seq: number) => void;
   reject: (err: unknown) => void;
 }
@@ -22,15 +26,15 @@ interface PendingRotate {
 }
 
 export interface WalWriter {
-  /** Resolves, once the data is fsynced, with the sequence of the segment it landed in. */
-  append(data: Buffer, spans: number): Promise<number>;
+  /** Resolves, once the record is fsynced, with the sequence of the segment it landed in. */
+  append(chunks: Buffer[], items: number): Promise<number>;
   /** Seal the active segment and start the next one; resolves with the sealed sequence number. */
   rotate(): Promise<number>;
-  /** A sequence number for a segment written elsewhere (carry files); never used by this writer. */
-  reserveSeq(): number;
   /** Sequence of the segment currently open for appends (null once closed). */
   activeSeq(): number | null;
-  activeSpans(): number;
+  /** Sequence of the newest segment, open or closed. */
+  lastSeq(): number;
+  activeItems(): number;
   activeBytes(): number;
   /** Flush pending writes and close the active segment; later appends reject. */
   close(): Promise<void>;
@@ -40,7 +44,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   let nextSeq = firstSeq;
   let seq = 0;
   let handle: FileHandle | null = null;
-  let spansInSegment = 0;
+  let itemsInSegment = 0;
   let bytesInSegment = 0;
   let closed = false;
   let running = false;
@@ -48,25 +52,62 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   let rotations: PendingRotate[] = [];
   let closeWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
 
+  interface Spare {
+    seq: number;
+    handle: FileHandle;
+  }
+  let spare: Promise<Spare> | null = null;
+
+  async function createSegment(): Promise<Spare> {
+    const next = nextSeq++;
+    const path = segmentPath(dir, next, 'wal');
+    const created = await open(path, 'a');
+    try {
+      // The new file's directory entry must be durable before any request in it is acknowledged.
+      await fsyncDir(dirname(path));
+    } catch (err) {
+      await created.close();
+      throw err;
+    }
+    return { seq: next, handle: created };
+  }
+
+  function prepareSpare(): void {
+    const pending = createSegment();
+    // A failed spare is retried by openSegment; the rejection is not lost.
+    pending.catch(() => undefined);
+    spare = pending;
+  }
+
   async function openSegment(): Promise<void> {
-    seq = nextSeq++;
-    const path = segmentPath(dir, seq, 'wal');
-    handle = await open(path, 'a');
-    // The new file's directory entry must be durable before any request in it is acknowledged.
-    await fsyncDir(dirname(path));
-    spansInSegment = 0;
+    const ready = spare === null ? null : await spare.catch(() => null);
+    spare = null;
+    const next = ready ?? (await createSegment());
+    seq = next.seq;
+    handle = next.handle;
+    itemsInSegment = 0;
     bytesInSegment = 0;
+    if (!closed) prepareSpare();
+  }
+
+  /** The spare never held a request: it goes. */
+  async function dropSpare(): Promise<void> {
+    const unused = spare === null ? null : await spare.catch(() => null);
+    spare = null;
+    if (unused === null) return;
+    await unused.handle.close();
+    await unlink(segmentPath(dir, unused.seq, 'wal'));
   }
 
   async function writeBatch(batch: PendingWrite[]): Promise<void> {
     if (!handle) throw new Error('WAL segment is not open');
-    const expected = batch.reduce((sum, w) => sum + w.data.length, 0);
-    const { bytesWritten } = await handle.writev(batch.map((w) => w.data));
+    const expected = batch.reduce((sum, w) => sum + w.bytes, 0);
+    const { bytesWritten } = await handle.writev(batch.flatMap((w) => w.chunks));
     if (bytesWritten !== expected) throw new Error(`short WAL write: ${bytesWritten} of ${expected} bytes`);
     await handle.datasync();
     for (const w of batch) {
-      spansInSegment += w.spans;
-      bytesInSegment += w.data.length;
+      itemsInSegment += w.items;
+      bytesInSegment += w.bytes;
     }
   }
 
@@ -98,7 +139,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
             for (const w of batch) w.resolve(seq);
           } catch (err) {
             for (const w of batch) w.reject(err);
-            // A failed write may leave a partial line; later requests go to a fresh segment so
+            // A failed write may leave a partial record; later requests go to a fresh segment so
             // the damage stays at a segment tail, where the reader drops it.
             await handle?.close().catch(() => undefined);
             handle = null;
@@ -111,6 +152,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
         try {
           await handle?.close();
           handle = null;
+          await dropSpare();
           for (const c of waiting) c.resolve();
         } catch (err) {
           for (const c of waiting) c.reject(err);
@@ -124,10 +166,11 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   await openSegment();
 
   return {
-    append(data, spans) {
+    append(chunks, items) {
       if (closed) return Promise.reject(new Error('WAL is closed'));
+      const bytes = chunks.reduce((n, c) => n + c.length, 0);
       return new Promise<number>((resolve, reject) => {
-        writes.push({ data, spans, resolve, reject });
+        writes.push({ chunks, bytes, items, resolve, reject });
         void run();
       });
     },
@@ -138,9 +181,9 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
         void run();
       });
     },
-    reserveSeq: () => nextSeq++,
     activeSeq: () => (closed ? null : seq),
-    activeSpans: () => spansInSegment,
+    lastSeq: () => seq,
+    activeItems: () => itemsInSegment,
     activeBytes: () => bytesInSegment,
     close() {
       closed = true;

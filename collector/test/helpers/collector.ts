@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from '../../src/config.ts';
-import { createPricer } from '@parley/shared/pricing/index';
 import { silentLogger } from '../../src/log.ts';
 import { startCollector, type CreatePipeline, type RunningCollector } from '../../src/server.ts';
 import { createPipeline } from '../../src/storage/pipeline.ts';
@@ -41,7 +40,6 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     createPipeline({ ...c, duckdb: { threads: 1, memoryLimit: '256MB' } });
   const collector = await startCollector(config, {
     log: silentLogger,
-    pricer: createPricer(),
     createPipeline: testPipeline,
   });
   return { ...collector, dataDir, url: `http://127.0.0.1:${collector.httpPort}` };

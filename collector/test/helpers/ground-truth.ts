@@ -119,3 +119,43 @@ export async function storedSessionIds(dataDir: string): Promise<string[]> {
   );
   return rows.map((r) => r.session_id as string);
 }
+
+export type ObservedSummary = Pick<
+  Observed,
+  'llm_calls' | 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'errors'
+>;
+
+/** The session's totals as the sessions page reads them: its `sessions` summary rows, summed. */
+export async function observeSummary(
+  dataDir: string,
+  expected: GroundTruthSession,
+): Promise<ObservedSummary> {
+  const [row] = await queryTable(
+    dataDir,
+    'sessions',
+    `SELECT coalesce(sum(llm_calls), 0)::DOUBLE AS llm_calls, coalesce(sum(input_tokens), 0)::DOUBLE AS input_tokens,
+            coalesce(sum(output_tokens), 0)::DOUBLE AS output_tokens,
+            coalesce(sum(cached_input_tokens), 0)::DOUBLE AS cached_input_tokens,
+            coalesce(sum(errors), 0)::DOUBLE AS errors
+       FROM {table} WHERE ${
+         expected.session_id === null
+           ? 'session_id IS NULL AND list_contains($traces, trace_id)'
+           : 'session_id = $session'
+       }`,
+    expected.session_id === null
+      ? { traces: listValue(expected.trace_ids ?? []) }
+      : { session: expected.session_id },
+  );
+  return {
+    llm_calls: Number(row?.llm_calls),
+    input_tokens: Number(row?.input_tokens),
+    output_tokens: Number(row?.output_tokens),
+    cached_input_tokens: Number(row?.cached_input_tokens),
+    errors: Number(row?.errors),
+  };
+}
+
+export function expectedSummaryOf(session: GroundTruthSession): ObservedSummary {
+  const { llm_calls, input_tokens, output_tokens, cached_input_tokens, errors } = session;
+  return { llm_calls, input_tokens, output_tokens, cached_input_tokens, errors };
+}

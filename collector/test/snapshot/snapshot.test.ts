@@ -70,7 +70,11 @@ describe('snapshot', () => {
     // hour 1 (spans 15..19) and hour 2 (20..29): one file per table and hour.
     expect(manifest.files.filter((f) => f.table === 'spans').map((f) => f.path)).toEqual([
       'spans/date=2026-11-26/hour=06/snapshot-000001.parquet',
-      'spans/date=2026-11-26/hour=07/snapshot-000004.parquet',
+      'spans/date=2026-11-26/hour=07/snapshot-000003.parquet',
+    ]);
+    // Session summaries: one file for the day, rebuilt from the copied spans.
+    expect(manifest.files.filter((f) => f.table === 'sessions').map((f) => f.path)).toEqual([
+      'sessions/date=2026-11-26/snapshot-000005.parquet',
     ]);
     expect(manifest.writer).toBeUndefined();
     for (const f of manifest.files) {

@@ -2,12 +2,16 @@
  * Child process for the crash test: sustained concurrent ingest into a pipeline, printing
  * `ack <first span number> <count>` after each acknowledged request. The parent kills it with
  * SIGKILL at a random moment. With `--drain` it only opens (replays) and closes the pipeline.
+ * With `--raw` requests carry their OTLP/JSON body, as the receivers pass them, so the WAL holds
+ * raw bodies; otherwise decoded objects only.
  */
+import { decodeTraces } from '@parley/shared/otlp/decode';
+import type { IngestRequest } from '../../src/pipeline-types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createPipeline } from '../../src/storage/pipeline.ts';
-import { BASE_US, span } from './otlp-builders.ts';
+import { BASE_US, span, tracesJsonBody } from './otlp-builders.ts';
 
-const [dataDir, mode, startArg] = process.argv.slice(2);
+const [dataDir, mode, startArg, form] = process.argv.slice(2);
 if (dataDir === undefined) throw new Error('usage: crash-child.ts DATA_DIR (--drain | --ingest START)');
 
 const pipeline = await createPipeline({
@@ -16,7 +20,7 @@ const pipeline = await createPipeline({
   flushSpans: 1_500,
   flushIntervalMs: 40,
   maxQueueSpans: 1_000_000,
-  pricer: null,
+  prices: null,
   logger: silentLogger,
   duckdb: { memoryLimit: '256MB', threads: 1 },
   compaction: { minFiles: 4 },
@@ -41,7 +45,14 @@ if (mode === '--drain') {
           session: `s${n % 37}`,
         });
       });
-      const result = await pipeline.ingest({ signal: 'traces', spans });
+      let request: IngestRequest = { signal: 'traces', spans };
+      if (form === '--raw') {
+        const body = tracesJsonBody(spans);
+        const decoded = decodeTraces(body, 'json');
+        if (!decoded.ok) throw new Error(decoded.error);
+        request = { signal: 'traces', spans: decoded.value, raw: { body, encoding: 'json' } };
+      }
+      const result = await pipeline.ingest(request);
       if (result.ok) process.stdout.write(`ack ${first} ${BATCH}\n`);
     }
   }

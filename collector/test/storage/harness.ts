@@ -23,7 +23,7 @@ export function openPipeline(dataDir: string, overrides: Partial<StorageConfig> 
     writerId: 'wtest',
     // Flushes happen when the test asks, not on a timer.
     flushIntervalMs: 3_600_000,
-    pricer: null,
+    prices: null,
     logger: silentLogger,
     duckdb: { memoryLimit: '256MB', threads: 1 },
     ...overrides,

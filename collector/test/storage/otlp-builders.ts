@@ -87,3 +87,43 @@ export function userMessageLog(
 
 /** 2026-11-26T05:00:00Z in µs, a fixed hour for partition assertions. */
 export const BASE_US = Date.UTC(2026, 10, 26, 5, 0, 0) * 1000;
+
+function jsonValue(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number' && Number.isInteger(value)) return { intValue: String(value) };
+  if (typeof value === 'number') return { doubleValue: value };
+  throw new Error(`no OTLP/JSON form for ${typeof value} in the test builder`);
+}
+
+function jsonAttributes(attributes: Record<string, unknown>): Array<Record<string, unknown>> {
+  return Object.entries(attributes).map(([key, value]) => ({ key, value: jsonValue(value) }));
+}
+
+/** An OTLP/JSON ExportTraceServiceRequest body holding `spans` (scalar attributes only). */
+export function tracesJsonBody(spans: readonly OtlpSpan[]): Uint8Array {
+  const request = {
+    resourceSpans: [
+      {
+        resource: { attributes: jsonAttributes(RESOURCE) },
+        scopeSpans: [
+          {
+            scope: SCOPE,
+            spans: spans.map((s) => ({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              parentSpanId: s.parentSpanId,
+              name: s.name,
+              kind: s.kind,
+              startTimeUnixNano: `${s.startTimeUs}000`,
+              endTimeUnixNano: `${s.endTimeUs}000`,
+              attributes: jsonAttributes(s.attributes),
+              status: { code: s.status.code, message: s.status.message },
+            })),
+          },
+        ],
+      },
+    ],
+  };
+  return new TextEncoder().encode(JSON.stringify(request));
+}

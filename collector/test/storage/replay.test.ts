@@ -1,9 +1,14 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_US, span } from './otlp-builders.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeTraces } from '@parley/shared/otlp/decode';
+import { createLogger } from '../../src/log.ts';
+import { BASE_US, span, tracesJsonBody } from './otlp-builders.ts';
 import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
 import type { Pipeline } from '../../src/pipeline-types.ts';
+
+// Each pipeline starts a materializer thread with its own DuckDB: seconds on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -99,7 +104,9 @@ describe('replay', () => {
 
     const dir = await dataDir();
     await restoreSegments(dir, saved);
+    // The newest segment holding records (an empty one is also prepared ahead of use).
     const last = saved
+      .filter((s) => s.data.length > 0)
       .map((s) => s.name)
       .sort()
       .at(-1) as string;
@@ -111,6 +118,58 @@ describe('replay', () => {
     const b = await openPipeline(dir);
     await b.close();
     expect(await spanCount(dir)).toEqual({ n: 20, d: 20 });
+  });
+
+  it('replays raw-body records up to one whose checksum fails, and reports the damage', async () => {
+    const source = await dataDir();
+    const a = await openPipeline(source);
+    for (const from of [1, 100, 200]) {
+      const body = tracesJsonBody(
+        Array.from({ length: 5 }, (_, i) => span({ trace: from + i, span: from + i, startUs: BASE_US + i })),
+      );
+      const decoded = decodeTraces(body, 'json');
+      if (!decoded.ok) throw new Error(decoded.error);
+      const request = {
+        signal: 'traces' as const,
+        spans: decoded.value,
+        raw: { body, encoding: 'json' as const },
+      };
+      expect(await a.ingest(request)).toEqual({ ok: true, accepted: 5 });
+    }
+    const saved = await saveSegments(source);
+    await a.close();
+    // One segment holds the three requests (the other is the empty one prepared next).
+    const written = saved.filter((s) => s.data.length > 0);
+    expect(written).toHaveLength(1);
+
+    const dir = await dataDir();
+    const segment = written[0] as { name: string; data: Buffer };
+    // Damage the last record's body: the reader must not trust it (nor anything after it).
+    const damaged = Buffer.from(segment.data);
+    damaged[damaged.length - 20] = (damaged[damaged.length - 20] as number) ^ 0x01;
+    await restoreSegments(dir, [{ name: segment.name, data: damaged }]);
+
+    const events: string[] = [];
+    const logger = createLogger('info', (line) => events.push((JSON.parse(line) as { event: string }).event));
+    const b = await openPipeline(dir, { logger });
+    await b.close();
+    expect(await spanCount(dir)).toEqual({ n: 10, d: 10 });
+    expect(events).toContain('storage.wal_corrupt');
+  });
+
+  it('keeps a segment of the earlier NDJSON format aside instead of cutting it as corrupt', async () => {
+    const dir = await dataDir();
+    const legacy = '{"k":"s","trace_id":"t1","span_id":"s1"}\n{"k":"m","rq":1,"trace_id":"t1"}\n';
+    await restoreSegments(dir, [{ name: '000000000001.wal', data: Buffer.from(legacy) }]);
+    const events: string[] = [];
+    const logger = createLogger('info', (line) => events.push((JSON.parse(line) as { event: string }).event));
+    const a = await openPipeline(dir, { logger });
+    await ingestSpans(a, 1, 3);
+    await a.close();
+    expect(events).toContain('storage.wal_legacy');
+    expect(events).not.toContain('storage.wal_corrupt');
+    expect(await readFile(join(dir, '_wal', '000000000001.wal.legacy-ndjson'), 'utf8')).toBe(legacy);
+    expect(await spanCount(dir)).toEqual({ n: 3, d: 3 });
   });
 
   it('a second start on a clean data dir changes nothing', async () => {

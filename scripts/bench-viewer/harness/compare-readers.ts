@@ -2,7 +2,12 @@
 // with parquet-wasm (to Arrow IPC, ready for DuckDB), in this browser.
 import initParquetWasm, { readParquet } from 'parquet-wasm/esm';
 import parquetWasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import { allRows, readColumns, readMetadata } from '../../../viewer/src/lib/engine/parquet-read.ts';
+import {
+  allRows,
+  decodeWhole,
+  readColumns,
+  readMetadata,
+} from '../../../viewer/src/lib/engine/parquet-read.ts';
 
 export interface ReaderTimes {
   files: number;
@@ -44,4 +49,33 @@ export async function compareReaders(urls: string[], columns: string[]): Promise
     parquetWasmInitMs,
     parquetWasmMs,
   };
+}
+
+export interface SummaryDecodeTimes {
+  bytes: number;
+  /** The fast path's ranking columns (key and times) of every row. */
+  keyMs: number;
+  /** Then every column the page shows, of every row. */
+  allMs: number;
+}
+
+/** hyparquet decode of summary files as the fast path does it (whole files in memory), cold. */
+export async function decodeSummaries(
+  urls: string[],
+  keyColumns: string[],
+  allColumns: string[],
+): Promise<SummaryDecodeTimes> {
+  const buffers = await Promise.all(urls.map(async (u) => (await fetch(u)).arrayBuffer()));
+  const files = await Promise.all(
+    buffers.map(async (b) => {
+      const file = { byteLength: b.byteLength, slice: (s: number, e?: number) => b.slice(s, e) };
+      return { file, metadata: await readMetadata(file, 'file') };
+    }),
+  );
+  const t0 = performance.now();
+  await Promise.all(files.map((f) => decodeWhole(f.file, f.metadata, keyColumns)));
+  const t1 = performance.now();
+  await Promise.all(files.map((f) => decodeWhole(f.file, f.metadata, allColumns)));
+  const t2 = performance.now();
+  return { bytes: buffers.reduce((n, b) => n + b.byteLength, 0), keyMs: t1 - t0, allMs: t2 - t1 };
 }

@@ -14,6 +14,37 @@ function addProblem(row: SpanRow, problem: Problem): SpanRow {
 }
 
 /**
+ * Row index of a span by trace and span id (a repeated pair resolves to its last row). Looked up
+ * by span id with the trace compared after, instead of building a key string per lookup; ids with
+ * a "/" (invalid, but kept) fall back to the joined key, which is what defines equal ids.
+ */
+function spanIndex(spans: readonly SpanRow[]): (traceId: string, spanId: string) => number | undefined {
+  if (spans.some((s) => s.trace_id.includes('/') || s.span_id.includes('/'))) {
+    const byKey = new Map<string, number>();
+    spans.forEach((s, i) => byKey.set(key(s.trace_id, s.span_id), i));
+    return (traceId, spanId) => byKey.get(key(traceId, spanId));
+  }
+  // span ids are random 64-bit values: a list only for the rare id seen more than once
+  const bySpan = new Map<string, number | number[]>();
+  spans.forEach((s, i) => {
+    const at = bySpan.get(s.span_id);
+    if (at === undefined) bySpan.set(s.span_id, i);
+    else if (typeof at === 'number') bySpan.set(s.span_id, [at, i]);
+    else at.push(i);
+  });
+  return (traceId, spanId) => {
+    const at = bySpan.get(spanId);
+    if (typeof at === 'number') return (spans[at] as SpanRow).trace_id === traceId ? at : undefined;
+    if (at === undefined) return undefined;
+    for (let k = at.length - 1; k >= 0; k--) {
+      const i = at[k] as number;
+      if ((spans[i] as SpanRow).trace_id === traceId) return i;
+    }
+    return undefined;
+  };
+}
+
+/**
  * Completes what one batch cannot know on its own, given every span and message row known so far
  * (one batch, several batches, or a whole partition). Pure and idempotent, so the storage layer can
  * run it on any superset again:
@@ -31,20 +62,24 @@ export function completeAcrossBatches(
   spans: readonly SpanRow[],
   messages: readonly MessageRow[],
 ): { spans: SpanRow[]; messages: MessageRow[] } {
-  const byKey = new Map<string, number>();
-  spans.forEach((s, i) => byKey.set(key(s.trace_id, s.span_id), i));
+  const indexOf = spanIndex(spans);
   const out = spans.slice();
 
-  const ancestors = function* (i: number): Generator<number> {
-    const seen = new Set<number>([i]);
+  /** Ancestors of span i, nearest first, up to the first one missing or already visited. */
+  const ancestors = (i: number): number[] => {
+    const list: number[] = [];
+    // chains are short: a set only for a long (or cyclic) one
+    let seen: Set<number> | null = null;
     let cur = out[i] as SpanRow;
     while (cur.parent_span_id !== null) {
-      const p = byKey.get(key(cur.trace_id, cur.parent_span_id));
-      if (p === undefined || seen.has(p)) return;
-      seen.add(p);
-      yield p;
+      const p = indexOf(cur.trace_id, cur.parent_span_id);
+      if (p === undefined || p === i || (seen === null ? list.includes(p) : seen.has(p))) break;
+      list.push(p);
+      if (seen !== null) seen.add(p);
+      else if (list.length > 16) seen = new Set(list);
       cur = out[p] as SpanRow;
     }
+    return list;
   };
 
   // innermost model call wins
@@ -96,26 +131,29 @@ export function completeAcrossBatches(
       out[i] = { ...s, session_id: sessionId, session_source: 'trace' };
   }
 
-  // messages: group per call, keep those of model calls, merge span and log sources, renumber
-  const groups = new Map<string, MessageRow[]>();
+  // messages: group per call (by span row, or by ids when the span is not here), keep those of
+  // model calls, merge span and log sources, renumber
+  const groups = new Map<number | string, MessageRow[]>();
   for (const m of messages) {
-    const k = key(m.trace_id, m.span_id);
-    const i = byKey.get(k);
+    const i = indexOf(m.trace_id, m.span_id);
     if (i !== undefined && !(out[i] as SpanRow).is_llm_call) continue;
-    const g = groups.get(k) ?? [];
-    g.push(m);
-    groups.set(k, g);
+    const k = i ?? key(m.trace_id, m.span_id);
+    const g = groups.get(k);
+    if (g === undefined) groups.set(k, [m]);
+    else g.push(m);
   }
   const renumbered = new Map<MessageRow, number>();
   const kept: MessageRow[] = [];
   for (const g of groups.values()) {
     const ordered = orderCallMessages(g);
-    ordered.forEach((m, seq) => renumbered.set(m, seq));
-    kept.push(...ordered);
+    ordered.forEach((m, seq) => {
+      renumbered.set(m, seq);
+      kept.push(m);
+    });
   }
 
   const completed = kept.map((m) => {
-    const i = byKey.get(key(m.trace_id, m.span_id));
+    const i = indexOf(m.trace_id, m.span_id);
     const seq = renumbered.get(m) ?? m.seq;
     if (i === undefined) return seq === m.seq ? m : { ...m, seq };
     const s = out[i] as SpanRow;

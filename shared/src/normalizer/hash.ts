@@ -5,16 +5,24 @@
 const encoder = new TextEncoder();
 /** Reused across calls (hashing is synchronous): no allocation per ordinary message. */
 const shared = new Uint8Array(256 * 1024);
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
-export function fnv1a64(text: string): string {
+/** FNV-1a state as four 16-bit limbs, least significant first. */
+type State = [number, number, number, number];
+
+function offsetBasis(): State {
+  // 0xcbf29ce484222325
+  return [0x2325, 0x8422, 0x9ce4, 0xcbf2];
+}
+
+function update(state: State, text: string): void {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit; a rare huge text gets its own buffer
   const bytes = text.length * 3 <= shared.length ? shared : new Uint8Array(text.length * 3);
   const { written } = encoder.encodeInto(text, bytes);
-  // offset basis 0xcbf29ce484222325 as 16-bit limbs, least significant first
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
+  let h0 = state[0];
+  let h1 = state[1];
+  let h2 = state[2];
+  let h3 = state[3];
   for (let i = 0; i < written; i++) {
     h0 ^= bytes[i] as number;
     // multiply by the FNV prime 0x00000100000001b3 = 2^40 + 0x1b3, modulo 2^64
@@ -29,9 +37,34 @@ export function fnv1a64(text: string): string {
     h2 = c2 & 0xffff;
     h3 = (t3 + (c2 >>> 16)) & 0xffff;
   }
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+  state[0] = h0;
+  state[1] = h1;
+  state[2] = h2;
+  state[3] = h3;
 }
 
-function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
+function hex(state: State): string {
+  let out = '';
+  for (let i = 3; i >= 0; i--) {
+    const limb = state[i] as number;
+    out += (HEX_BYTES[limb >>> 8] as string) + (HEX_BYTES[limb & 0xff] as string);
+  }
+  return out;
+}
+
+export function fnv1a64(text: string): string {
+  const state = offsetBasis();
+  update(state, text);
+  return hex(state);
+}
+
+/**
+ * fnv1a64 of the concatenation of `texts`, without building it: FNV-1a reads bytes one at a
+ * time, and UTF-8 of a concatenation is the concatenation of the UTF-8 of its parts as long as no
+ * surrogate pair is split between two texts (callers join texts with a separator, never halves).
+ */
+export function fnv1a64Concat(...texts: readonly string[]): string {
+  const state = offsetBasis();
+  for (const text of texts) update(state, text);
+  return hex(state);
 }

@@ -1,6 +1,7 @@
 import type { OtlpLogRecord, OtlpSpan, Problem } from '../otlp.ts';
 import type { Pricer } from '../pricing/types.ts';
 import type { MessageRow, SpanRow } from '../rows.ts';
+import { batchCache, type BatchCache } from './batch-cache.ts';
 import { completeAcrossBatches } from './cross-batch.ts';
 import { logMessages, type LogMessages } from './messages/log-messages.ts';
 import { messageRow } from './messages/rows.ts';
@@ -29,18 +30,23 @@ export function normalizeBatch(
 ): NormalizedBatch {
   const spans: SpanRow[] = [];
   const messages: MessageRow[] = [];
+  const cache = batchCache();
   for (const span of Array.isArray(input.spans) ? input.spans : []) {
-    const n = normalizeSpan(span, options.pricer);
+    const n = normalizeSpan(span, options.pricer, cache);
     spans.push(n.row);
-    messages.push(...n.messages);
+    for (const m of n.messages) messages.push(m);
   }
   const problems = problemSink();
-  messages.push(...logRows(Array.isArray(input.logs) ? input.logs : [], problems));
+  for (const m of logRows(Array.isArray(input.logs) ? input.logs : [], problems, cache)) messages.push(m);
   const completed = completeAcrossBatches(spans, messages);
   return { ...completed, problems: problems.list };
 }
 
-function logRows(logs: readonly OtlpLogRecord[], problems: ReturnType<typeof problemSink>): MessageRow[] {
+function logRows(
+  logs: readonly OtlpLogRecord[],
+  problems: ReturnType<typeof problemSink>,
+  cache: BatchCache,
+): MessageRow[] {
   const bySpan = new Map<string, LogMessages[]>();
   logs.forEach((record) => {
     const found = logMessages(record, problems);
@@ -77,7 +83,7 @@ function logRows(logs: readonly OtlpLogRecord[], problems: ReturnType<typeof pro
         model: null,
         source: 'log' as const,
       };
-      for (const m of r.inputs) rows.push(messageRow(m, 'input', seq++, ctx, onTruncate));
+      for (const m of r.inputs) rows.push(messageRow(m, 'input', seq++, ctx, onTruncate, cache));
     }
     // gen_ai.choice events carry the choice index; operation.details outputs are numbered in arrival order
     let position = 0;
@@ -96,7 +102,7 @@ function logRows(logs: readonly OtlpLogRecord[], problems: ReturnType<typeof pro
         model: null,
         source: 'log' as const,
       };
-      rows.push(messageRow(o.message, 'output', seq++, ctx, onTruncate));
+      rows.push(messageRow(o.message, 'output', seq++, ctx, onTruncate, cache));
     }
   }
   return rows;

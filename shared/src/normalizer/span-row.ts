@@ -1,6 +1,7 @@
 import type { OtlpEvent, OtlpSpan, Problem } from '../otlp.ts';
 import type { Pricer } from '../pricing/types.ts';
 import type { MessageRow, SpanRow } from '../rows.ts';
+import type { BatchCache } from './batch-cache.ts';
 import { detectConvention } from './convention.ts';
 import { finishReasons, models, operation, provider, status } from './identity.ts';
 import { isModelCallCandidate } from './llm-call.ts';
@@ -43,7 +44,7 @@ function timeUs(v: unknown, field: string, problems: ProblemSink): number | null
 }
 
 function sanitizeEvents(v: unknown, problems: ProblemSink): OtlpEvent[] {
-  if (v === undefined) return [];
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) return [];
   if (!Array.isArray(v)) {
     problems.add('wrong_type', 'events is not an array', 'events');
     return [];
@@ -61,7 +62,7 @@ export interface NormalizedSpan {
 }
 
 /** One decoded span -> its row and the messages it carries itself (log-record messages join later). */
-export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null): NormalizedSpan {
+export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null, cache: BatchCache): NormalizedSpan {
   const problems = problemSink();
   const span: Partial<OtlpSpan> = isRecord(raw) ? raw : {};
   const attrs = asAttributes(span.attributes);
@@ -115,22 +116,30 @@ export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null): NormalizedS
 
   const messages: MessageRow[] = [];
   if (isLlm) {
-    const found = spanMessages(attrs, events, problems);
+    const found = spanMessages(attrs, events, problems, { cache, sessionId: session?.sessionId ?? null });
     if (found !== null) {
       const ctx = { sessionId: session?.sessionId ?? null, traceId, spanId, startTime, model };
+      const inputCtx = { ...ctx, source: found.inputSource };
+      const outputCtx = { ...ctx, source: found.outputSource };
       const onTruncate = (length: number) =>
         problems.add('content_truncated', `message content of ${length} characters cut`, 'messages.content');
       let seq = 0;
-      for (const m of found.inputs)
-        messages.push(messageRow(m, 'input', seq++, { ...ctx, source: found.inputSource }, onTruncate));
+      for (const m of found.inputs) messages.push(messageRow(m, 'input', seq++, inputCtx, onTruncate, cache));
       for (const m of found.outputs)
-        messages.push(messageRow(m, 'output', seq++, { ...ctx, source: found.outputSource }, onTruncate));
+        messages.push(messageRow(m, 'output', seq++, outputCtx, onTruncate, cache));
     }
   }
 
   const kindCode = typeof span.kind === 'number' ? span.kind : 0;
   const attributesJson = rawJson(attrs, 'attributes', problems);
-  const resourceJson = rawJson(resource, 'resource_attributes', problems);
+  // the spans of one resource share its attributes object, so its JSON is the same text, unless
+  // writing it recorded a problem, which each span must get
+  let resourceJson = cache.resources.get(resource);
+  if (resourceJson === undefined) {
+    const known = problems.list.length;
+    resourceJson = rawJson(resource, 'resource_attributes', problems);
+    if (problems.list.length === known) cache.resources.set(resource, resourceJson);
+  }
   const eventsJson = rawJson(
     events.map((e) => ({ time: e.timeUs, name: e.name, attributes: e.attributes })),
     'events',
@@ -165,7 +174,11 @@ export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null): NormalizedS
     cached_input_tokens: tokens?.cacheRead ?? null,
     cache_creation_input_tokens: tokens?.cacheWrite ?? null,
     reasoning_tokens: tokens?.reasoning ?? null,
-    ...cost,
+    input_cost_usd: cost.input_cost_usd,
+    output_cost_usd: cost.output_cost_usd,
+    total_cost_usd: cost.total_cost_usd,
+    cost_source: cost.cost_source,
+    price_version: cost.price_version,
     is_llm_call: isLlm,
     convention,
     finish_reasons: convention === null ? null : finishReasons(attrs),

@@ -3,7 +3,6 @@
  * WAL, Parquet partitions, manifest), so the dataset is exactly what a live collector would write.
  */
 import type { Pipeline } from '@parley/collector/src/pipeline-types.ts';
-import { loadPricer } from '@parley/collector/src/prices.ts';
 import { silentLogger } from '@parley/collector/src/log.ts';
 import { createPipeline } from '@parley/collector/src/storage/pipeline.ts';
 import { type SyntheticOptions, generateBatches } from './generate.ts';
@@ -37,14 +36,12 @@ export async function writeParquetDataset(
   dataDir: string,
   options: SyntheticOptions & { batchSize?: number },
 ): Promise<DatasetResult> {
-  const pricer = await loadPricer(null);
-  if (!pricer.ok) throw new Error(pricer.error);
   // An offline batch job, unlike live traffic: every batch covers the whole window, so flush by
   // size only (few, large files per hour partition), and give DuckDB more room than the
   // collector's low-RSS default.
   const pipeline = await createPipeline({
     dataDir,
-    pricer: pricer.pricer,
+    prices: { overridesFile: null },
     logger: silentLogger,
     duckdb: { memoryLimit: '1GB' },
     flushSpans: 100_000,

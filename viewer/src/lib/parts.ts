@@ -62,3 +62,10 @@ export function partViews(parts: string | null, content: string | null): PartVie
   const list = Array.isArray(parsed) ? parsed : [parsed];
   return list.map(one).filter((v) => !(v.kind === 'text' && (v.text === content || v.text === '')));
 }
+
+/** Whether a tool-result part already shows the content (tool messages often store it twice). */
+export function partsRepeatContent(views: readonly PartView[], content: string | null): boolean {
+  if (content == null || content === '') return false;
+  const shown = pretty(content);
+  return views.some((v) => v.kind === 'tool-result' && v.result === shown);
+}

@@ -4,6 +4,7 @@
  * here, so results never show out of order.
  */
 import { proxy, type Remote } from 'comlink';
+import { tick } from 'svelte';
 import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
 import type { EngineApi, EngineError, Progress, Result, SourceInfo, SourceSpec } from './engine/api.ts';
 
@@ -89,6 +90,7 @@ export class Workspace {
   detail = new Channel<SessionDetail>();
   #requestSeq = 0;
   #openSeq = 0;
+  #shown = false;
   #nextId = () => ++this.#requestSeq;
 
   constructor(engine: Remote<EngineApi>) {
@@ -105,6 +107,7 @@ export class Workspace {
       return;
     }
     this.source = { status: 'loading', since: performance.now() };
+    performance.mark('app:open');
     let result: Result<SourceInfo>;
     try {
       result = await this.engine.open(resolved.spec);
@@ -115,13 +118,28 @@ export class Workspace {
       };
     }
     if (openId !== this.#openSeq) return;
+    performance.mark('app:source-ready');
     this.source = result.ok
       ? { status: 'ready', value: result.value, queryMs: result.queryMs }
       : { status: 'error', error: result.error };
   }
 
   queryList(view: ViewState): void {
-    void this.page.run(this.engine, this.#nextId, (id) => this.engine.sessionsPage(view, id));
+    void this.page
+      .run(this.engine, this.#nextId, async (id) => {
+        const result = await this.engine.sessionsPage(view, id);
+        performance.mark('app:page-result');
+        return result;
+      })
+      .then(() => this.#firstPageShown());
+  }
+
+  /** After the first page is painted, the engine may start its heavy background work. */
+  async #firstPageShown(): Promise<void> {
+    if (this.#shown || this.page.state.status === 'loading') return;
+    this.#shown = true;
+    await tick();
+    requestAnimationFrame(() => setTimeout(() => void this.engine.shown(), 0));
   }
 
   queryFilters(view: ViewState): void {

@@ -110,6 +110,33 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(fetched).toBeGreaterThanOrEqual(sessionBytes);
   });
 
+  it('shows the same pages before DuckDB is up (computed in JavaScript) as DuckDB does after', async () => {
+    const views: ViewState[] = [
+      view,
+      { ...view, sort: { key: 'total_cost_usd', dir: 'asc' } },
+      { ...view, search: 'SESS-0', page: 2, pageSize: 25 },
+      { ...view, models: ['gpt-4o'], sort: { key: 'duration', dir: 'desc' } },
+      { ...view, sort: { key: 'session_id', dir: 'asc' }, page: 3 },
+    ];
+    const fastPages = async (): Promise<number> =>
+      (await engine<{ name: string }[]>(`(e) => e.timeline()`)).filter((m) => m.name === 'engine:fast-page')
+        .length;
+    const pages = (first: number) =>
+      engine<Array<{ ok: boolean; value: unknown }>>(
+        `async (e, a) => { const out = []; let id = a.first; for (const v of a.views) out.push(await e.sessionsPage(v, ++id)); return out; }`,
+        { views, first },
+      );
+    const before = await fastPages();
+    const early = await pages(100);
+    expect(await fastPages()).toBe(before + views.length);
+    // The model list needs DuckDB: it starts and loads the summaries.
+    expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 200)`, view)).ok).toBe(true);
+    const late = await pages(300);
+    expect(await fastPages()).toBe(before + views.length);
+    expect(early.every((r) => r.ok)).toBe(true);
+    expect(late.map((r) => r.value)).toEqual(early.map((r) => r.value));
+  });
+
   it('charts the LLM calls of the filtered sessions from the summaries', async () => {
     const r = await engine<{ ok: true; value: { llmCalls: number; inputTokens: number }[] }>(
       `(e, v) => e.timeseries(v, 3)`,

@@ -24,6 +24,14 @@ export interface SnapshotOptions {
   endIso: string;
   /** Rows per Parquet row group (multiple of 2048). */
   rowGroupSize: number;
+  /**
+   * Session summaries per hour (like spans and messages), or per day and in time order: the first
+   * page reads every summary file of its range (fewer files decode faster), and the sessions of
+   * the default page (latest first) then sit in the last row groups. Default 'hour'.
+   */
+  sessionsPartition?: 'hour' | 'day';
+  /** Parquet compression of the summaries (spans and messages stay ZSTD). Default 'zstd'. */
+  sessionsCompression?: 'zstd' | 'snappy' | 'uncompressed';
 }
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'gemini-2.5-pro', 'house-model-x'];
@@ -105,7 +113,7 @@ export async function writeSnapshot(root: string, opts: SnapshotOptions): Promis
       coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0) AS reasoning_tokens,
       sum(total_cost_usd) FILTER (is_llm_call) AS total_cost_usd,
       count(*) FILTER (is_llm_call AND total_cost_usd IS NULL) AS unpriced_calls,
-      count(*) FILTER (status_code = 'ERROR') AS errors,
+      count(*) FILTER (is_llm_call AND status_code = 'ERROR') AS errors,
       coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []) AS models,
       any_value(user_id) AS user_id, any_value(service_name) AS service_name,
       strftime(start_time, '%Y-%m-%d') AS date, strftime(start_time, '%H') AS hour
@@ -115,13 +123,16 @@ export async function writeSnapshot(root: string, opts: SnapshotOptions): Promis
     ['messages', msgCols],
     ['sessions', sessCols],
   ];
+  const daily = opts.sessionsPartition === 'day';
   for (const [table, cols] of tables) {
     const partition =
       table === 'sessions'
-        ? `SELECT ${cols}, date, hour FROM sessions ORDER BY session_id, first_time`
+        ? `SELECT ${cols}, date${daily ? '' : ', hour'} FROM sessions ORDER BY ${daily ? 'first_time, session_id' : 'session_id, first_time'}`
         : `SELECT ${cols}, strftime(start_time, '%Y-%m-%d') AS date, strftime(start_time, '%H') AS hour FROM ${table} ORDER BY session_id, start_time`;
-    await run(`COPY (${partition}) TO '${join(root, table)}' (FORMAT parquet, COMPRESSION zstd,
-      PARTITION_BY (date, hour), ROW_GROUP_SIZE ${opts.rowGroupSize}, FILENAME_PATTERN 'w0-{i}', OVERWRITE_OR_IGNORE)`);
+    const compression = table === 'sessions' ? (opts.sessionsCompression ?? 'zstd') : 'zstd';
+    const by = table === 'sessions' && daily ? 'date' : 'date, hour';
+    await run(`COPY (${partition}) TO '${join(root, table)}' (FORMAT parquet, COMPRESSION ${compression},
+      PARTITION_BY (${by}), ROW_GROUP_SIZE ${opts.rowGroupSize}, FILENAME_PATTERN 'w0-{i}', OVERWRITE_OR_IGNORE)`);
   }
   const files: ManifestFile[] = [];
   for (const [table] of tables) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partViews } from '../../src/lib/parts.ts';
+import { partViews, partsRepeatContent } from '../../src/lib/parts.ts';
 
 describe('partViews', () => {
   it('reads OTel tool calls and tool results', () => {
@@ -34,6 +34,22 @@ describe('partViews', () => {
     expect(partViews(parts, 'hi')).toEqual([
       { kind: 'other', type: 'image', json: '{\n  "type": "image",\n  "uri": "x"\n}' },
     ]);
+  });
+
+  it('knows when a tool-result part already shows the content, whatever its JSON spacing', () => {
+    const content = '{"status":"overdue","amount_eur":2947}';
+    const parts = partViews(
+      JSON.stringify([
+        { type: 'tool_call_response', id: 'c1', response: { status: 'overdue', amount_eur: 2947 } },
+      ]),
+      content,
+    );
+    expect(partsRepeatContent(parts, content)).toBe(true);
+    expect(partsRepeatContent(parts, '{"status":"paid"}')).toBe(false);
+    expect(
+      partsRepeatContent(partViews(JSON.stringify([{ type: 'image', uri: 'x' }]), content), content),
+    ).toBe(false);
+    expect(partsRepeatContent(parts, null)).toBe(false);
   });
 
   it('shows malformed JSON as raw text instead of failing', () => {

@@ -1,5 +1,6 @@
 import type { MessageRow } from '../../rows.ts';
-import { fnv1a64 } from '../hash.ts';
+import type { BatchCache, MessageFields } from '../batch-cache.ts';
+import { fnv1a64Concat } from '../hash.ts';
 import type { Message, Part } from './message.ts';
 
 /** Longest message content kept; longer text is cut with a problem recorded on the span. */
@@ -24,17 +25,19 @@ function responseText(response: unknown): string | null {
  * the tool's response (so a tool message reads as what the tool said).
  */
 export function plainText(parts: readonly Part[]): string | null {
-  const texts = parts
-    .filter((p) => p.type === 'text' && typeof p.content === 'string')
-    .map((p) => p.content as string);
-  if (texts.length > 0) return texts.join('\n');
+  let text: string | null = null;
+  for (const p of parts) {
+    if (p.type === 'text' && typeof p.content === 'string')
+      text = text === null ? p.content : `${text}\n${p.content}`;
+  }
+  if (text !== null) return text;
   const response = parts.find((p) => p.type === 'tool_call_response');
   return response === undefined ? null : responseText(response.response);
 }
 
 /** Content is derived from the parts, so role + parts identify a message. */
 export function contentHash(role: string, parts: string | null): string {
-  return fnv1a64(`${role}\u0000${parts ?? ''}`);
+  return fnv1a64Concat(role, '\u0000', parts ?? '');
 }
 
 export interface MessageContext {
@@ -52,20 +55,18 @@ export function messageRow(
   seq: number,
   ctx: MessageContext,
   onTruncate: (length: number) => void,
+  cache: BatchCache,
 ): MessageRow {
-  let content = plainText(msg.parts);
+  let fields = cache.fields.get(msg);
+  if (fields === undefined) {
+    fields = messageFields(msg);
+    cache.fields.set(msg, fields);
+  }
+  let content = fields.content;
   if (content !== null && content.length > CONTENT_MAX_CHARS) {
     onTruncate(content.length);
     content = content.slice(0, CONTENT_MAX_CHARS);
   }
-  const parts = msg.parts.length === 0 ? null : partsJson(msg.parts);
-  const response = msg.parts.find((p) => p.type === 'tool_call_response');
-  const call = msg.parts.find((p) => p.type === 'tool_call');
-  const toolCallId = msg.toolCallId ?? (typeof response?.id === 'string' ? response.id : null);
-  const toolName =
-    (typeof response?.name === 'string' ? response.name : null) ??
-    (typeof call?.name === 'string' ? call.name : null) ??
-    (msg.role === 'tool' && msg.name !== undefined ? msg.name : null);
   return {
     session_id: ctx.sessionId,
     trace_id: ctx.traceId,
@@ -75,12 +76,32 @@ export function messageRow(
     direction,
     role: msg.role,
     content,
-    parts,
-    tool_call_id: toolCallId,
-    tool_name: toolName,
+    parts: fields.parts,
+    tool_call_id: fields.toolCallId,
+    tool_name: fields.toolName,
     finish_reason: direction === 'output' ? (msg.finishReason ?? null) : null,
     model: ctx.model,
-    content_hash: contentHash(msg.role, parts),
+    content_hash: fields.contentHash,
     source: ctx.source,
+  };
+}
+
+function messageFields(msg: Message): MessageFields {
+  const parts = msg.parts.length === 0 ? null : partsJson(msg.parts);
+  let response: Part | undefined;
+  let call: Part | undefined;
+  for (const p of msg.parts) {
+    if (response === undefined && p.type === 'tool_call_response') response = p;
+    else if (call === undefined && p.type === 'tool_call') call = p;
+  }
+  return {
+    content: plainText(msg.parts),
+    parts,
+    toolCallId: msg.toolCallId ?? (typeof response?.id === 'string' ? response.id : null),
+    toolName:
+      (typeof response?.name === 'string' ? response.name : null) ??
+      (typeof call?.name === 'string' ? call.name : null) ??
+      (msg.role === 'tool' && msg.name !== undefined ? msg.name : null),
+    contentHash: contentHash(msg.role, parts),
   };
 }

@@ -1,4 +1,5 @@
 import type { AnyValue, Attributes, OtlpEvent } from '../../otlp.ts';
+import type { BatchCache } from '../batch-cache.ts';
 import { indexedGroups } from '../flattened.ts';
 import type { ProblemSink } from '../problems.ts';
 import { isRecord, str, structured, structuredOrText, tryJson } from '../values.ts';
@@ -29,14 +30,62 @@ export interface SpanMessages {
 
 type Found = { messages: Message[]; source: 'span_attribute' | 'span_event' } | null;
 
+/** Where a span's history may continue one read before: the batch's cache and the span's session. */
+export interface HistoryContext {
+  cache: BatchCache;
+  sessionId: string | null;
+}
+
 /** Current OTel: JSON strings or structured values, system instructions given apart from history. */
-function otelInputs(attrs: Attributes, problems: ProblemSink): Message[] | null {
-  const history = structured(attrs, 'gen_ai.input.messages', problems);
+function otelInputs(
+  attrs: Attributes,
+  problems: ProblemSink,
+  context: HistoryContext | null,
+): Message[] | null {
+  const history = otelHistory(attrs, problems, context);
   const system = structuredOrText(attrs, 'gen_ai.system_instructions', problems);
   if (history === undefined && system === undefined) return null;
-  const messages = toMessages(history, 'user');
+  const messages = history ?? [];
   const sys = system === undefined ? null : systemInstructions(system);
   return sys === null || repeatsInstructions(messages, sys) ? messages : [sys, ...messages];
+}
+
+/**
+ * `gen_ai.input.messages` as messages; undefined when absent or unreadable. A call re-sends the
+ * conversation so far: when the text is the session's previous history with elements appended
+ * (`[a,b]` then `[a,b,c,d]`), only the appended elements are parsed, and the earlier messages are
+ * the same objects, whose row fields are then computed once per batch. JSON array elements are
+ * read independently, so this gives exactly what parsing the whole text gives; any other text is
+ * parsed whole.
+ */
+function otelHistory(
+  attrs: Attributes,
+  problems: ProblemSink,
+  context: HistoryContext | null,
+): Message[] | undefined {
+  const key = 'gen_ai.input.messages';
+  const raw = attrs[key];
+  if (context === null || context.sessionId === null || typeof raw !== 'string') {
+    const history = structured(attrs, key, problems);
+    return history === undefined ? undefined : toMessages(history, 'user');
+  }
+  const text = raw.trim();
+  const previous = context.cache.histories.get(context.sessionId);
+  let messages: Message[] | undefined;
+  if (previous !== undefined && text.endsWith(']') && text.startsWith(previous.open)) {
+    const appended = tryJson(`[${text.slice(previous.open.length)}`);
+    // an empty tail would make `[a,]`, which the whole text's parse rejects
+    if (Array.isArray(appended) && appended.length > 0)
+      messages = [...previous.messages, ...toMessages(appended, 'user')];
+  }
+  if (messages === undefined) {
+    const history = structured(attrs, key, problems);
+    if (history === undefined) return undefined;
+    messages = toMessages(history, 'user');
+    if (!(Array.isArray(history) && history.length > 0 && text.endsWith(']'))) return messages;
+  }
+  context.cache.histories.set(context.sessionId, { open: `${text.slice(0, -1)},`, messages });
+  return messages;
 }
 
 /** Some emitters send the instructions both apart and as the history's system message. */
@@ -68,7 +117,7 @@ function fromEvents(
   for (const event of eventsInOrder(events)) {
     const attrs = isRecord(event.attributes) ? event.attributes : {};
     if (event.name === OPERATION_DETAILS_EVENT) {
-      const i = otelInputs(attrs, problems);
+      const i = otelInputs(attrs, problems, null);
       const o = otelOutputs(attrs, problems);
       if (i !== null) inputs = [...(inputs ?? []), ...i];
       if (o !== null) outputs = [...(outputs ?? []), ...o];
@@ -283,11 +332,12 @@ export function spanMessages(
   attrs: Attributes,
   events: readonly OtlpEvent[],
   problems: ProblemSink,
+  history: HistoryContext | null,
 ): SpanMessages | null {
   let fromSpanEvents: ReturnType<typeof fromEvents> | undefined;
   const evs = () => (fromSpanEvents ??= fromEvents(events, problems));
   const inputs = first(
-    () => attr(otelInputs(attrs, problems)),
+    () => attr(otelInputs(attrs, problems, history)),
     () => event(evs().inputs),
     () => attr(traceloop(attrs, 'gen_ai.prompt', 'user')),
     () => attr(openInference(attrs, 'llm.input_messages', 'user')),

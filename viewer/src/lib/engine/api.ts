@@ -41,8 +41,18 @@ export interface Progress {
   bytesTotal: number | null;
 }
 
+/** A cold-start step: name and wall-clock time (ms since the epoch, sub-millisecond). */
+export interface Mark {
+  name: string;
+  atMs: number;
+}
+
 export interface EngineApi {
-  open(source: SourceSpec): Promise<Result<SourceInfo>>;
+  /**
+   * Opens a source; opening the same URL or collector source again while it is open reuses it.
+   * `hint`: the view about to be shown, so reading what its first page needs starts at once.
+   */
+  open(source: SourceSpec, hint?: ViewState): Promise<Result<SourceInfo>>;
   sessionsPage(view: ViewState, requestId: number): Promise<Result<SessionsPage>>;
   models(view: ViewState, requestId: number): Promise<Result<ModelCount[]>>;
   timeseries(view: ViewState, requestId: number): Promise<Result<TimeBucket[]>>;
@@ -56,4 +66,11 @@ export interface EngineApi {
   onProgress(listener: (p: Progress) => void): Promise<void>;
   /** Bytes fetched over HTTP since open (for the loading UI and the benchmark). */
   bytesFetched(): Promise<number>;
+  /**
+   * The UI has painted its first page: DuckDB's compile, which waits for that, may take the CPU.
+   * (Without this call it starts when a query needs it, or shortly after the first page.)
+   */
+  shown(): Promise<void>;
+  /** The worker's performance marks (engine start, manifest, summaries, first page). */
+  timeline(): Promise<Mark[]>;
 }

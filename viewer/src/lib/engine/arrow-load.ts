@@ -15,9 +15,9 @@ import { columnNames } from './parquet-read.ts';
 
 let ready: Promise<unknown> | null = null;
 
-/** Starts compiling the reader's wasm (call early: it overlaps DuckDB's start). */
+/** Starts compiling the reader's wasm (with DuckDB's: only loading DuckDB needs it). */
 export function startParquetWasm(): Promise<unknown> {
-  ready ??= initParquetWasm(parquetWasmUrl);
+  ready ??= initParquetWasm({ module_or_path: parquetWasmUrl });
   return ready;
 }
 

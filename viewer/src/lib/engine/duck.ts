@@ -27,10 +27,11 @@ export interface Duck {
   conn: duckdb.AsyncDuckDBConnection;
 }
 
-export async function startDuck(): Promise<Duck> {
+export async function startDuck(mark: (name: string) => void = () => undefined): Promise<Duck> {
   const worker = new Worker(ehWorkerUrl);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(ehWasmUrl);
+  mark('engine:duckdb-instantiated');
   await db.open({ query: { castBigIntToDouble: false } });
   const conn = await db.connect();
   return { db, conn };

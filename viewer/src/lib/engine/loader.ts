@@ -4,21 +4,32 @@
  * statistics, rows filtered to the session). Loads are shared by concurrent callers and cached
  * until the source changes.
  */
-import type { FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { MESSAGES_COLUMNS, SESSIONS_COLUMNS, SPANS_COLUMNS, type TableName } from '@parley/shared/schema';
+import { createFastSessions, type FastSessions, type RowSelection } from '@parley/shared/sessions-page-fast';
 import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
 import { parseSessionKey } from '@parley/shared/sql/query';
-import { fileToIpc, insertIpc } from './arrow-load.ts';
+import type { SessionsPage, ViewState } from '@parley/shared/view';
 import { WHOLE_FILE_BYTES } from './byte-source.ts';
-import { insertBatch, queryRows, type Duck } from './duck.ts';
+import type { DuckSide } from './duck-ops.ts';
 import { filesForSession, filesInRange, type CatalogFile } from './manifest.ts';
-import { concatBatches, filterBatch, readColumns, readMetadata, type ColumnBatch } from './parquet-read.ts';
+import {
+  concatBatches,
+  decodeRows,
+  decodeWhole,
+  filterBatch,
+  readColumns,
+  readMetadata,
+  type ColumnBatch,
+} from './parquet-read.ts';
 import { candidateGroups, candidateRanges, type GroupFilter } from './row-groups.ts';
 import type { OpenedSource } from './source.ts';
-import type { UsRange } from './time-range.ts';
+import { loadRange, type UsRange } from './time-range.ts';
 
 export interface LoadEvents {
   load(message: string): void;
+  /** A step of the cold start reached (a performance mark). */
+  mark(name: string): void;
 }
 
 const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.name);
@@ -37,7 +48,7 @@ SELECT session_id, CASE WHEN session_id IS NULL THEN trace_id END, min(start_tim
   coalesce(sum(input_tokens) FILTER (is_llm_call), 0), coalesce(sum(output_tokens) FILTER (is_llm_call), 0),
   coalesce(sum(cached_input_tokens) FILTER (is_llm_call), 0), coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0),
   sum(total_cost_usd) FILTER (is_llm_call), count(*) FILTER (is_llm_call AND total_cost_usd IS NULL),
-  count(*) FILTER (status_code = 'ERROR'),
+  count(*) FILTER (is_llm_call AND status_code = 'ERROR'),
   coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []),
   any_value(user_id), any_value(service_name)
 FROM spans GROUP BY session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
@@ -62,8 +73,14 @@ function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
 }
 
 export interface Loader {
-  /** Summaries (sessions table) for every file overlapping the range; null = all. */
+  /** Summaries (sessions table) for every file overlapping the range, in DuckDB; null = all. */
   ensureSummaries(range: UsRange | null): Promise<void>;
+  /**
+   * While DuckDB has not loaded the summaries the view needs: the page computed in JavaScript from
+   * the decoded summaries (the same page the SQL gives). null once DuckDB can answer, or when the
+   * fast path cannot be exact for this view.
+   */
+  fastSessionsPage(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
   /** The session's spans and messages. */
   ensureSession(key: string): Promise<void>;
   /** Data extent of the source, µs. */
@@ -77,22 +94,27 @@ export interface Loader {
  */
 export function createLoader(
   source: OpenedSource,
-  tables: Promise<Duck>,
+  tables: Promise<DuckSide>,
   isCurrent: () => boolean,
   events: LoadEvents,
 ): Loader {
   const insert = async (table: TableName, batch: ColumnBatch): Promise<void> => {
-    const duck = await tables;
-    await insertBatch(duck, table, batch, isCurrent);
+    const { duck, ops } = await tables;
+    await ops.insertBatch(duck, table, batch, isCurrent);
   };
   const query = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> =>
-    queryRows(await tables, sql, params);
+    tables.then(({ duck, ops }) => ops.queryRows(duck, sql, params));
   const metadata = new Map<string, Promise<FileMetaData>>(
     [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
   );
   const fileLoads = new Map<string, Promise<void>>();
   const sessionLoads = new Map<string, Promise<void>>();
   const derived = !source.files.some((f) => f.table === 'sessions');
+  /** Bytes of the summary files for the fast path, until DuckDB holds them. */
+  const summaryBytes = new Map<string, Promise<ArrayBuffer>>();
+  /** Summary files in DuckDB with the rollup rebuilt over them. */
+  const inDuck = new Set<string>();
+  let fast: { paths: string; sessions: FastSessions } | null = null;
   let summariesAll: Promise<void> | null = null;
   const limit = createLimiter(PARALLEL_FILES);
 
@@ -118,17 +140,23 @@ export function createLoader(
     const fresh = files.filter((f) => !fileLoads.has(f.path));
     if (fresh.length > 0) {
       events.load(`Loading ${fresh.length} ${table} file${fresh.length === 1 ? '' : 's'}`);
-      const load = Promise.all(
-        fresh.map((f) =>
-          limit(async () => {
-            const file = source.byteSource(f.path);
-            return fileToIpc(await file.slice(0, file.byteLength), columns, f.path);
-          }),
-        ),
-      ).then(async (streams) => insertIpc(await tables, table, streams, isCurrent));
+      const streams = fresh.map((f) => {
+        const file = source.byteSource(f.path);
+        const bytes = limit(async () => file.slice(0, file.byteLength));
+        // Kept for the fast path, which decodes summaries in JavaScript while DuckDB starts.
+        if (table === 'sessions') summaryBytes.set(f.path, bytes);
+        return bytes.then(async (b) => (await tables).ops.fileToIpc(b, columns, f.path));
+      });
+      const load = Promise.all(streams).then(async (s) => {
+        const { duck, ops } = await tables;
+        await ops.insertIpc(duck, table, s, isCurrent);
+      });
       for (const f of fresh) fileLoads.set(f.path, load);
       load.catch(() => {
-        for (const f of fresh) fileLoads.delete(f.path);
+        for (const f of fresh) {
+          fileLoads.delete(f.path);
+          summaryBytes.delete(f.path);
+        }
       });
     }
     await Promise.all(files.map((f) => fileLoads.get(f.path)));
@@ -160,6 +188,45 @@ export function createLoader(
     ).then(refreshRollup);
     if (range === null) summariesAll = work;
     await work;
+    if (derived) return;
+    if (inDuck.size === 0) events.mark('engine:summaries-in-duckdb');
+    for (const f of filesInRange(source.files, 'sessions', range)) {
+      inDuck.add(f.path);
+      summaryBytes.delete(f.path);
+    }
+    // DuckDB answers from now on: the fast path's decoded columns can go.
+    fast = null;
+  };
+
+  const fastSessionsPage = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
+    if (derived) return null;
+    const range = loadRange(view.time, nowUs);
+    if (filesInRange(source.files, 'sessions', range).every((f) => inDuck.has(f.path))) return null;
+    // Starts fetching and decoding (and loading DuckDB once it is up); its failure is the page's.
+    const loading = ensureSummaries(range);
+    loading.catch(() => undefined);
+    // DuckDB's rollup will hold every summary file loaded so far: so must this one.
+    const paths = [...fileLoads.keys()];
+    const bytes = paths.map((p) => summaryBytes.get(p));
+    if (inDuck.size > 0 || bytes.some((b) => b === undefined)) return null;
+    const key = paths.join('\n');
+    if (fast?.paths !== key) {
+      void Promise.all(bytes).then(
+        () => events.mark('engine:summaries-fetched'),
+        () => undefined,
+      );
+      // Each file is decoded as soon as its bytes arrive.
+      const files = (bytes as Promise<ArrayBuffer>[]).map((b, i) =>
+        b.then((buffer) => summaryFile(buffer, paths[i] as string)),
+      );
+      const sessions = createFastSessions(files.length, async (columns, rows) => {
+        const read = await Promise.all(files.map(async (f, i) => (await f).read(columns, rows[i] ?? [])));
+        events.mark(`engine:fast-read ${columns.length === 1 ? columns[0] : `${columns.length} columns`}`);
+        return read;
+      });
+      fast = { paths: key, sessions };
+    }
+    return fast.sessions.page(view, nowUs);
   };
 
   /** The session's time extent from the loaded summaries (all summaries are loaded if needed). */
@@ -217,7 +284,11 @@ export function createLoader(
               (a, b) => a - b,
             );
             if (groups.length > 0)
-              streams.push(await fileToIpc(await file.slice(0, file.byteLength), columns, f.path, groups));
+              streams.push(
+                await (
+                  await tables
+                ).ops.fileToIpc(await file.slice(0, file.byteLength), columns, f.path, groups),
+              );
             return;
           }
           const ranges = mergeRanges(groupFilters.flatMap((g) => candidateRanges(m, g)));
@@ -237,7 +308,8 @@ export function createLoader(
         params: [sid, sid],
       };
     };
-    await insertIpc(await tables, table, streams, isCurrent, where);
+    const { duck, ops } = await tables;
+    await ops.insertIpc(duck, table, streams, isCurrent, where);
     const traces = new Set<string>(k.kind === 'trace' ? [k.traceId] : []);
     for (const b of batches) {
       const s = b.columns.session_id ?? [];
@@ -303,7 +375,21 @@ export function createLoader(
     return { minUs: Math.min(...real.map((f) => f.minUs)), maxUs: Math.max(...real.map((f) => f.maxUs)) };
   };
 
-  return { ensureSummaries, ensureSession, extent };
+  return { ensureSummaries, fastSessionsPage, ensureSession, extent };
+}
+
+/** A summary file in memory: its row count, and its columns for all or some rows. */
+async function summaryFile(
+  bytes: ArrayBuffer,
+  path: string,
+): Promise<{ rows: number; read: (columns: readonly string[], rows: RowSelection) => Promise<ColumnBatch> }> {
+  const file: AsyncBuffer = { byteLength: bytes.byteLength, slice: (s, e) => bytes.slice(s, e) };
+  const metadata = await readMetadata(file, path);
+  return {
+    rows: Number(metadata.num_rows),
+    read: (columns, rows) =>
+      rows === 'all' ? decodeWhole(file, metadata, columns) : decodeRows(file, metadata, columns, rows),
+  };
 }
 
 function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {

@@ -6,17 +6,48 @@ import {
   type AsyncBuffer,
   type FileMetaData,
 } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { Compressors } from 'hyparquet';
 import type { TableName } from '@parley/shared/schema';
 import { EngineFailure } from './errors.ts';
 import type { RowRange } from './row-groups.ts';
+
+const utf8 = new TextDecoder();
+
+/**
+ * Short ASCII strings (ids, model names) without TextDecoder, whose per-call overhead dominates
+ * for them: 100k session ids decode several times faster. Anything else goes to TextDecoder.
+ */
+export function stringFromBytes(bytes: Uint8Array | undefined): string | undefined {
+  if (!bytes) return undefined;
+  if (bytes.length > 64) return utf8.decode(bytes);
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return utf8.decode(bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
 
 /** Timestamps stay microseconds since epoch as numbers (exact until year 2255). */
 export const PARSERS = {
   timestampFromMicroseconds: (us: bigint): number => Number(us),
   timestampFromMilliseconds: (ms: bigint): number => Number(ms) * 1000,
   timestampFromNanoseconds: (ns: bigint): number => Number(ns / 1000n),
+  stringFromBytes,
 };
+
+let extraCodecs: Promise<Compressors> | null = null;
+
+/**
+ * Decoders for the file's codecs beyond hyparquet's own (Snappy, uncompressed): ZSTD, gzip, Brotli,
+ * LZ4 come from hyparquet-compressors, loaded on first need so the worker's script stays small.
+ */
+function compressorsFor(metadata: FileMetaData): Promise<Compressors> | undefined {
+  const builtIn = metadata.row_groups.every((g) =>
+    g.columns.every(
+      (c) => !c.meta_data || c.meta_data.codec === 'SNAPPY' || c.meta_data.codec === 'UNCOMPRESSED',
+    ),
+  );
+  if (builtIn) return undefined;
+  extraCodecs ??= import('hyparquet-compressors').then((m) => m.compressors);
+  return extraCodecs;
+}
 
 export interface ColumnBatch {
   length: number;
@@ -65,6 +96,7 @@ export async function readColumns(
   const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
   const out: Record<string, unknown[]> = {};
   for (const c of wanted) out[c] = new Array<unknown>(total).fill(null);
+  const compressors = await compressorsFor(metadata);
   let offset = 0;
   for (const range of ranges) {
     const base = offset;
@@ -88,6 +120,76 @@ export async function readColumns(
     offset += range.end - range.start;
   }
   return { length: total, columns: out };
+}
+
+/**
+ * Every row of the wanted columns of a file held in memory; columns are the decoder's chunk arrays
+ * (typed arrays for numbers) when a file has one row group. Missing columns are absent.
+ */
+export async function decodeWhole(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  wanted: readonly string[],
+): Promise<ColumnBatch> {
+  const present = new Set(columnNames(metadata));
+  const columns = wanted.filter((c) => present.has(c));
+  const chunks = new Map<string, Array<{ at: number; data: ArrayLike<unknown> }>>(
+    columns.map((c) => [c, []]),
+  );
+  const compressors = await compressorsFor(metadata);
+  await parquetRead({
+    file,
+    metadata,
+    columns,
+    compressors,
+    parsers: PARSERS,
+    onChunk: (chunk) =>
+      chunks
+        .get(chunk.columnName)
+        ?.push({ at: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> }),
+  });
+  const out: Record<string, unknown[]> = {};
+  for (const [name, parts] of chunks) {
+    parts.sort((a, b) => a.at - b.at);
+    out[name] = parts.length === 1 ? (parts[0]?.data as unknown[]) : parts.flatMap((p) => Array.from(p.data));
+  }
+  return { length: Number(metadata.num_rows), columns: out };
+}
+
+/**
+ * The wanted columns for some rows (ascending row numbers) of a file held in memory: only their
+ * row groups are decoded. Arrays are indexed by row number; other rows are left empty.
+ */
+export async function decodeRows(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  wanted: readonly string[],
+  rows: readonly number[],
+): Promise<ColumnBatch> {
+  const length = Number(metadata.num_rows);
+  if (rows.length === 0) return { length, columns: {} };
+  const ranges: RowRange[] = [];
+  let start = 0;
+  let r = 0;
+  for (const g of metadata.row_groups) {
+    const end = start + Number(g.num_rows);
+    if (r < rows.length && (rows[r] as number) < end) {
+      const last = ranges[ranges.length - 1];
+      if (last && last.end === start) last.end = end;
+      else ranges.push({ start, end });
+      while (r < rows.length && (rows[r] as number) < end) r++;
+    }
+    start = end;
+  }
+  const compact = await readColumns(file, metadata, wanted, ranges);
+  const columns: Record<string, unknown[]> = {};
+  for (const [name, values] of Object.entries(compact.columns)) {
+    const full = new Array<unknown>(length);
+    let at = 0;
+    for (const range of ranges) for (let i = range.start; i < range.end; i++) full[i] = values[at++];
+    columns[name] = full;
+  }
+  return { length, columns };
 }
 
 export function allRows(metadata: FileMetaData): RowRange[] {

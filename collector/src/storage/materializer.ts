@@ -1,0 +1,330 @@
+/**
+ * The materializer: sealed WAL segments -> Parquet + manifest, then compaction and retention, one
+ * task at a time on a single chain. It owns DuckDB and the manifest; it runs on its own thread so
+ * the receivers' event loop only decodes, appends and acknowledges.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest } from '@parley/shared/manifest';
+import type { Pricer } from '@parley/shared/pricing/index';
+import type { Logger } from '../log.ts';
+import { planCompaction, mergePartition, replaceFiles } from './compaction.ts';
+import { openDuck } from './duck.ts';
+import type { Duck } from './duck.ts';
+import { removeDataFile, removeIfExists, removeTree } from './durable-fs.ts';
+import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
+import type { WriterState } from './manifest-store.ts';
+import { materialize } from './materialize.ts';
+import type { WriteTarget } from './partition-writer.ts';
+import { createRecentTables, seedFromParquet } from './recent-spans.ts';
+import { recover } from './recovery.ts';
+import { createScratchDir } from './scratch-dir.ts';
+import { expiredFiles } from './retention.ts';
+import { listSegments, segmentPath } from './wal-segments.ts';
+import type { Segment } from './wal-segments.ts';
+import { longestLineIn, writeRowsFiles } from './wal-rows.ts';
+import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
+
+const RETENTION_EVERY_MS = 60_000;
+
+export interface Materializer {
+  /** Segments up to `upTo` are sealed; flush what is due (coalesced with a queued flush). */
+  sealed(upTo: number): void;
+  /** Write everything up to `upTo`, carried messages included. */
+  flush(upTo: number): Promise<void>;
+  /** Final flush, then release DuckDB. */
+  close(upTo: number): Promise<void>;
+}
+
+type Emit = (message: FromMaterializer) => void;
+
+async function pricerFor(options: StartOptions): Promise<Pricer | null> {
+  const prices = options.config.prices;
+  if (prices === null) return null;
+  // Loaded only when used: the bundled price table is a large module.
+  const { loadPricer } = await import('../prices.ts');
+  const loaded = await loadPricer(prices.overridesFile);
+  if (!loaded.ok) throw new Error(loaded.error);
+  return loaded.pricer;
+}
+
+export async function startMaterializer(options: StartOptions, emit: Emit): Promise<Materializer> {
+  const cfg = options.config;
+  const log: Logger = {
+    log: (level, event, fields = {}) => emit({ type: 'log', level, event, fields }),
+  };
+  const pricer = await pricerFor(options);
+  const loaded = await loadManifest(cfg.dataDir);
+  if (!loaded.ok) throw new Error(`storage: ${loaded.error}`);
+  let manifest: Manifest = loaded.manifest;
+  let state: WriterState = writerState(manifest, cfg.writerId);
+  const recovered = await recover(cfg.dataDir, cfg.walDir, cfg.writerId, manifest, state, options.repairWal);
+  if (recovered.orphanFiles > 0 || recovered.tornBytes > 0 || recovered.pending.length > 0) {
+    log.log('info', 'storage.recovery', {
+      orphan_files_removed: recovered.orphanFiles,
+      torn_bytes_truncated: recovered.tornBytes,
+      segments_to_replay: recovered.pending.length,
+    });
+  }
+  if (recovered.legacySegments.length > 0) {
+    log.log('error', 'storage.wal_legacy', {
+      segments: recovered.legacySegments,
+      hint: 'written by an earlier Parley version; not replayed. Run that version once on this data dir to flush them.',
+    });
+  }
+  if (recovered.corruptBytes > 0) {
+    log.log('error', 'storage.wal_corrupt', { bytes_dropped: recovered.corruptBytes });
+  }
+
+  const scratch = await createScratchDir(cfg.walDir);
+  let duck: Duck;
+  try {
+    duck = await openDuck(cfg.duckdb);
+  } catch (err) {
+    await removeTree(scratch);
+    throw err;
+  }
+  let sealedUpTo = options.repairWal ? recovered.nextSeq - 1 : options.sealedUpTo;
+  let chain: Promise<void> = Promise.resolve();
+  let flushQueued = false;
+  let lastRetention = 0;
+  let closed = false;
+
+  try {
+    await createRecentTables(duck);
+    // Seed trace/span memory from the newest partitions, so messages arriving after a restart join.
+    const spanFiles = manifest.files
+      .filter((f) => f.table === 'spans')
+      .sort((a, b) => a.max_time.localeCompare(b.max_time));
+    await seedFromParquet(
+      duck,
+      spanFiles.slice(-8).map((f) => join(cfg.dataDir, f.path)),
+      Date.now(),
+    );
+  } catch (err) {
+    duck.close();
+    await removeTree(scratch);
+    throw err;
+  }
+
+  emit({
+    type: 'started',
+    nextSeq: recovered.nextSeq,
+    walCommitted: state.wal_committed,
+    pending: recovered.pending.map((s) => ({ seq: s.seq, bytes: s.bytes, items: s.items })),
+  });
+
+  function fileTarget(): WriteTarget {
+    return {
+      root: cfg.dataDir,
+      nextFileName: () => `${cfg.writerId}-${String(state.next_file_seq++).padStart(6, '0')}`,
+    };
+  }
+
+  function enqueue(task: () => Promise<void>): Promise<void> {
+    const next = chain.then(task);
+    chain = next.catch((err: unknown) => {
+      log.log('error', 'storage.maintenance_failed', { error: String((err as Error)?.stack ?? err) });
+    });
+    return next;
+  }
+
+  async function commit(next: Manifest, nextState: WriterState): Promise<void> {
+    manifest = await saveManifest(cfg.dataDir, withWriterState(next, cfg.writerId, nextState));
+    state = nextState;
+  }
+
+  /** Live carry segments first (their messages may meet spans of the WAL), then sealed WAL. */
+  async function flushable(): Promise<Segment[]> {
+    const carries = new Set(state.carries.map((c) => c.seq));
+    const segments = await listSegments(cfg.walDir);
+    return [
+      ...segments.filter((s) => s.kind === 'carry' && carries.has(s.seq)),
+      ...segments.filter((s) => s.kind === 'wal' && s.seq > state.wal_committed && s.seq <= sealedUpTo),
+    ];
+  }
+
+  /** A group's WAL rows, decoded and normalized into an NDJSON file ahead of its DuckDB turn. */
+  interface PreparedRows {
+    paths: { spans: string; messages: string };
+    maxLineBytes: number;
+    ms: number;
+  }
+
+  async function prepareRows(group: readonly Segment[], slot: number): Promise<PreparedRows> {
+    const started = performance.now();
+    const wal = group.filter((s) => s.kind === 'wal');
+    // Two slots: one group's files are read by DuckDB while the next group's are written.
+    const paths = {
+      spans: join(scratch, `flush-${slot}.spans.ndjson`),
+      messages: join(scratch, `flush-${slot}.messages.ndjson`),
+    };
+    const rows = await writeRowsFiles(wal, paths, pricer);
+    if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
+    let maxLineBytes = rows.maxLineBytes;
+    for (const c of group) {
+      if (c.kind === 'carry') maxLineBytes = Math.max(maxLineBytes, await longestLineIn(c.path));
+    }
+    return { paths, maxLineBytes, ms: performance.now() - started };
+  }
+
+  async function removePrepared(rows: PreparedRows): Promise<void> {
+    await removeIfExists(rows.paths.spans);
+    await removeIfExists(rows.paths.messages);
+  }
+
+  /** `final`: write messages still waiting for their span as they are instead of carrying them. */
+  async function materializeGroup(group: Segment[], final: boolean, rows: PreparedRows): Promise<void> {
+    const started = performance.now();
+    const nowMs = Date.now();
+    const wal = group.filter((s) => s.kind === 'wal');
+    const carried = group.filter((s) => s.kind === 'carry');
+    const out = await materialize(duck, {
+      spanPaths: [rows.paths.spans],
+      messagePaths: [rows.paths.messages, ...carried.map((s) => s.path)],
+      maxLineBytes: rows.maxLineBytes,
+      nowMs,
+      carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs,
+      recent: cfg.recent,
+      target: fileTarget(),
+      carryPath: () => {
+        const seq = state.next_file_seq++;
+        return { seq, path: segmentPath(cfg.walDir, seq, 'carry') };
+      },
+    });
+    const consumed = new Set(carried.map((s) => s.seq));
+    const carries = state.carries.filter((c) => !consumed.has(c.seq));
+    if (out.carry) carries.push({ seq: out.carry.seq, since_ms: out.carry.since_ms });
+    const walCommitted = Math.max(state.wal_committed, ...wal.map((s) => s.seq));
+    // If this throws, the files stay: the manifest may or may not have been renamed into place.
+    // Unlisted ones are orphans that start-up removes; the segments are materialized again.
+    await commit(
+      { ...manifest, files: [...manifest.files, ...out.files] },
+      { ...state, wal_committed: walCommitted, carries },
+    );
+    const ms = performance.now() - started;
+    // Reported right after the manifest names the files (the main thread's stats lag by a message).
+    emit({ type: 'committed', walCommitted, spans: out.spans, messages: out.messages, ms });
+    for (const segment of group) await removeIfExists(segment.path);
+    log.log('debug', 'storage.flush', {
+      segments: group.length,
+      spans: out.spans,
+      messages: out.messages,
+      carried: out.carry?.rows ?? 0,
+      files: out.files.length,
+      // Decoding, normalizing and encoding rows (overlapping the previous group's DuckDB work).
+      rows_ms: Math.round(rows.ms),
+      duckdb_ms: Math.round(ms),
+      heap_mb: Math.round(process.memoryUsage().heapTotal / 2 ** 20),
+    });
+  }
+
+  function carryDue(nowMs: number): boolean {
+    return state.carries.some((c) => c.since_ms + cfg.carryMaxAgeMs <= nowMs);
+  }
+
+  /** Flushable segments in groups bounded by bytes, so DuckDB memory per flush stays bounded. */
+  async function groupsOf(segments: readonly Segment[]): Promise<Segment[][]> {
+    const groups: Segment[][] = [];
+    let group: Segment[] = [];
+    let bytes = 0;
+    for (const segment of segments) {
+      const size = (await stat(segment.path)).size;
+      if (group.length > 0 && bytes + size > cfg.maxFlushBytes) {
+        groups.push(group);
+        group = [];
+        bytes = 0;
+      }
+      group.push(segment);
+      bytes += size;
+    }
+    if (group.length > 0) groups.push(group);
+    return groups;
+  }
+
+  /**
+   * Materialize sealed segments group by group. JS prepares the next group's rows while DuckDB
+   * (on a libuv thread) writes the current one. Timer and size flushes carry messages still
+   * waiting for their span, and touch carries alone only once one is due; an explicit flush (and
+   * close) writes everything.
+   */
+  async function drain(final: boolean): Promise<void> {
+    const segments = await flushable();
+    if (!final && !carryDue(Date.now()) && !segments.some((s) => s.kind === 'wal')) return;
+    const groups = await groupsOf(segments);
+    let next = groups[0] === undefined ? null : prepareRows(groups[0], 0);
+    try {
+      for (const [i, group] of groups.entries()) {
+        const rows = await (next as Promise<PreparedRows>);
+        const following = groups[i + 1];
+        next = following === undefined ? null : prepareRows(following, (i + 1) % 2);
+        try {
+          await materializeGroup(group, final, rows);
+        } finally {
+          await removePrepared(rows);
+        }
+      }
+    } catch (err) {
+      // A group failed: the one being prepared is not used (it is retried with the rest).
+      await next?.then(removePrepared).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function maintain(): Promise<void> {
+    const nowMs = Date.now();
+    if (cfg.retentionDays !== null && nowMs - lastRetention >= RETENTION_EVERY_MS) {
+      lastRetention = nowMs;
+      const expired = expiredFiles(manifest, cfg.retentionDays, nowMs);
+      if (expired.length > 0) {
+        await commit(replaceFiles(manifest, expired, []), state);
+        for (const f of expired) await removeDataFile(cfg.dataDir, f.path);
+        log.log('info', 'storage.retention', { files_removed: expired.length });
+      }
+    }
+    if (cfg.compaction === null) return;
+    for (const plan of planCompaction(manifest, cfg.writerId, cfg.compaction)) {
+      const merged = await mergePartition(duck, cfg.dataDir, plan, fileTarget());
+      await commit(replaceFiles(manifest, plan.files, merged.files), state);
+      // Readers holding the previous manifest may 404 on these until they reload it.
+      for (const f of plan.files) await removeDataFile(cfg.dataDir, f.path);
+      log.log('debug', 'storage.compaction', {
+        table: plan.table,
+        files_in: plan.files.length,
+        files_out: merged.files.length,
+      });
+    }
+  }
+
+  async function flushAll(upTo: number, final: boolean): Promise<void> {
+    sealedUpTo = Math.max(sealedUpTo, upTo);
+    await drain(final);
+    await maintain();
+  }
+
+  // Replay what the last run left behind first. A failure is logged and retried by later
+  // flushes; the segments stay durable meanwhile.
+  void enqueue(() => flushAll(sealedUpTo, false)).catch(() => undefined);
+
+  return {
+    sealed(upTo) {
+      sealedUpTo = Math.max(sealedUpTo, upTo);
+      if (flushQueued || closed) return;
+      flushQueued = true;
+      void enqueue(() => {
+        flushQueued = false;
+        return flushAll(sealedUpTo, false);
+      }).catch(() => undefined);
+    },
+    flush(upTo) {
+      return enqueue(() => flushAll(upTo, true));
+    },
+    close(upTo) {
+      closed = true;
+      return enqueue(() => flushAll(upTo, true)).finally(async () => {
+        duck.close();
+        await removeTree(scratch);
+      });
+    },
+  };
+}

@@ -1,0 +1,430 @@
+/**
+ * The sessions page computed in plain JavaScript from the `sessions` summary files, for the
+ * viewer's cold start: the first page shows while DuckDB-WASM is still compiling. It gives the
+ * same rows, order, total and page as sessionsPage() (sql/sessions.ts) over the rollup of
+ * CREATE_SESSION_ROLLUP_SQL (sql/filters.ts) on the same rows, loaded in the same order.
+ *
+ * Columns are read late: every row's key and times (plus the sort column, and models when the view
+ * filters on them) to rank the sessions, then the other columns only for the rows of the sessions
+ * on the page, which for the default sort (latest first) sit in the newest file.
+ *
+ * Where equivalence with the SQL is not certain, the page is `null` and the caller asks DuckDB:
+ * - a search text with non-ASCII characters, or any non-ASCII key while searching (SQL lower()
+ *   follows Unicode tables that String.toLowerCase() need not match);
+ * - a row with neither session id nor trace id (a NULL key), or two groups with one key (a session
+ *   id that looks like 'trace:<id>' of a sessionless trace): SQL's order between them is unspecified;
+ * - a NULL in a time or in the sort column, counts or times beyond 2^53, a NaN, infinite or
+ *   negative-zero cost, or a page offset that is not a safe integer (the SQL builder rejects it).
+ */
+import { compareCodePoints } from './code-point-order.ts';
+import { firstK } from './first-k.ts';
+import { TRACE_KEY_PREFIX } from './sql/query.ts';
+import { resolveTimeRange } from './sql/time.ts';
+import type { SessionListRow, SessionsPage, SortKey, ViewState } from './view.ts';
+
+/** Columns of one summary file as decoded (a missing column is all NULL). */
+export interface SummaryColumns {
+  length: number;
+  columns: Readonly<Record<string, ArrayLike<unknown> | undefined>>;
+}
+
+/** Which rows of a file a load needs: all, or these row numbers (ascending). */
+export type RowSelection = 'all' | readonly number[];
+
+/**
+ * Decodes columns of the summary files, one result per file in load order. For a row list, only
+ * those rows need values; arrays are indexed by row number in the file either way.
+ */
+export type ColumnLoader = (
+  columns: readonly string[],
+  rows: readonly RowSelection[],
+) => Promise<SummaryColumns[]>;
+
+export interface FastSessions {
+  /** The page sessionsPage(view, nowUs, { rollup: true }) selects, or null (ask DuckDB). */
+  page(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
+}
+
+/** Ranking needs these of every row; first_time too when the range or the sort uses it. */
+const KEY_COLUMNS = ['session_id', 'trace_id', 'last_time'];
+const DETAIL_COLUMNS = [
+  'first_time',
+  'spans',
+  'llm_calls',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'total_cost_usd',
+  'unpriced_calls',
+  'errors',
+  'models',
+];
+/** Sort keys over a summed column: ranking needs it for every row. */
+const SORTED_SUM: Partial<Record<SortKey, string>> = {
+  llm_calls: 'llm_calls',
+  input_tokens: 'input_tokens',
+  output_tokens: 'output_tokens',
+  cached_input_tokens: 'cached_input_tokens',
+  total_cost_usd: 'total_cost_usd',
+  errors: 'errors',
+};
+const SORT_KEYS = new Set<string>([
+  ...Object.keys(SORTED_SUM),
+  'last_time',
+  'first_time',
+  'duration',
+  'session_id',
+]);
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const safe = Number.isSafeInteger;
+
+/** A number from an integer column (number or bigint); NULL is NaN. */
+function int(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NaN;
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function stringsOf(v: unknown): Iterable<unknown> {
+  if (v === null || v === undefined || typeof v === 'string') return [];
+  if (Array.isArray(v)) return v;
+  return typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function' ? (v as Iterable<unknown>) : [];
+}
+
+/** A cost cell: a number, null, or undefined when it rules the fast path out. */
+function costOf(v: unknown): number | null | undefined {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) ? v : undefined;
+}
+
+const column = (b: SummaryColumns, name: string): ArrayLike<unknown> => b.columns[name] ?? { length: 0 };
+
+/** One entry per session key (group), in first-seen order, and each row's group. */
+interface SessionIndex {
+  keys: string[];
+  sessionIds: (string | null)[];
+  traceIds: (string | null)[];
+  last: number[];
+  groupOf: Int32Array[];
+  asciiKeys: boolean;
+  lowerKeys?: string[];
+}
+
+/** Groups rows by (session_id, trace_id of sessionless rows), as SESSION_ROLLUP_SELECT does. */
+function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null {
+  const bySession = new Map<string, number>();
+  const byTrace = new Map<string, number>();
+  const index: SessionIndex = {
+    keys: [],
+    sessionIds: [],
+    traceIds: [],
+    last: [],
+    groupOf: [],
+    asciiKeys: true,
+  };
+  const { keys, sessionIds, traceIds, last } = index;
+  for (const b of batches) {
+    const sid = column(b, 'session_id');
+    const tid = column(b, 'trace_id');
+    const lastCol = column(b, 'last_time');
+    const groupOf = new Int32Array(b.length);
+    for (let i = 0; i < b.length; i++) {
+      const sessionId = text(sid[i]);
+      const traceId = sessionId === null ? text(tid[i]) : null;
+      if (sessionId === null && traceId === null) return null;
+      const l = int(lastCol[i]);
+      if (!safe(l)) return null;
+      const map = sessionId !== null ? bySession : byTrace;
+      const id = (sessionId ?? traceId) as string;
+      let g = map.get(id);
+      if (g === undefined) {
+        g = keys.length;
+        map.set(id, g);
+        keys.push(sessionId ?? `${TRACE_KEY_PREFIX}${traceId as string}`);
+        sessionIds.push(sessionId);
+        traceIds.push(traceId);
+        last.push(l);
+      } else if (l > (last[g] as number)) {
+        last[g] = l;
+      }
+      groupOf[i] = g;
+    }
+    index.groupOf.push(groupOf);
+  }
+  for (const [g, key] of keys.entries()) {
+    // One key for two groups: SQL orders them arbitrarily.
+    if (
+      sessionIds[g] !== null &&
+      key.startsWith(TRACE_KEY_PREFIX) &&
+      byTrace.has(key.slice(TRACE_KEY_PREFIX.length))
+    )
+      return null;
+    if (index.asciiKeys && NON_ASCII.test(key)) index.asciiKeys = false;
+  }
+  return index;
+}
+
+/** Per group, its earliest first_time; null when a row has none (SQL would rank differently). */
+function firstAll(index: SessionIndex, batches: readonly SummaryColumns[]): number[] | null {
+  const first = new Array<number>(index.keys.length).fill(Number.POSITIVE_INFINITY);
+  for (const [b, batch] of batches.entries()) {
+    const col = column(batch, 'first_time');
+    const groupOf = index.groupOf[b] as Int32Array;
+    for (let i = 0; i < batch.length; i++) {
+      const f = int(col[i]);
+      if (!safe(f)) return null;
+      const g = groupOf[i] as number;
+      if (f < (first[g] as number)) first[g] = f;
+    }
+  }
+  return first;
+}
+
+/**
+ * Per group, the sum of an integer column over all rows; null when a row is NULL (SQL would then
+ * rank differently) or a sum leaves the safe integers.
+ */
+function sumAll(index: SessionIndex, batches: readonly SummaryColumns[], name: string): Float64Array | null {
+  const sums = new Float64Array(index.keys.length);
+  for (const [b, batch] of batches.entries()) {
+    const col = column(batch, name);
+    const groupOf = index.groupOf[b] as Int32Array;
+    for (let i = 0; i < batch.length; i++) {
+      const v = int(col[i]);
+      if (Number.isNaN(v)) return null;
+      const g = groupOf[i] as number;
+      sums[g] = (sums[g] as number) + v;
+    }
+  }
+  return sums.every(safe) ? sums : null;
+}
+
+/** Per group, the cost sum in row order (NULL when no row is priced); null when not exact. */
+function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): (number | null)[] | null {
+  const costs: (number | null)[] = new Array<number | null>(index.keys.length).fill(null);
+  for (const [b, batch] of batches.entries()) {
+    const col = column(batch, 'total_cost_usd');
+    const groupOf = index.groupOf[b] as Int32Array;
+    for (let i = 0; i < batch.length; i++) {
+      const c = costOf(col[i]);
+      if (c === undefined) return null;
+      if (c === null) continue;
+      const g = groupOf[i] as number;
+      const sum = costs[g] ?? null;
+      costs[g] = sum === null ? c : sum + c;
+    }
+  }
+  return costs.every((c) => c === null || Number.isFinite(c)) ? costs : null;
+}
+
+/** Per group, its distinct models. */
+function modelsAll(index: SessionIndex, batches: readonly SummaryColumns[]): string[][] {
+  const models: string[][] = index.keys.map(() => []);
+  for (const [b, batch] of batches.entries()) {
+    const col = column(batch, 'models');
+    const groupOf = index.groupOf[b] as Int32Array;
+    for (let i = 0; i < batch.length; i++) {
+      const mine = models[groupOf[i] as number] as string[];
+      for (const m of stringsOf(col[i])) if (typeof m === 'string' && !mine.includes(m)) mine.push(m);
+    }
+  }
+  return models;
+}
+
+/** The full rows of the page's groups, from their rows' detail columns; null when not exact. */
+function pageRows(
+  index: SessionIndex,
+  groups: readonly number[],
+  rows: readonly (readonly number[])[],
+  details: readonly SummaryColumns[],
+): SessionListRow[] | null {
+  const at = new Map(groups.map((g, i) => [g, i]));
+  const out: SessionListRow[] = groups.map((g) => {
+    const lastUs = index.last[g] as number;
+    return {
+      key: index.keys[g] as string,
+      sessionId: index.sessionIds[g] ?? null,
+      traceId: index.traceIds[g] ?? null,
+      firstUs: Number.POSITIVE_INFINITY,
+      lastUs,
+      durationMs: 0,
+      spans: 0,
+      llmCalls: 0,
+      models: [],
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+      totalCostUsd: null,
+      unpricedCalls: 0,
+      errors: 0,
+    };
+  });
+  // SQL's sum skips NULLs and a sum of only NULLs maps to 0 (rows.ts): NULL adds 0 here.
+  const add = (v: unknown): number => (v === null || v === undefined ? 0 : int(v));
+  for (const [b, batch] of details.entries()) {
+    const groupOf = index.groupOf[b] as Int32Array;
+    const c = (name: string): ArrayLike<unknown> => column(batch, name);
+    const [first, spans, llm, inTok, outTok, cached, cost, unpriced, errors, models] = DETAIL_COLUMNS.map(
+      c,
+    ) as [
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+      ArrayLike<unknown>,
+    ];
+    for (const i of rows[b] ?? []) {
+      const r = out[at.get(groupOf[i] as number) as number] as SessionListRow;
+      const f = int(first[i]);
+      if (!safe(f)) return null;
+      if (f < r.firstUs) r.firstUs = f;
+      r.spans += add(spans[i]);
+      r.llmCalls += add(llm[i]);
+      r.inputTokens += add(inTok[i]);
+      r.outputTokens += add(outTok[i]);
+      r.cachedInputTokens += add(cached[i]);
+      r.unpricedCalls += add(unpriced[i]);
+      r.errors += add(errors[i]);
+      const rowCost = costOf(cost[i]);
+      if (rowCost === undefined) return null;
+      if (rowCost !== null) r.totalCostUsd = r.totalCostUsd === null ? rowCost : r.totalCostUsd + rowCost;
+      for (const m of stringsOf(models[i]))
+        if (typeof m === 'string' && !r.models.includes(m)) r.models.push(m);
+    }
+  }
+  for (const r of out) {
+    r.durationMs = (r.lastUs - r.firstUs) / 1000;
+    if (![r.spans, r.llmCalls, r.inputTokens, r.outputTokens, r.cachedInputTokens].every(safe)) return null;
+    if (!safe(r.unpricedCalls) || !safe(r.errors)) return null;
+    if (r.totalCostUsd !== null && !Number.isFinite(r.totalCostUsd)) return null;
+    r.models.sort(compareCodePoints);
+  }
+  return out;
+}
+
+/**
+ * The fast sessions page over `files` summary files read through `load`. Decoded columns and the
+ * index are kept for the next views; create a new one when the files change.
+ */
+export function createFastSessions(files: number, load: ColumnLoader): FastSessions {
+  const all: RowSelection[] = new Array<RowSelection>(files).fill('all');
+  const decoded = new Map<string, Promise<SummaryColumns[]>>();
+  /** Every row of these columns, each column decoded once (missing ones in one load). */
+  const readAll = async (names: readonly string[]): Promise<SummaryColumns[]> => {
+    const missing = names.filter((n) => !decoded.has(n));
+    if (missing.length > 0) {
+      const loading = load(missing, all);
+      for (const n of missing) decoded.set(n, loading);
+    }
+    const parts = await Promise.all(names.map((n) => decoded.get(n) as Promise<SummaryColumns[]>));
+    return (parts[0] ?? []).map((first, b) => ({
+      length: first.length,
+      columns: Object.fromEntries(names.map((n, k) => [n, parts[k]?.[b]?.columns[n]])),
+    }));
+  };
+  let indexed: Promise<SessionIndex | null> | null = null;
+  const index = (): Promise<SessionIndex | null> => (indexed ??= readAll(KEY_COLUMNS).then(indexSessions));
+  const derived = new Map<string, Promise<unknown>>();
+  const once = <T>(name: string, make: () => Promise<T>): Promise<T> => {
+    let d = derived.get(name) as Promise<T> | undefined;
+    if (!d) {
+      d = make();
+      derived.set(name, d);
+    }
+    return d;
+  };
+
+  const firstOf = (idx: SessionIndex): Promise<number[] | null> =>
+    once('first', async () => firstAll(idx, await readAll(['first_time'])));
+
+  const page = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
+    const pageNo = Number.isSafeInteger(view.page) && view.page >= 1 ? view.page : 1;
+    const size = Number.isSafeInteger(view.pageSize) && view.pageSize >= 1 ? view.pageSize : 50;
+    const offset = (pageNo - 1) * size;
+    if (!safe(offset) || !safe(offset + size)) return null;
+    const search = view.search.trim();
+    if (NON_ASCII.test(search)) return null;
+    const idx = await index();
+    if (!idx || (search !== '' && !idx.asciiKeys)) return null;
+    const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
+    const sumColumn = SORTED_SUM[sortKey];
+    let sortValue: (g: number) => number | null;
+    if (sumColumn === 'total_cost_usd') {
+      const costs = await once('cost', async () => costAll(idx, await readAll([sumColumn])));
+      if (!costs) return null;
+      sortValue = (g) => costs[g] ?? null;
+    } else if (sumColumn) {
+      const sums = await once(sumColumn, async () => sumAll(idx, await readAll([sumColumn]), sumColumn));
+      if (!sums) return null;
+      sortValue = (g) => sums[g] as number;
+    } else if (sortKey === 'first_time' || sortKey === 'duration') {
+      const first = await firstOf(idx);
+      if (!first) return null;
+      const { last } = idx;
+      sortValue =
+        sortKey === 'first_time'
+          ? (g) => first[g] as number
+          : (g) => (last[g] as number) - (first[g] as number);
+    } else {
+      const { last } = idx;
+      sortValue = (g) => last[g] as number;
+    }
+    const wanted = view.models.length > 0 ? new Set(view.models) : null;
+    const models = wanted
+      ? await once('models', async () => modelsAll(idx, await readAll(['models'])))
+      : null;
+
+    // Both are ASCII here, where toLowerCase() is SQL's lower().
+    const needle = search.toLowerCase();
+    if (needle !== '') idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
+    const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
+    const first = toUs !== null ? await firstOf(idx) : null;
+    if (toUs !== null && !first) return null;
+    const selected: number[] = [];
+    for (let g = 0; g < idx.keys.length; g++) {
+      if (needle !== '' && !(idx.lowerKeys?.[g] as string).includes(needle)) continue;
+      if (fromUs !== null && (idx.last[g] as number) < fromUs) continue;
+      if (toUs !== null && (first?.[g] as number) > toUs) continue;
+      if (wanted && !(models?.[g] ?? []).some((m) => wanted.has(m))) continue;
+      selected.push(g);
+    }
+
+    const sign = view.sort.dir === 'asc' ? 1 : -1;
+    const keyOrder = (a: number, b: number): number =>
+      compareCodePoints(idx.keys[a] as string, idx.keys[b] as string);
+    const cmp =
+      sortKey === 'session_id'
+        ? (a: number, b: number) => sign * keyOrder(a, b)
+        : (a: number, b: number) => {
+            const x = sortValue(a);
+            const y = sortValue(b);
+            if (x === y) return keyOrder(a, b);
+            // NULLS LAST in both directions.
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return sign * (x < y ? -1 : 1);
+          };
+    const groups = firstK(selected, offset + size, cmp).slice(offset);
+    if (groups.length === 0) return { rows: [], total: selected.length };
+
+    const onPage = new Uint8Array(idx.keys.length);
+    for (const g of groups) onPage[g] = 1;
+    const rows = idx.groupOf.map((groupOf) => {
+      const mine: number[] = [];
+      for (let i = 0; i < groupOf.length; i++) if (onPage[groupOf[i] as number]) mine.push(i);
+      return mine;
+    });
+    const details = await load(DETAIL_COLUMNS, rows);
+    const list = pageRows(idx, groups, rows, details);
+    return list && { rows: list, total: selected.length };
+  };
+  return { page };
+}

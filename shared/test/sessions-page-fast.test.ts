@@ -1,0 +1,303 @@
+/**
+ * The fast path against the SQL it stands in for: random summary rows loaded into a real DuckDB
+ * (@duckdb/node-api, one thread like DuckDB-WASM), the rollup table built with
+ * CREATE_SESSION_ROLLUP_SQL, and random views run through sessionsPage({ rollup: true }).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { SESSIONS_COLUMNS, createTableSql } from '../src/schema.ts';
+import { compareCodePoints } from '../src/code-point-order.ts';
+import { type RowSelection, type SummaryColumns, createFastSessions } from '../src/sessions-page-fast.ts';
+import { CREATE_SESSION_ROLLUP_SQL } from '../src/sql/filters.ts';
+import { mapSessionsPage } from '../src/sql/rows.ts';
+import { sessionsPage } from '../src/sql/sessions.ts';
+import { defaultViewState } from '../src/url-state.ts';
+import type { SessionsPage, SortKey, ViewState } from '../src/view.ts';
+
+const HOUR = 3_600_000_000;
+const NOW = 1_764_000_000_000_000;
+const T0 = NOW - 30 * HOUR;
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'Claude', 'é-model'];
+const SORT_KEYS: SortKey[] = [
+  'last_time',
+  'first_time',
+  'duration',
+  'llm_calls',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'total_cost_usd',
+  'errors',
+  'session_id',
+];
+
+interface SummaryRow {
+  session_id: string | null;
+  trace_id: string | null;
+  first_time: number;
+  last_time: number;
+  spans: number;
+  llm_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  total_cost_usd: number | null;
+  unpriced_calls: number;
+  errors: number;
+  models: string[];
+  reasoning_tokens: number;
+  user_id: string | null;
+  service_name: string | null;
+}
+
+/** Few distinct ids so that rows share sessions; some unusual ones (case, non-ASCII, 'trace:'). */
+const row = (ids: fc.Arbitrary<string>): fc.Arbitrary<SummaryRow> =>
+  fc
+    .record({
+      session_id: fc.option(ids, { nil: null, freq: 4 }),
+      trace_id: fc.constantFrom('t1', 't2', 'T3', 'ab'),
+      first: fc.integer({ min: 0, max: 40 * 60 }),
+      length: fc.integer({ min: 0, max: 180 }),
+      spans: fc.nat(50),
+      llm_calls: fc.nat(20),
+      input_tokens: fc.nat(100_000),
+      output_tokens: fc.nat(5_000),
+      cached_input_tokens: fc.nat(50_000),
+      total_cost_usd: fc.option(fc.double({ min: 0, max: 5, noNaN: true, noDefaultInfinity: true }), {
+        nil: null,
+      }),
+      unpriced_calls: fc.nat(3),
+      errors: fc.nat(2),
+      models: fc.array(fc.constantFrom(...MODELS), { maxLength: 3 }),
+    })
+    .map((r) => ({
+      ...r,
+      // Minutes: ties between sessions are common, so the key tiebreak is exercised.
+      first_time: T0 + r.first * 60_000_000,
+      last_time: T0 + (r.first + r.length) * 60_000_000,
+      total_cost_usd: r.total_cost_usd === null ? null : Math.abs(r.total_cost_usd),
+      reasoning_tokens: 0,
+      user_id: null,
+      service_name: null,
+    }));
+
+const ASCII_IDS = fc.constantFrom('a', 'ab', 'B', 'sess-1', 'Sess-2', 'x y', "o'q", '%_', 'abc');
+const ANY_IDS = fc.oneof(
+  { arbitrary: ASCII_IDS, weight: 3 },
+  { arbitrary: fc.constantFrom('é', 'É1', '\u{1D11E}', '\uE000', 'trace:t1', 'İx'), weight: 1 },
+);
+
+const viewArb: fc.Arbitrary<ViewState> = fc
+  .record({
+    search: fc.constantFrom(
+      '',
+      ' ',
+      'a',
+      'A',
+      ' ab ',
+      'SESS',
+      'trace:',
+      'TRACE:T',
+      "'",
+      '%',
+      '_',
+      'é',
+      'i',
+      'zz',
+    ),
+    models: fc.subarray(MODELS, { maxLength: 2 }),
+    time: fc.oneof(
+      fc.constantFrom('15m', '1h', '24h', '7d', 'all').map((range) => ({ kind: 'relative' as const, range })),
+      fc.tuple(fc.integer({ min: -60, max: 2400 }), fc.integer({ min: 0, max: 600 })).map(([a, len]) => ({
+        kind: 'absolute' as const,
+        fromUs: T0 + a * 60_000_000,
+        toUs: T0 + (a + len) * 60_000_000,
+      })),
+    ),
+    key: fc.constantFrom(...SORT_KEYS),
+    dir: fc.constantFrom('asc' as const, 'desc' as const),
+    page: fc.integer({ min: 1, max: 4 }),
+    pageSize: fc.constantFrom(1, 2, 3, 5, 25),
+  })
+  .map((v): ViewState => ({
+    ...defaultViewState(),
+    search: v.search,
+    models: v.models,
+    time: v.time,
+    sort: { key: v.key, dir: v.dir },
+    page: v.page,
+    // Any positive size is valid for both; small ones make many pages out of few sessions.
+    pageSize: v.pageSize as ViewState['pageSize'],
+  }));
+
+let db: DuckDBInstance;
+let conn: DuckDBConnection;
+
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  conn = await db.connect();
+});
+afterAll(() => {
+  conn?.closeSync();
+  db?.closeSync();
+});
+
+const COLUMNS = SESSIONS_COLUMNS.map((c) => c.name);
+
+function bind(r: SummaryRow, name: string): DuckDBValue {
+  if (name === 'models') return r.models.length > 0 ? listValue(r.models) : null;
+  const v = (r as unknown as Record<string, unknown>)[name];
+  return v === undefined ? null : (v as DuckDBValue);
+}
+
+async function load(rows: readonly SummaryRow[]): Promise<void> {
+  await conn.run('DROP TABLE IF EXISTS sessions');
+  await conn.run(createTableSql('sessions'));
+  const tuple = `(${SESSIONS_COLUMNS.map((c) =>
+    c.type === 'TIMESTAMP'
+      ? 'make_timestamp(CAST(? AS BIGINT))'
+      : c.type === 'VARCHAR[]'
+        ? 'coalesce(CAST(? AS VARCHAR[]), CAST([] AS VARCHAR[]))'
+        : c.type === 'BIGINT'
+          ? 'CAST(? AS BIGINT)'
+          : c.type === 'DOUBLE'
+            ? 'CAST(? AS DOUBLE)'
+            : '?',
+  ).join(', ')})`;
+  if (rows.length > 0)
+    await conn.run(
+      `INSERT INTO sessions VALUES ${rows.map(() => tuple).join(', ')}`,
+      rows.flatMap((r) => COLUMNS.map((c) => bind(r, c))),
+    );
+  await conn.run(CREATE_SESSION_ROLLUP_SQL);
+}
+
+async function sqlPage(view: ViewState): Promise<SessionsPage> {
+  const q = sessionsPage(view, NOW, { rollup: true });
+  const reader = await conn.runAndReadAll(q.sql, q.params);
+  return mapSessionsPage(reader.getRowObjectsJS());
+}
+
+/** A value in every row a load did not ask for: reading one shows up as a wrong page. */
+const POISON: Record<string, unknown> = { session_id: 'POISON', trace_id: 'POISON', models: ['POISON'] };
+
+/**
+ * The rows split into files (batches), read through a loader that decodes only the columns and
+ * rows asked for, like the viewer's worker; records what was asked.
+ */
+function filesOf(rows: readonly SummaryRow[], cuts: readonly number[]) {
+  const bounds = [0, ...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length];
+  const files = bounds.slice(1).map((end, i) => rows.slice(bounds[i], end));
+  const asked: Array<{ columns: readonly string[]; rows: readonly RowSelection[] }> = [];
+  const load = async (
+    columns: readonly string[],
+    selection: readonly RowSelection[],
+  ): Promise<SummaryColumns[]> => {
+    asked.push({ columns, rows: selection });
+    return files.map((file, b) => {
+      const sel = selection[b] ?? [];
+      const wanted = sel === 'all' ? null : new Set(sel);
+      const out: Record<string, unknown[]> = {};
+      for (const name of columns)
+        out[name] = file.map((r, i) =>
+          wanted && !wanted.has(i)
+            ? (POISON[name] ?? 1e9)
+            : ((r as unknown as Record<string, unknown>)[name] ?? null),
+        );
+      return { length: file.length, columns: out };
+    });
+  };
+  return {
+    fast: createFastSessions(files.length, load),
+    asked,
+  };
+}
+
+describe('sessionsPageFast', () => {
+  it('gives the page the SQL builder gives, or declines', async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row(ANY_IDS), { maxLength: 40 }),
+        fc.array(fc.nat(40), { maxLength: 3 }),
+        fc.array(viewArb, { minLength: 1, maxLength: 4 }),
+        async (rows, cuts, views) => {
+          await load(rows);
+          const { fast: pages } = filesOf(rows, cuts);
+          for (const view of views) {
+            const fast = await pages.page(view, NOW);
+            if (fast === null) continue;
+            compared++;
+            expect(fast).toEqual(await sqlPage(view));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(compared).toBeGreaterThan(150);
+  });
+
+  it('never declines ASCII keys and ASCII search text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row(ASCII_IDS), { maxLength: 40 }), viewArb, async (rows, view) => {
+        fc.pre(!/[\u0080-\uffff]/.test(view.search));
+        await load(rows);
+        const fast = await filesOf(rows, [rows.length >> 1]).fast.page(view, NOW);
+        expect(fast).toEqual(await sqlPage(view));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  const base: SummaryRow = {
+    session_id: null,
+    trace_id: null,
+    first_time: T0,
+    last_time: T0 + HOUR,
+    spans: 1,
+    llm_calls: 1,
+    input_tokens: 1,
+    output_tokens: 1,
+    cached_input_tokens: 0,
+    total_cost_usd: null,
+    unpriced_calls: 1,
+    errors: 0,
+    models: [],
+    reasoning_tokens: 0,
+    user_id: null,
+    service_name: null,
+  };
+  const all = { ...defaultViewState(), time: { kind: 'relative' as const, range: 'all' as const } };
+
+  it('declines when two groups share a key or a search meets non-ASCII keys', async () => {
+    const clash = [
+      { ...base, session_id: 'trace:t1', trace_id: 'x' },
+      { ...base, session_id: null, trace_id: 't1' },
+    ];
+    expect(await filesOf(clash, []).fast.page(all, NOW)).toBeNull();
+    const accented = filesOf([{ ...base, session_id: 'é' }], []).fast;
+    expect(await accented.page({ ...all, search: 'e' }, NOW)).toBeNull();
+    expect((await accented.page(all, NOW))?.total).toBe(1);
+  });
+
+  it('reads the detail columns only for the rows of the sessions on the page', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      session_id: `s${i % 25}`,
+      first_time: T0 + i * HOUR,
+      last_time: T0 + i * HOUR + 60_000_000,
+    }));
+    const { fast, asked } = filesOf(rows, [10, 20]);
+    const page = await fast.page({ ...all, pageSize: 2 as ViewState['pageSize'] }, NOW);
+    expect(page?.rows.map((r) => r.key)).toEqual(['s4', 's3']);
+    const details = asked.find((a) => a.columns.includes('models'));
+    // s4 and s3 also have rows 3 and 4 in the first file.
+    expect(details?.rows).toEqual([[3, 4], [], [8, 9]]);
+  });
+
+  it('orders strings by code point, as SQL orders UTF-8 bytes', () => {
+    const words = ['b', 'a', '\uE000', '\u{1D11E}', 'é', 'ab', ''];
+    expect([...words].sort(compareCodePoints)).toEqual(['', 'a', 'ab', 'b', 'é', '\uE000', '\u{1D11E}']);
+  });
+});
