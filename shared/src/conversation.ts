@@ -208,6 +208,7 @@ function attributeMetrics(
       reasoningTokens: call.reasoningTokens,
       outputCostUsd: cost.output,
     } satisfies MessageMetrics);
+    if (call.statusCode === 'ERROR') outputHolder.callError = call.statusMessage ?? 'error';
   }
 }
 

@@ -135,6 +135,11 @@ export interface ConversationMessage {
   metrics: MessageMetrics;
   /** True when this message starts a branch: the call's history diverged from what was shown before. */
   branch: boolean;
+  /**
+   * Set on the message carrying a failed call's output metrics (its first output, else its first
+   * new input, else its placeholder): the call's status message, or 'error' when it has none.
+   */
+  callError?: string;
 }
 
 export interface RoleRollup {

@@ -330,6 +330,34 @@ describe('reconstructConversation', () => {
     const conv = reconstructConversation([c1], msgs(c1, [['user', 'boom?']], []));
     expect(conv).toHaveLength(1);
     expect(conv[0]?.metrics).toMatchObject({ inputTokens: 100, outputTokens: 0 });
+    expect(conv[0]?.callError).toBe('error');
+  });
+
+  it('marks where a call failed, with its status message, and nowhere else', () => {
+    const ok = call(1);
+    const failed = call(2, {
+      statusCode: 'ERROR',
+      statusMessage: '429 Too Many Requests',
+      outputTokens: null,
+    });
+    const messages = [
+      ...msgs(ok, [['user', 'a']], [['assistant', 'b']]),
+      ...msgs(
+        failed,
+        [
+          ['user', 'a'],
+          ['assistant', 'b'],
+          ['user', 'c'],
+        ],
+        [],
+      ),
+    ];
+    const conv = reconstructConversation([ok, failed], messages);
+    expect(conv.map((m) => [m.content, m.callError])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+      ['c', '429 Too Many Requests'],
+    ]);
   });
 
   it('splits a reported total without a split onto the output side, and derives a missing side', () => {

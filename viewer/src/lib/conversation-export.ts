@@ -67,6 +67,10 @@ export function conversationMarkdown(detail: SessionDetail): string {
       const f = fence(m.parts);
       lines.push(`${f}json`, m.parts, f, '');
     }
+    if (m.callError) {
+      const f = fence(m.callError);
+      lines.push('**The model call failed:**', '', `${f}text`, m.callError, f, '');
+    }
   }
   return lines.join('\n');
 }

@@ -217,6 +217,23 @@ describe('conversation', () => {
     await page.close();
   });
 
+  it('counts a failed call once in the table and the header, and marks it in the conversation', async () => {
+    const truth = sessions.find((s) => s.session_id === 'vercel-ai/conv-error-001');
+    expect(truth?.errors).toBe(1);
+    const key = truth?.session_id ?? '';
+    const page = await open(`t=all&q=${encodeURIComponent(key)}`);
+    await row(page, key).waitFor();
+    // Its enclosing spans are marked ERROR too; the table counts the failed call, not the spans.
+    expect(await row(page, key).locator('td.err').innerText()).toBe('1');
+    await row(page, key).click();
+    const conversation = page.getByTestId('conversation');
+    await conversation.locator('.call-error').first().waitFor();
+    expect((await page.getByTestId('total-errors').innerText()).trim()).toBe('1');
+    expect(await conversation.locator('.call-error').count()).toBe(1);
+    expect(await conversation.locator('.call-error').innerText()).toMatch(/^\s*call failed: \S/);
+    await page.close();
+  });
+
   it('shows HTML and script in messages as text and runs nothing', async () => {
     const page = await open(`t=all&session=${XSS_SESSION}`);
     const user = page.locator('article[data-role="user"]');

@@ -72,5 +72,17 @@ describe('conversation export', () => {
     expect(md).toContain('````text\nShow me ```code``` please\n````');
     expect(md).toContain('**Branch:**');
     expect(md).toContain('Cost: no price (1 calls without a price)');
+    expect(md).not.toContain('call failed');
+  });
+
+  it('says where a call failed, its status message fenced like content', () => {
+    const failed = {
+      ...detail,
+      messages: detail.messages.map((m, i) => (i === 1 ? { ...m, callError: '```\n# not a heading' } : m)),
+    };
+    expect(conversationMarkdown(failed)).toContain(
+      '**The model call failed:**\n\n````text\n```\n# not a heading\n````',
+    );
+    expect(JSON.parse(conversationJson(failed)).messages[1].callError).toBe('```\n# not a heading');
   });
 });
