@@ -23,7 +23,7 @@ export interface StorageConfig {
   maxQueueSpans?: number;
   /** WAL bytes not yet in Parquet above which ingest answers `overloaded` (bounds disk and replay). */
   maxBacklogBytes?: number;
-  /** Drop hour partitions older than this many days; absent = keep everything. */
+  /** Drop partitions older than this many days (see retention.ts); absent = keep everything. */
   retentionDays?: number | null;
   compaction?:
     | {
