@@ -39,7 +39,7 @@ const SORT_NAMES: Record<SortKey, string> = {
   errors: 'errors',
   session_id: 'session',
 };
-const SORT_KEYS = Object.keys(SORT_NAMES) as SortKey[];
+export const SORT_KEYS = Object.keys(SORT_NAMES) as SortKey[];
 const SORT_BY_NAME = new Map<string, SortKey>([
   ...SORT_KEYS.map((k) => [SORT_NAMES[k], k] as const),
   ...SORT_KEYS.map((k) => [k, k] as const),

@@ -12,44 +12,16 @@ import { type RowSelection, type SummaryColumns, createFastSessions } from '../s
 import { CREATE_SESSION_ROLLUP_SQL } from '../src/sql/filters.ts';
 import { mapSessionsPage } from '../src/sql/rows.ts';
 import { sessionsPage } from '../src/sql/sessions.ts';
-import { defaultViewState } from '../src/url-state.ts';
-import type { SessionsPage, SortKey, ViewState } from '../src/view.ts';
+import { SORT_KEYS, defaultViewState } from '../src/url-state.ts';
+import type { SessionSummaryRow } from '../src/rows.ts';
+import type { SessionsPage, ViewState } from '../src/view.ts';
 
 const HOUR = 3_600_000_000;
 const NOW = 1_764_000_000_000_000;
 const T0 = NOW - 30 * HOUR;
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'Claude', 'é-model'];
-const SORT_KEYS: SortKey[] = [
-  'last_time',
-  'first_time',
-  'duration',
-  'llm_calls',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'total_cost_usd',
-  'errors',
-  'session_id',
-];
 
-interface SummaryRow {
-  session_id: string | null;
-  trace_id: string | null;
-  first_time: number;
-  last_time: number;
-  spans: number;
-  llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  total_cost_usd: number | null;
-  unpriced_calls: number;
-  errors: number;
-  models: string[];
-  reasoning_tokens: number;
-  user_id: string | null;
-  service_name: string | null;
-}
+type SummaryRow = SessionSummaryRow;
 
 /** Few distinct ids so that rows share sessions; some unusual ones (case, non-ASCII, 'trace:'). */
 const row = (ids: fc.Arbitrary<string>): fc.Arbitrary<SummaryRow> =>

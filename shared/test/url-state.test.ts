@@ -4,26 +4,14 @@ import {
   MAX_TIME_US,
   PAGE_SIZES,
   RELATIVE_RANGES,
+  SORT_KEYS,
   defaultViewState,
   formatIsoUs,
   parseIsoUs,
   parseViewState,
   serializeViewState,
 } from '../src/url-state.ts';
-import type { SortKey, ViewState } from '../src/view.ts';
-
-const SORT_KEYS: SortKey[] = [
-  'last_time',
-  'first_time',
-  'duration',
-  'llm_calls',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'total_cost_usd',
-  'errors',
-  'session_id',
-];
+import type { ViewState } from '../src/view.ts';
 
 const text = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
 const timeUs = fc.integer({ min: 0, max: MAX_TIME_US - 1 });

@@ -74,7 +74,7 @@ describe('compaction', () => {
 });
 
 describe('retention', () => {
-  it('drops hour partitions older than the retention window, manifest first', async () => {
+  it('drops hour partitions and summary days older than the retention window, manifest first', async () => {
     const dir = await dataDir();
     const nowUs = Date.now() * 1000;
     const dayUs = 86_400_000_000;

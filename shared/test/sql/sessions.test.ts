@@ -5,8 +5,8 @@ import { inlineParams, quoteLiteral, sqlForCli } from '../../src/sql/cli.ts';
 import { mapModelCounts, mapSessionsPage, mapTimeBuckets } from '../../src/sql/rows.ts';
 import { modelCounts, sessionsAll, sessionsPage } from '../../src/sql/sessions.ts';
 import { timeseries } from '../../src/sql/timeseries.ts';
-import { defaultViewState } from '../../src/url-state.ts';
-import type { SessionListRow, SortKey, ViewState } from '../../src/view.ts';
+import { SORT_KEYS, defaultViewState } from '../../src/url-state.ts';
+import type { SessionListRow, ViewState } from '../../src/view.ts';
 import { type Dataset, type Row, openDataset } from './duck.ts';
 import {
   type Built,
@@ -67,19 +67,6 @@ function expectSameRows(actual: SessionListRow[], expected: SessionListRow[]) {
     else expect(a.totalCostUsd).toBeCloseTo(e.totalCostUsd, 12);
   });
 }
-
-const SORT_KEYS: SortKey[] = [
-  'last_time',
-  'first_time',
-  'duration',
-  'llm_calls',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'total_cost_usd',
-  'errors',
-  'session_id',
-];
 
 describe('sessionsPage: sorting and paging', () => {
   for (const key of SORT_KEYS) {
