@@ -150,7 +150,10 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
       const record = walRecord(request, count);
       const bytes = framedLength(record.body.length);
       const queued = backlog();
-      if (queued.items + count > cfg.maxQueueSpans || queued.bytes + bytes > cfg.maxBacklogBytes) {
+      // With nothing queued a request is taken whatever its size (--max-body bounds it): refusing
+      // it would have its exporter retry forever.
+      const full = queued.items + count > cfg.maxQueueSpans || queued.bytes + bytes > cfg.maxBacklogBytes;
+      if (full && queued.items > 0) {
         if (walWriter.activeItems() > 0) seal();
         return {
           ok: false,

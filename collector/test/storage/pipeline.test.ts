@@ -325,4 +325,20 @@ describe('storage pipeline', () => {
     const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
     expect(counts).toEqual({ n: '16' });
   });
+
+  it('takes a request larger than the queue limit when nothing is queued, instead of refusing it forever', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { maxQueueSpans: 10, flushSpans: 1_000 });
+    expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(1, 25, 's') })).toEqual({
+      ok: true,
+      accepted: 25,
+    });
+    expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 1, 's') })).toMatchObject({
+      ok: false,
+      reason: 'overloaded',
+    });
+    await pipeline.close();
+    const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
+    expect(counts).toEqual({ n: '25' });
+  });
 });
