@@ -76,12 +76,14 @@ export async function createSnapshot(request: SnapshotRequest): Promise<Snapshot
   const destinationProblem = await checkDestination(out, from);
   if (destinationProblem) return { ok: false, error: destinationProblem };
 
-  const selected = loaded.manifest.files.filter((f) => overlaps(f, sinceUs, untilUs));
+  // Session summaries are not copied: they are rebuilt from the copied spans below.
+  const copied = loaded.manifest.files.filter((f) => f.table !== 'sessions' && overlaps(f, sinceUs, untilUs));
+  const sourceOf = (file: ManifestFile): string => join(from, ...file.path.split('/'));
   const partitions = new Map<string, Map<TableName, string[]>>();
-  for (const file of selected) {
+  for (const file of copied) {
     const key = partitionKey(file.path);
     const tables = partitions.get(key) ?? new Map<TableName, string[]>();
-    tables.set(file.table, [...(tables.get(file.table) ?? []), join(from, ...file.path.split('/'))]);
+    tables.set(file.table, [...(tables.get(file.table) ?? []), sourceOf(file)]);
     partitions.set(key, tables);
   }
 
@@ -106,9 +108,7 @@ export async function createSnapshot(request: SnapshotRequest): Promise<Snapshot
     }
     // Summaries are rebuilt from the copied range's spans in one pass: their partitions (days)
     // are coarser than the span partitions, and each comes out as one file.
-    const spanSources = selected
-      .filter((f) => f.table === 'spans')
-      .map((f) => join(from, ...f.path.split('/')));
+    const spanSources = copied.filter((f) => f.table === 'spans').map(sourceOf);
     if (spanSources.length > 0) {
       const spans = rangeRows('spans', spanSources, sinceUs, untilUs);
       await writePartitions(
