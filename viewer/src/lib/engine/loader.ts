@@ -9,6 +9,7 @@ import { MESSAGES_COLUMNS, SESSIONS_COLUMNS, SPANS_COLUMNS, type TableName } fro
 import { createFastSessions, type FastSessions, type RowSelection } from '@parley/shared/sessions-page-fast';
 import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
 import { parseSessionKey } from '@parley/shared/sql/query';
+import { spanSummariesSql } from '@parley/shared/sql/span-summaries';
 import type { SessionsPage, ViewState } from '@parley/shared/view';
 import { WHOLE_FILE_BYTES } from './byte-source.ts';
 import type { DuckSide } from './duck-ops.ts';
@@ -42,16 +43,7 @@ const PARALLEL_FILES = 6;
 const MARGIN_US = 5 * 60e6;
 
 /** Session summaries computed from loaded spans, for sources that have no sessions files. */
-const DERIVE_SESSIONS_SQL = `INSERT INTO sessions
-SELECT session_id, CASE WHEN session_id IS NULL THEN trace_id END, min(start_time), max(end_time),
-  count(*), count(*) FILTER (is_llm_call),
-  coalesce(sum(input_tokens) FILTER (is_llm_call), 0), coalesce(sum(output_tokens) FILTER (is_llm_call), 0),
-  coalesce(sum(cached_input_tokens) FILTER (is_llm_call), 0), coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0),
-  sum(total_cost_usd) FILTER (is_llm_call), count(*) FILTER (is_llm_call AND total_cost_usd IS NULL),
-  count(*) FILTER (is_llm_call AND status_code = 'ERROR'),
-  coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []),
-  any_value(user_id), any_value(service_name)
-FROM spans GROUP BY session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
+const DERIVE_SESSIONS_SQL = `INSERT INTO sessions ${spanSummariesSql('spans', null)}`;
 
 /** Runs at most `max` tasks at a time (fetch + decode of files). */
 function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
