@@ -208,8 +208,10 @@ function attributeMetrics(
       reasoningTokens: call.reasoningTokens,
       outputCostUsd: cost.output,
     } satisfies MessageMetrics);
-    if (call.statusCode === 'ERROR') outputHolder.callError = call.statusMessage ?? 'error';
   }
+  // Where its answer would have been: on its first output, else after its last message shown.
+  const errorHolder = turnMessages.length > newInputCount ? outputHolder : turnMessages.at(-1);
+  if (errorHolder && call.statusCode === 'ERROR') errorHolder.callError = call.statusMessage ?? 'error';
 }
 
 /**

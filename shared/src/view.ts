@@ -136,8 +136,8 @@ export interface ConversationMessage {
   /** True when this message starts a branch: the call's history diverged from what was shown before. */
   branch: boolean;
   /**
-   * Set on the message carrying a failed call's output metrics (its first output, else its first
-   * new input, else its placeholder): the call's status message, or 'error' when it has none.
+   * Set where a failed call's answer would be (its first output, else the last message shown for
+   * it, else its placeholder): the call's status message, or 'error' when it has none.
    */
   callError?: string;
 }

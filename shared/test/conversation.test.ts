@@ -360,6 +360,27 @@ describe('reconstructConversation', () => {
     ]);
   });
 
+  it('marks a failed call without output after its last message, not on its system prompt', () => {
+    const failed = call(1, { statusCode: 'ERROR', statusMessage: 'boom', outputTokens: null });
+    const conv = reconstructConversation(
+      [failed],
+      msgs(
+        failed,
+        [
+          ['system', 's'],
+          ['user', 'u'],
+        ],
+        [],
+      ),
+    );
+    expect(conv.map((m) => [m.role, m.callError])).toEqual([
+      ['system', undefined],
+      ['user', 'boom'],
+    ]);
+    // The metrics stay where the attribution rules put them.
+    expect(conv[0]?.metrics).toMatchObject({ inputTokens: 100, outputTokens: null });
+  });
+
   it('splits a reported total without a split onto the output side, and derives a missing side', () => {
     const c1 = call(1, { inputCostUsd: null, outputCostUsd: null, totalCostUsd: 0.5 });
     const c2 = call(2, { inputCostUsd: 0.1, outputCostUsd: null, totalCostUsd: 0.5 });
