@@ -58,7 +58,9 @@ if (!existsSync(join(dataDir, 'manifest.json'))) {
 }
 
 console.log(`parley: viewer  http://localhost:${port}/`);
-console.log(`parley: OTLP    http://localhost:${port}/v1/traces, /v1/logs (gRPC on :4317)`);
+const grpcPort = process.env.PARLEY_GRPC_PORT ?? '4317';
+const grpc = grpcPort === 'off' ? 'gRPC off' : `gRPC on :${grpcPort}`;
+console.log(`parley: OTLP    http://localhost:${port}/v1/traces, /v1/logs (${grpc})`);
 // The same memory settings as the collector's bin (see collector/bin/parley-collector.js).
 const collector = spawn(
   'node',

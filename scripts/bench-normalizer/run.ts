@@ -4,13 +4,14 @@
  *   node scripts/bench-normalizer/run.ts [--spans 20000] [--rounds 5] [--against DIR]
  *
  * Normalizes seeded synthetic GenAI batches of 512 spans (the generator of test-data) with the
- * price table on, encodes each result as WAL lines (encodeRows, what the collector does before
- * acknowledging a request), then times the pricer alone. Times are process CPU time summed over
+ * price table on, encodes each result as row lines (encodeLines, what the collector's materializer
+ * hands DuckDB), then times the pricer alone. Times are process CPU time summed over
  * all batches (the kernel samples it by ticks, so only sums are exact enough), the least of
  * `--rounds` rounds: the machine is shared, and other load only ever adds.
  *
  * `--against DIR` also runs the normalizer and encoder of another checkout (one whose
- * node_modules resolve, e.g. a git worktree with node_modules linked in), alternating with this
+ * node_modules resolve and that has encodeLines, e.g. a git worktree with node_modules linked
+ * in), alternating with this
  * one round by round so both see the same machine, and checks that both write the same bytes.
  * Writes the bench-normalizer section of docs/benchmarks.md.
  */
@@ -22,12 +23,17 @@ import { generateBatches } from '@parley/test-data/synthetic/generate';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
 import type { OtlpSpan } from '@parley/shared/otlp';
 import { createPricer } from '@parley/shared/pricing/index';
-import { encodeRows } from '../../collector/src/storage/wal-record.ts';
+import type { MessageRow, SpanRow } from '@parley/shared/rows';
+import { encodeLines } from '../../collector/src/storage/wal-record.ts';
 
 interface Impl {
   label: string;
   normalizeBatch: typeof normalizeBatch;
-  encodeRows: typeof encodeRows;
+  encodeRows: (spans: readonly SpanRow[], messages: readonly MessageRow[]) => Buffer;
+}
+
+function rowsWith(encode: typeof encodeLines): Impl['encodeRows'] {
+  return (spans, messages) => Buffer.concat([encode('spans', spans).data, encode('messages', messages).data]);
 }
 
 function option(name: string): string | undefined {
@@ -48,14 +54,14 @@ const batches: OtlpSpan[][] = [
   }),
 ];
 
-const impls: Impl[] = [{ label: 'this checkout', normalizeBatch, encodeRows }];
+const impls: Impl[] = [{ label: 'this checkout', normalizeBatch, encodeRows: rowsWith(encodeLines) }];
 if (against !== undefined) {
   const dir = path.resolve(against);
   const load = async (file: string) => import(pathToFileURL(path.join(dir, file)).href);
   impls.push({
     label: path.basename(dir),
     normalizeBatch: (await load('shared/src/normalizer/index.ts')).normalizeBatch,
-    encodeRows: (await load('collector/src/storage/wal-record.ts')).encodeRows,
+    encodeRows: rowsWith((await load('collector/src/storage/wal-record.ts')).encodeLines),
   });
 }
 
@@ -80,11 +86,11 @@ for (let round = -1; round < rounds; round++) {
   // round -1 warms the JIT up and checks that every implementation writes the same bytes
   impls.forEach((impl, which) => {
     const spent = { normalize: 0, encode: 0 };
-    batches.forEach((spans, b) => {
+    batches.forEach((spans) => {
       const start = cpuMs();
       const out = impl.normalizeBatch({ spans, logs: [] }, { pricer });
       const normalized = cpuMs();
-      const wal = impl.encodeRows(out.spans, out.messages, b);
+      const wal = impl.encodeRows(out.spans, out.messages);
       const encoded = cpuMs();
       spent.normalize += normalized - start;
       spent.encode += encoded - normalized;
@@ -94,7 +100,7 @@ for (let round = -1; round < rounds; round++) {
         totals.calls += out.spans.filter((s) => s.is_llm_call).length;
         totals.messages += out.messages.length;
         totals.walBytes += wal.length;
-      } else if (!wal.equals(impls[0]!.encodeRows(out.spans, out.messages, b))) identical = false;
+      } else if (!wal.equals(impls[0]!.encodeRows(out.spans, out.messages))) identical = false;
     });
     if (round === -1) return;
     const t = best[which]!;
@@ -136,7 +142,7 @@ const rows = impls.map((impl, which) => {
 const measures = [
   'normalizeBatch, 512-span synthetic batches, price table on',
   'same, per message row',
-  'encodeRows (WAL NDJSON) of those rows',
+  'encodeLines (row NDJSON) of those rows',
   'normalize + encode, per 512 spans',
   'normalize + encode, one thread',
 ];

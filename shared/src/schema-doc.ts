@@ -109,7 +109,11 @@ Usage that is not sent (an OpenAI stream without \`include_usage\`) is NULL, not
    own session, else from the earliest span of the trace that has one; \`session_source\` is then
    \`'trace'\`. This runs within each batch, and \`completeAcrossBatches(spans, messages)\` (pure,
    idempotent, in \`shared/src/normalizer/cross-batch.ts\`) completes it when the spans of a trace
-   arrive in different requests; the storage layer runs it on what it holds.
+   arrive in different requests; the storage layer runs it on what it holds. Exporters often send
+   a trace's children before its root (the root ends last), so the collector holds spans without
+   a session whose root has not arrived, with their messages, for up to a minute
+   (\`carryMaxAgeMs\`); not when their part of the trace starts at a SERVER or CONSUMER span (its
+   parent is in another service).
 3. Spans with no session anywhere in their trace keep \`session_id\` NULL and are browsed by trace.
 
 ## \`is_llm_call\`: every model call counted once

@@ -129,7 +129,10 @@ const EXPECTED_CONVENTIONS: Record<string, string[]> = {
   // Chat Completions follow semconv 1.36 (log events), the Responses API the current form
   'otel-openai': ['otel-genai-legacy', 'otel-genai'],
   traceloop: ['openllmetry'],
+  'traceloop-sdk': ['openllmetry'],
   'vercel-ai': ['vercel-ai'],
+  // AI SDK 7's recommended @ai-sdk/otel integration writes the GenAI semantic conventions
+  'vercel-ai-v7': ['otel-genai'],
 };
 
 function expectedConventions(fixture: Fixture): string[] | undefined {

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
 import { SESSIONS_COLUMNS, createTableSql } from '../src/schema.ts';
 import { compareCodePoints } from '../src/code-point-order.ts';
-import { type RowSelection, type SummaryColumns, createFastSessions } from '../src/sessions-page-fast.ts';
+import {
+  type RowSelection,
+  type SummaryColumns,
+  createFastSessions,
+  stringHash,
+} from '../src/sessions-page-fast.ts';
 import { CREATE_SESSION_ROLLUP_SQL } from '../src/sql/filters.ts';
 import { mapSessionsPage } from '../src/sql/rows.ts';
 import { sessionsPage } from '../src/sql/sessions.ts';
@@ -177,7 +182,11 @@ function filesOf(rows: readonly SummaryRow[], cuts: readonly number[]) {
             ? (POISON[name] ?? 1e9)
             : ((r as unknown as Record<string, unknown>)[name] ?? null),
         );
-      return { length: file.length, columns: out };
+      // Every other file comes with session id hashes, as the viewer's decoder gives them.
+      const ids = out.session_id;
+      if (b % 2 === 0 || !ids) return { length: file.length, columns: out };
+      const hashes = Int32Array.from(ids, (v) => (typeof v === 'string' ? stringHash(v) : 0));
+      return { length: file.length, columns: out, hashes: { session_id: hashes } };
     });
   };
   return {
@@ -266,6 +275,19 @@ describe('sessionsPageFast', () => {
     const details = asked.find((a) => a.columns.includes('models'));
     // s4 and s3 also have rows 3 and 4 in the first file.
     expect(details?.rows).toEqual([[3, 4], [], [8, 9]]);
+  });
+
+  it('keeps sessions apart whose ids have the same hash', async () => {
+    expect(stringHash('sess-tin')).toBe(stringHash('sess-145c0'));
+    const rows = ['sess-tin', 'sess-145c0', 'sess-tin', 'sess-145c0'].map((id, i) => ({
+      ...base,
+      session_id: id,
+      last_time: T0 + HOUR + i,
+    }));
+    await load(rows);
+    const page = await filesOf(rows, [1, 2]).fast.page(all, NOW);
+    expect(page?.total).toBe(2);
+    expect(page).toEqual(await sqlPage(all));
   });
 
   it('orders strings by code point, as SQL orders UTF-8 bytes', () => {

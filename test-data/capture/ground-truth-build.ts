@@ -14,6 +14,11 @@ export interface WireProfile {
   streamUsage: boolean;
   /** Streamed calls carry the model the server answered with (else only the requested one). */
   streamResponseModel: boolean;
+  /**
+   * The library counts streamed calls' tokens itself instead of recording the server's usage
+   * (Traceloop SDK's enrichTokens): its count, or null where it records none. Replaces `streamUsage`.
+   */
+  streamUsageEstimate?: (call: RecordedCall) => { input: number; output: number } | null;
 }
 
 const ROLES: Record<string, MessageRole> = {
@@ -61,10 +66,26 @@ export function reconstructMessages(calls: RecordedCall[]): GroundTruthMessage[]
   return out;
 }
 
-function usageVisible(call: RecordedCall, profile: WireProfile): boolean {
-  if (!call.response) return false;
-  if (!call.request.stream) return true;
-  return call.request.includeUsage && profile.streamUsage;
+interface Tokens {
+  input: number;
+  output: number;
+  cached: number;
+}
+
+/** The token counts a call's span carries, or null when it carries none. */
+function wireTokens(call: RecordedCall, profile: WireProfile): Tokens | null {
+  if (!call.response) return null;
+  if (call.request.stream && profile.streamUsageEstimate) {
+    const estimate = profile.streamUsageEstimate(call);
+    return estimate && { ...estimate, cached: 0 };
+  }
+  if (call.request.stream && !(call.request.includeUsage && profile.streamUsage)) return null;
+  const u = call.response.usage;
+  return {
+    input: u.prompt_tokens,
+    output: u.completion_tokens,
+    cached: profile.cachedTokens ? u.prompt_tokens_details.cached_tokens : 0,
+  };
 }
 
 function modelOnWire(call: RecordedCall, profile: WireProfile): string {
@@ -83,18 +104,16 @@ export function sessionsFrom(
   return order.flatMap((session) => {
     const visible = visibleCalls.filter((c) => c.session === session);
     if (visible.length === 0) return [];
-    const counted = visible.filter((c) => usageVisible(c, profile));
-    const sum = (pick: (c: RecordedCall) => number) => counted.reduce((n, c) => n + pick(c), 0);
+    const counted = visible.flatMap((c) => wireTokens(c, profile) ?? []);
+    const sum = (pick: (t: Tokens) => number) => counted.reduce((n, t) => n + pick(t), 0);
     const models = [...new Set(visible.flatMap((c) => (c.response ? [modelOnWire(c, profile)] : [])))].sort();
     const result: GroundTruthSession = {
       session_id: session,
       llm_calls: visible.length,
       models,
-      input_tokens: sum((c) => c.response!.usage.prompt_tokens),
-      output_tokens: sum((c) => c.response!.usage.completion_tokens),
-      cached_input_tokens: profile.cachedTokens
-        ? sum((c) => c.response!.usage.prompt_tokens_details.cached_tokens)
-        : 0,
+      input_tokens: sum((t) => t.input),
+      output_tokens: sum((t) => t.output),
+      cached_input_tokens: sum((t) => t.cached),
       errors: visible.filter((c) => c.status !== 200).length,
       messages: reconstructMessages(visible),
     };

@@ -4,6 +4,7 @@
  * each fixture's ground-truth.json.
  */
 import type { WireProfile } from './ground-truth-build.ts';
+import { traceloopStreamEstimate } from './traceloop-token-estimate.ts';
 
 export interface LibrarySpec {
   name: string;
@@ -51,6 +52,23 @@ export const LIBRARIES: LibrarySpec[] = [
     ],
   },
   {
+    name: 'vercel-ai-v7',
+    app: 'vercel-ai-v7.ts',
+    library:
+      'ai@7.0.173 + @ai-sdk/otel@1.0.173 (OpenTelemetry integration) + @ai-sdk/openai@4.0.118 (openai.chat provider)',
+    convention: 'otel-genai',
+    wire: { cachedTokens: true, failedCallSpans: true, streamUsage: true, streamResponseModel: true },
+    notes: [
+      ...COMMON_NOTES,
+      'AI SDK 7 emits no OTel spans by itself: registerTelemetry(new OpenTelemetry({ runtimeContext: true })) from @ai-sdk/otel. Instrumentation scope "gen_ai" with no version; no ai.operationId, no ai.* span names: spans "invoke_agent <model>" (root, gen_ai.agent.name = functionId), "step <n>" (gen_ai.operation.name = agent_step), "chat <model>" (CLIENT; the model call) and "execute_tool <name>".',
+      'Session: v7 dropped telemetry.metadata. runtimeContext { sessionId, userId } + telemetry.includeRuntimeContext -> ai.settings.context.sessionId / userId, only on the invoke_agent and step spans: the chat span must inherit the session from its trace.',
+      'Messages: gen_ai.input.messages / gen_ai.output.messages (JSON parts text / tool_call / tool_call_response); the instructions (system prompt) only in gen_ai.system_instructions as a JSON array of text parts, never as a system message. invoke_agent repeats the input and the final output, and sums usage over its steps: it is not a model call.',
+      'Usage on chat spans: gen_ai.usage.input_tokens (includes cached), output_tokens, cache_read.input_tokens (also 0 when none). gen_ai.response.finish_reasons keeps the SDK value tool-calls while the output message says tool_call.',
+      'The server failure (500, maxRetries 0): chat, step and invoke_agent spans with status ERROR, http.response.status_code 500 and an exception event (AI_APICallError); no error.type, no usage, input messages still recorded.',
+      'gen_ai.tool.call.result is JSON-encoded even for a string result; chat spans carry server.address / server.port of the provider.',
+    ],
+  },
+  {
     name: 'openinference',
     app: 'openinference.ts',
     library:
@@ -90,6 +108,28 @@ export const LIBRARIES: LibrarySpec[] = [
       'Current OTel JSON form: gen_ai.input.messages / gen_ai.output.messages (parts text / tool_call / tool_call_response), gen_ai.provider.name, gen_ai.tool.definitions.',
       'Session in traceloop.association.properties.session_id, stamped by a span processor that mirrors @traceloop/node-server-sdk 0.27 withAssociationProperties (the SDK peers on OTel 0.203 / 2.x).',
       'No cached tokens recorded; streamed calls carry no usage at all; the failed call produced no span (conv-error-001 is absent); finish reason mapped to tool_call.',
+    ],
+  },
+  {
+    name: 'traceloop-sdk',
+    app: 'traceloop-sdk.ts',
+    library:
+      '@traceloop/node-server-sdk@0.27.0 (its @traceloop/instrumentation-openai@0.27.0, OTel sdk-node 0.203) + openai@6.49.0',
+    convention: 'openllmetry',
+    wire: {
+      cachedTokens: false,
+      failedCallSpans: false,
+      streamUsage: false,
+      streamResponseModel: true,
+      streamUsageEstimate: traceloopStreamEstimate,
+    },
+    notes: [
+      ...COMMON_NOTES,
+      "The SDK runs its own OTel NodeSDK (OTel JS 2.x / 0.203, nested under the SDK): resource carries host.* and process.* (pid, command, command_args, owner) from its default detectors. protobuf is the SDK default exporter (baseUrl + /v1/traces); json passes the SDK's own 0.203 exporter-trace-otlp-http as `exporter`.",
+      'Session: withWorkflow({ name, associationProperties: { session_id, user_id } }) -> traceloop.association.properties.session_id / user_id on the workflow span and on the chat span inside it; the chat span also gets traceloop.workflow.name.',
+      'Each turn has a workflow span "chat-turn.workflow" (traceloop.span.kind = workflow, traceloop.entity.input / traceloop.entity.output = the JSON of the function\'s arguments / result, here the whole chat.completion or the streamed assistant message). It is not a model call.',
+      "Streamed calls carry gen_ai.usage.* that are the SDK's own js-tiktoken estimates (enrichTokens, on by default), not the server's usage: input_tokens/output_tokens of those calls are that estimate (capture/traceloop-token-estimate.ts). Non-streamed calls carry the server's usage; no cached tokens.",
+      'The failed call produced no span at all: the instrumentation ends no span on a rejected call, and withWorkflow ends its span only when the function resolves, so conv-error-001 is absent.',
     ],
   },
 ];

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { listFixtures, type Fixture, type GroundTruth } from '../src/fixtures.ts';
 
 const fixtures = listFixtures();
-const LIBRARIES = ['langfuse', 'openinference', 'otel-openai', 'traceloop', 'vercel-ai'];
+const LIBRARIES = [
+  'langfuse',
+  'openinference',
+  'otel-openai',
+  'traceloop',
+  'traceloop-sdk',
+  'vercel-ai',
+  'vercel-ai-v7',
+];
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).includes(Buffer.from(needle));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall, Usage, WireMessage } from '../capture/fake-openai.ts';
 import { reconstructMessages, sessionsFrom, type WireProfile } from '../capture/ground-truth-build.ts';
+import { traceloopStreamEstimate } from '../capture/traceloop-token-estimate.ts';
 
 function usage(prompt: number, completion: number, cached: number): Usage {
   return {
@@ -119,5 +120,45 @@ describe('sessionsFrom', () => {
         ],
       },
     ]);
+  });
+
+  it("counts streamed calls with the library's own estimate when it makes one, never its cached tokens", () => {
+    const profile: WireProfile = {
+      ...ALL,
+      streamUsageEstimate: (c) => (c.response?.message.content ? { input: 7, output: 3 } : null),
+    };
+    const calls = [call('s', [u1], a1), call('s', [u1, a1, u1], a1, true), call('s', [u1], toolCall, true)];
+    expect(sessionsFrom(calls, profile, [])[0]).toMatchObject({
+      llm_calls: 3,
+      input_tokens: 10 + 7,
+      output_tokens: 2 + 3,
+      cached_input_tokens: 4,
+    });
+  });
+});
+
+describe('traceloopStreamEstimate', () => {
+  const streamed = (messages: WireMessage[], reply: WireMessage) => ({
+    ...call('s', messages, reply, true),
+    response: {
+      model: 'gpt-4o-mini-2024-07-18',
+      message: reply,
+      finishReason: 'stop',
+      usage: usage(999, 999, 0),
+    },
+  });
+
+  it("counts each message's string content separately, ignoring the server usage", () => {
+    const one = traceloopStreamEstimate(streamed([u1], a1));
+    const twice = traceloopStreamEstimate(streamed([u1, toolCall, u1], a1));
+    expect(one).not.toBeNull();
+    expect(one!.input).toBeGreaterThan(0);
+    expect(one!.output).toBeGreaterThan(0);
+    expect(one!.input).toBeLessThan(999);
+    expect(twice).toEqual({ input: 2 * one!.input, output: one!.output });
+  });
+
+  it('records nothing for a tool-call-only answer', () => {
+    expect(traceloopStreamEstimate(streamed([u1], toolCall))).toBeNull();
   });
 });

@@ -11,18 +11,20 @@ import type { Logger } from '../log.ts';
 import { planCompaction, mergePartition, replaceFiles } from './compaction.ts';
 import { openDuck } from './duck.ts';
 import type { Duck } from './duck.ts';
-import { removeDataFile, removeIfExists, removeTree } from './durable-fs.ts';
+import { publishFile, removeDataFile, removeIfExists, removeTree } from './durable-fs.ts';
 import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
 import type { WriterState } from './manifest-store.ts';
 import { materialize } from './materialize.ts';
 import type { WriteTarget } from './partition-writer.ts';
-import { createRecentTables, seedFromParquet } from './recent-spans.ts';
+import { completeGroup } from './call-completion.ts';
+import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
 import { recover } from './recovery.ts';
 import { createScratchDir } from './scratch-dir.ts';
 import { expiredFiles } from './retention.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
-import { longestLineIn, writeRowsFiles } from './wal-rows.ts';
+import { writeLines } from './wal-record.ts';
+import { readGroupRows } from './wal-rows.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
@@ -89,15 +91,16 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let flushQueued = false;
   let lastRetention = 0;
   let closed = false;
+  const recent = createRecentSpans(cfg.recent);
 
   try {
-    await createRecentTables(duck);
     // Seed trace/span memory from the newest partitions, so messages arriving after a restart join.
     const spanFiles = manifest.files
       .filter((f) => f.table === 'spans')
       .sort((a, b) => a.max_time.localeCompare(b.max_time));
     await seedFromParquet(
       duck,
+      recent,
       spanFiles.slice(-8).map((f) => join(cfg.dataDir, f.path)),
       Date.now(),
     );
@@ -144,57 +147,80 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     ];
   }
 
-  /** A group's WAL rows, decoded and normalized into an NDJSON file ahead of its DuckDB turn. */
+  /**
+   * A group's rows, decoded, normalized and completed into row files (and its carry segment)
+   * ahead of its DuckDB turn.
+   */
   interface PreparedRows {
     paths: { spans: string; messages: string };
     maxLineBytes: number;
+    spans: number;
+    messages: number;
+    carry: { seq: number; path: string; since_ms: number; rows: number } | null;
     ms: number;
   }
 
-  async function prepareRows(group: readonly Segment[], slot: number): Promise<PreparedRows> {
+  /** `final`: write messages still waiting for their span as they are instead of carrying them. */
+  async function prepareRows(group: readonly Segment[], slot: number, final: boolean): Promise<PreparedRows> {
     const started = performance.now();
-    const wal = group.filter((s) => s.kind === 'wal');
+    const nowMs = Date.now();
+    const rows = await readGroupRows(group, pricer);
+    if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
+    const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
     // Two slots: one group's files are read by DuckDB while the next group's are written.
     const paths = {
       spans: join(scratch, `flush-${slot}.spans.ndjson`),
       messages: join(scratch, `flush-${slot}.messages.ndjson`),
     };
-    const rows = await writeRowsFiles(wal, paths, pricer);
-    if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
-    let maxLineBytes = rows.maxLineBytes;
-    for (const c of group) {
-      if (c.kind === 'carry') maxLineBytes = Math.max(maxLineBytes, await longestLineIn(c.path));
+    const spansLongest = await writeLines(paths.spans, [{ table: 'spans', rows: done.spans }]);
+    const messagesLongest = await writeLines(paths.messages, [{ table: 'messages', rows: done.messages }]);
+    let carry: PreparedRows['carry'] = null;
+    const held = done.carried;
+    if (held.spans.length + held.messages.length > 0) {
+      const seq = state.next_file_seq++;
+      const path = segmentPath(cfg.walDir, seq, 'carry');
+      await writeLines(`${path}.tmp`, [
+        { table: 'spans', rows: held.spans },
+        { table: 'messages', rows: held.messages },
+      ]);
+      await publishFile(`${path}.tmp`, path);
+      let since = nowMs;
+      for (const row of [...held.spans, ...held.messages]) since = Math.min(since, row.carried_since);
+      carry = { seq, path, since_ms: since, rows: held.spans.length + held.messages.length };
     }
-    return { paths, maxLineBytes, ms: performance.now() - started };
+    return {
+      paths,
+      maxLineBytes: Math.max(spansLongest, messagesLongest),
+      spans: done.spans.length,
+      messages: done.messages.length,
+      carry,
+      ms: performance.now() - started,
+    };
   }
 
-  async function removePrepared(rows: PreparedRows): Promise<void> {
+  /** `unused`: the group will not be committed, so its carry segment goes too. */
+  async function removePrepared(rows: PreparedRows, unused: boolean): Promise<void> {
     await removeIfExists(rows.paths.spans);
     await removeIfExists(rows.paths.messages);
+    if (unused && rows.carry !== null) await removeIfExists(rows.carry.path);
   }
 
-  /** `final`: write messages still waiting for their span as they are instead of carrying them. */
-  async function materializeGroup(group: Segment[], final: boolean, rows: PreparedRows): Promise<void> {
+  async function materializeGroup(group: Segment[], rows: PreparedRows): Promise<void> {
     const started = performance.now();
-    const nowMs = Date.now();
     const wal = group.filter((s) => s.kind === 'wal');
     const carried = group.filter((s) => s.kind === 'carry');
     const out = await materialize(duck, {
-      spanPaths: [rows.paths.spans],
-      messagePaths: [rows.paths.messages, ...carried.map((s) => s.path)],
+      spansPath: rows.paths.spans,
+      messagesPath: rows.paths.messages,
       maxLineBytes: rows.maxLineBytes,
-      nowMs,
-      carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs,
-      recent: cfg.recent,
       target: fileTarget(),
-      carryPath: () => {
-        const seq = state.next_file_seq++;
-        return { seq, path: segmentPath(cfg.walDir, seq, 'carry') };
-      },
+    }).catch(async (err: unknown) => {
+      if (rows.carry !== null) await removeIfExists(rows.carry.path);
+      throw err;
     });
     const consumed = new Set(carried.map((s) => s.seq));
     const carries = state.carries.filter((c) => !consumed.has(c.seq));
-    if (out.carry) carries.push({ seq: out.carry.seq, since_ms: out.carry.since_ms });
+    if (rows.carry !== null) carries.push({ seq: rows.carry.seq, since_ms: rows.carry.since_ms });
     const walCommitted = Math.max(state.wal_committed, ...wal.map((s) => s.seq));
     // If this throws, the files stay: the manifest may or may not have been renamed into place.
     // Unlisted ones are orphans that start-up removes; the segments are materialized again.
@@ -203,19 +229,32 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       { ...state, wal_committed: walCommitted, carries },
     );
     const ms = performance.now() - started;
+    const written = (table: string) =>
+      out.files.filter((f) => f.table === table).reduce((sum, f) => sum + f.rows, 0);
+    const spans = written('spans');
+    const messages = written('messages');
+    if (spans !== rows.spans || messages !== rows.messages) {
+      log.log('error', 'storage.rows_unreadable', {
+        spans_expected: rows.spans,
+        spans_written: spans,
+        messages_expected: rows.messages,
+        messages_written: messages,
+      });
+    }
     // Reported right after the manifest names the files (the main thread's stats lag by a message).
-    emit({ type: 'committed', walCommitted, spans: out.spans, messages: out.messages, ms });
+    emit({ type: 'committed', walCommitted, spans, messages, ms });
     for (const segment of group) await removeIfExists(segment.path);
     log.log('debug', 'storage.flush', {
       segments: group.length,
-      spans: out.spans,
-      messages: out.messages,
-      carried: out.carry?.rows ?? 0,
+      spans,
+      messages,
+      carried: rows.carry?.rows ?? 0,
       files: out.files.length,
-      // Decoding, normalizing and encoding rows (overlapping the previous group's DuckDB work).
+      // Decoding, normalizing, completing and encoding rows (overlapping the previous group's DuckDB work).
       rows_ms: Math.round(rows.ms),
       duckdb_ms: Math.round(ms),
       heap_mb: Math.round(process.memoryUsage().heapTotal / 2 ** 20),
+      recent_spans: recent.size,
     });
   }
 
@@ -252,21 +291,21 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     const segments = await flushable();
     if (!final && !carryDue(Date.now()) && !segments.some((s) => s.kind === 'wal')) return;
     const groups = await groupsOf(segments);
-    let next = groups[0] === undefined ? null : prepareRows(groups[0], 0);
+    let next = groups[0] === undefined ? null : prepareRows(groups[0], 0, final);
     try {
       for (const [i, group] of groups.entries()) {
         const rows = await (next as Promise<PreparedRows>);
         const following = groups[i + 1];
-        next = following === undefined ? null : prepareRows(following, (i + 1) % 2);
+        next = following === undefined ? null : prepareRows(following, (i + 1) % 2, final);
         try {
-          await materializeGroup(group, final, rows);
+          await materializeGroup(group, rows);
         } finally {
-          await removePrepared(rows);
+          await removePrepared(rows, false);
         }
       }
     } catch (err) {
       // A group failed: the one being prepared is not used (it is retried with the rest).
-      await next?.then(removePrepared).catch(() => undefined);
+      await next?.then((rows) => removePrepared(rows, true)).catch(() => undefined);
       throw err;
     }
   }

@@ -7,6 +7,8 @@
  * outpaces materialization.
  */
 import type { IngestRequest, IngestResult, Pipeline, PipelineStats } from '../pipeline-types.ts';
+import { lockDir } from './dir-lock.ts';
+import type { DirLock } from './dir-lock.ts';
 import { resolveConfig } from './config.ts';
 import type { ResolvedConfig, StorageConfig } from './config.ts';
 import { startMaterializerThread } from './materializer-thread.ts';
@@ -49,6 +51,17 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
   const resolved = await resolveConfig(input);
   if (!resolved.ok) throw new Error(`storage: ${resolved.error}`);
   const cfg = resolved.config;
+  const locked = await lockDir(cfg.walDir, cfg.dataDir);
+  if (!locked.ok) throw new Error(`storage: ${locked.error}`);
+  try {
+    return await openLocked(cfg, locked.lock);
+  } catch (err) {
+    await locked.lock.release();
+    throw err;
+  }
+}
+
+async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline> {
   const log = cfg.logger;
 
   /** Bytes and items appended per WAL segment and not yet materialized. */
@@ -191,7 +204,11 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
       clearInterval(timer);
       await walWriter.close();
       await restarting;
-      await thread.close(walWriter.lastSeq());
+      try {
+        await thread.close(walWriter.lastSeq());
+      } finally {
+        await lock.release();
+      }
     },
 
     stats() {

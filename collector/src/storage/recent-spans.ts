@@ -1,48 +1,182 @@
 /**
- * Bounded memory of recently written spans, kept inside DuckDB: the context that cross-batch
- * completion needs (trace sessions, parents, model calls), and what a log-derived message that
- * arrives after its span (in a later batch) joins to.
+ * Bounded memory of recently materialized spans, held by the materializer in JS: the context that
+ * cross-batch completion needs (trace sessions, parents, model calls), and what a log-derived
+ * message arriving after its span (in a later flush) joins to. Only the light columns are kept.
  */
+import type { SpanRow } from '@parley/shared/rows';
 import type { Duck } from './duck.ts';
 
 export interface RecentLimits {
-  /** Entries older than this (wall clock, ms) are forgotten. */
+  /** Traces not touched for this long (wall clock, ms) are forgotten. */
   maxAgeMs: number;
   maxSpans: number;
 }
 
-const COLUMNS =
-  'trace_id, span_id, parent_span_id, session_id, session_source, model, start_time, is_llm_call';
+type LightSpan = Pick<
+  SpanRow,
+  | 'trace_id'
+  | 'span_id'
+  | 'parent_span_id'
+  | 'session_id'
+  | 'session_source'
+  | 'model'
+  | 'start_time'
+  | 'is_llm_call'
+>;
 
-export async function createRecentTables(duck: Duck): Promise<void> {
-  await duck.run(`CREATE TABLE recent_spans (
-    trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, session_id VARCHAR, session_source VARCHAR,
-    model VARCHAR, start_time BIGINT, is_llm_call BOOLEAN, seen_ms BIGINT)`);
+interface Trace {
+  spans: Map<string, LightSpan>;
+  touchedMs: number;
 }
 
-/** Remember the spans of table `spans` (WAL-typed span rows, times as µs). */
-export async function rememberSpans(duck: Duck, spans: string, nowMs: number): Promise<void> {
-  await duck.run(
-    `DELETE FROM recent_spans r USING ${spans} s WHERE r.trace_id = s.trace_id AND r.span_id = s.span_id`,
-  );
-  await duck.run(`INSERT INTO recent_spans SELECT ${COLUMNS}, $1 FROM ${spans}`, [nowMs]);
+export interface RecentSpans {
+  has(traceId: string, spanId: string): boolean;
+  /** Remembered spans of these traces, as rows completion accepts (heavy columns empty). */
+  context(traceIds: ReadonlySet<string>): SpanRow[];
+  remember(spans: readonly LightSpan[], nowMs: number): void;
+  /**
+   * Forgets whole traces, least recently touched first: a trace's spans are context for each
+   * other, so keeping some of a trace would complete its late rows against part of it.
+   */
+  forget(nowMs: number): void;
+  readonly size: number;
 }
 
-export async function forgetOld(duck: Duck, nowMs: number, limits: RecentLimits): Promise<void> {
-  await duck.run(`DELETE FROM recent_spans WHERE seen_ms < $1`, [nowMs - limits.maxAgeMs]);
-  await duck.run(
-    `DELETE FROM recent_spans WHERE seen_ms < (SELECT seen_ms FROM recent_spans ORDER BY seen_ms DESC LIMIT 1 OFFSET $1)`,
-    [limits.maxSpans],
-  );
+function light(s: LightSpan): LightSpan {
+  return {
+    trace_id: s.trace_id,
+    span_id: s.span_id,
+    parent_span_id: s.parent_span_id,
+    session_id: s.session_id,
+    session_source: s.session_source,
+    model: s.model,
+    start_time: s.start_time,
+    is_llm_call: s.is_llm_call,
+  };
+}
+
+function asRow(s: LightSpan): SpanRow {
+  return {
+    ...s,
+    name: '',
+    kind: 'UNSPECIFIED',
+    service_name: null,
+    scope_name: null,
+    end_time: s.start_time,
+    duration_ms: 0,
+    status_code: 'UNSET',
+    status_message: null,
+    error_type: null,
+    user_id: null,
+    operation: null,
+    provider: null,
+    request_model: null,
+    response_model: null,
+    input_tokens: null,
+    output_tokens: null,
+    cached_input_tokens: null,
+    cache_creation_input_tokens: null,
+    reasoning_tokens: null,
+    input_cost_usd: null,
+    output_cost_usd: null,
+    total_cost_usd: null,
+    cost_source: null,
+    price_version: null,
+    convention: null,
+    finish_reasons: null,
+    problems: null,
+    attributes: '',
+    resource_attributes: '',
+    events: '',
+  };
+}
+
+export function createRecentSpans(limits: RecentLimits): RecentSpans {
+  // Map order is touch order: a touched trace is deleted and set again.
+  const traces = new Map<string, Trace>();
+  let size = 0;
+
+  const drop = (traceId: string, trace: Trace): void => {
+    traces.delete(traceId);
+    size -= trace.spans.size;
+  };
+
+  return {
+    has: (traceId, spanId) => traces.get(traceId)?.spans.has(spanId) === true,
+    context(traceIds) {
+      const rows: SpanRow[] = [];
+      for (const id of traceIds) {
+        const trace = traces.get(id);
+        if (trace !== undefined) for (const s of trace.spans.values()) rows.push(asRow(s));
+      }
+      return rows;
+    },
+    remember(spans, nowMs) {
+      for (const s of spans) {
+        let trace = traces.get(s.trace_id);
+        if (trace === undefined || trace.touchedMs !== nowMs) {
+          if (trace !== undefined) traces.delete(s.trace_id);
+          trace ??= { spans: new Map(), touchedMs: nowMs };
+          trace.touchedMs = nowMs;
+          traces.set(s.trace_id, trace);
+        }
+        const before = trace.spans.size;
+        trace.spans.set(s.span_id, light(s));
+        size += trace.spans.size - before;
+      }
+    },
+    forget(nowMs) {
+      const cutoff = nowMs - limits.maxAgeMs;
+      for (const [id, trace] of traces) {
+        if (trace.touchedMs >= cutoff && size <= limits.maxSpans) break;
+        drop(id, trace);
+      }
+    },
+    get size() {
+      return size;
+    },
+  };
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 /** Seed the memory from spans already in Parquet (after a restart), so late messages still join. */
-export async function seedFromParquet(duck: Duck, files: readonly string[], nowMs: number): Promise<void> {
+export async function seedFromParquet(
+  duck: Duck,
+  recent: RecentSpans,
+  files: readonly string[],
+  nowMs: number,
+): Promise<void> {
   if (files.length === 0) return;
-  await duck.run(
-    `INSERT INTO recent_spans
-     SELECT trace_id, span_id, parent_span_id, session_id, session_source, model, epoch_us(start_time), is_llm_call, $2
-     FROM read_parquet($1, union_by_name = true)`,
-    [files, nowMs],
+  const c = await duck.columns(
+    `SELECT trace_id, span_id, parent_span_id, session_id, session_source, model,
+            epoch_us(start_time) AS start_us, is_llm_call
+     FROM read_parquet($1, union_by_name = true) ORDER BY start_time`,
+    [files],
   );
+  const col = (name: string): unknown[] => c[name] ?? [];
+  const [traceId, spanId, parent, session, source, model, start, llm] = [
+    'trace_id',
+    'span_id',
+    'parent_span_id',
+    'session_id',
+    'session_source',
+    'model',
+    'start_us',
+    'is_llm_call',
+  ].map(col) as unknown[][];
+  const spans: LightSpan[] = (traceId ?? []).map((t, i) => ({
+    trace_id: String(t),
+    span_id: String(spanId?.[i]),
+    parent_span_id: str(parent?.[i]),
+    session_id: str(session?.[i]),
+    session_source: str(source?.[i]),
+    model: str(model?.[i]),
+    start_time: Number(start?.[i]),
+    is_llm_call: llm?.[i] === true,
+  }));
+  recent.remember(spans, nowMs);
+  recent.forget(nowMs);
 }

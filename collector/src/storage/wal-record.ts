@@ -1,39 +1,58 @@
 /**
- * The WAL line format: one normalized row per line, tagged by table (`"k":"s"` span, `"k":"m"`
- * message), with times as integer microseconds exactly as the normalizer produced them. DuckDB
- * reads segments back with an explicit column list, so no JS touches the rows at flush time.
+ * Row lines, as DuckDB's JSON reader takes a flush's rows and as carry segments keep messages:
+ * one normalized row per line, tagged by table (`"k":"s"` span, `"k":"m"` message), with times
+ * as integer microseconds exactly as the normalizer produced them. DuckDB reads them with an
+ * explicit column list.
  */
-import type { MessageRow, SpanRow } from '@parley/shared/rows';
+import { open } from 'node:fs/promises';
 import { MESSAGES_COLUMNS, SPANS_COLUMNS } from '@parley/shared/schema';
 import type { Column } from '@parley/shared/schema';
 
+const SPAN_TAG = '{"k":"s",';
+const MESSAGE_TAG = '{"k":"m",';
+
+export interface EncodedLines {
+  data: Buffer;
+  /** Bytes of the longest line (DuckDB's reader must be told). */
+  longestLine: number;
+}
+
 /**
- * `request` orders requests by arrival: one span's log records may come in several requests with
- * equal timestamps, and their messages are numbered in arrival order when they meet at flush.
- *
- * Lines go straight into a reused buffer: joining them into one string and encoding that copied
- * every byte twice more, and the joined text was two-byte (slow to encode) as soon as one row
- * held a character beyond Latin-1.
+ * Lines of one table; message rows bring their own `rq` (and `carried_since`) fields. Lines go
+ * straight into a reused buffer: joining them into one string and encoding that copied every byte
+ * twice more, and the joined text was two-byte (slow to encode) as soon as one row held a
+ * character beyond Latin-1.
  */
-export function encodeRows(
-  spans: readonly SpanRow[],
-  messages: readonly MessageRow[],
-  request: number,
-): Buffer {
+export function encodeLines(table: 'spans' | 'messages', rows: readonly object[]): EncodedLines {
   const out = walBuffer();
-  // Splicing the tag into the object text avoids copying every row just to add one key.
-  for (const row of spans) {
-    out.write('{"k":"s",');
-    out.write(rowJson(row).slice(1));
-    out.write('\n');
+  const tag = table === 'spans' ? SPAN_TAG : MESSAGE_TAG;
+  for (const row of rows) out.line(tag, row);
+  const longestLine = out.longest;
+  return { data: out.finish(), longestLine };
+}
+
+/** Rows encoded per slice of this many, so a group's text is never all in memory at once. */
+const ROWS_PER_WRITE = 2048;
+
+/** Writes the lines of each part's rows to a new file at `path`; returns the longest line's bytes. */
+export async function writeLines(
+  path: string,
+  parts: ReadonlyArray<{ table: 'spans' | 'messages'; rows: readonly object[] }>,
+): Promise<number> {
+  const file = await open(path, 'w');
+  let longest = 0;
+  try {
+    for (const { table, rows } of parts) {
+      for (let at = 0; at < rows.length; at += ROWS_PER_WRITE) {
+        const encoded = encodeLines(table, rows.slice(at, at + ROWS_PER_WRITE));
+        longest = Math.max(longest, encoded.longestLine);
+        await file.write(encoded.data);
+      }
+    }
+  } finally {
+    await file.close();
   }
-  const messageTag = `{"k":"m","rq":${request},`;
-  for (const row of messages) {
-    out.write(messageTag);
-    out.write(rowJson(row).slice(1));
-    out.write('\n');
-  }
-  return out.finish();
+  return longest;
 }
 
 /**
@@ -42,7 +61,7 @@ export function encodeRows(
  * row at flush; such strings are stored with U+FFFD instead, as any UTF-8 store must. The
  * escape's text is checked first, so well-formed rows cost one substring search.
  */
-function rowJson(row: SpanRow | MessageRow): string {
+function rowJson(row: object): string {
   const json = JSON.stringify(row);
   if (!json.includes('\\ud')) return json;
   const wellFormed: Record<string, unknown> = {};
@@ -57,16 +76,28 @@ let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
 function walBuffer() {
   let length = 0;
+  let longest = 0;
+  const write = (text: string): number => {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, so the text is never cut
+    const room = length + text.length * 3;
+    if (room > scratch.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, room));
+      scratch.copy(bigger, 0, 0, length);
+      scratch = bigger;
+    }
+    const bytes = scratch.write(text, length);
+    length += bytes;
+    return bytes;
+  };
   return {
-    write(text: string): void {
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit, so the text is never cut
-      const room = length + text.length * 3;
-      if (room > scratch.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, room));
-        scratch.copy(bigger, 0, 0, length);
-        scratch = bigger;
-      }
-      length += scratch.write(text, length);
+    /** `tag` opens the object; splicing it into the row's text avoids copying every row to add a key. */
+    line(tag: string, row: object): void {
+      const bytes = write(tag) + write(rowJson(row).slice(1));
+      longest = Math.max(longest, bytes);
+      write('\n');
+    },
+    get longest(): number {
+      return longest;
     },
     finish(): Buffer {
       const result = Buffer.allocUnsafe(length);
@@ -88,7 +119,7 @@ function walColumns(): Array<[string, string]> {
     ['k', 'VARCHAR'],
     // Wall-clock ms when a carried message was first held back; absent on ingested lines.
     ['carried_since', 'BIGINT'],
-    // Arrival order of the request a message came in (see encodeRows).
+    // Arrival order of the request a message came in (see requestOrder).
     ['rq', 'BIGINT'],
   ]);
   for (const column of [...SPANS_COLUMNS, ...MESSAGES_COLUMNS]) {

@@ -136,6 +136,43 @@ describe('storage pipeline', () => {
     ]);
   });
 
+  it('gives spans written before their root the session the root brings', async () => {
+    const dir = await dataDir();
+    // Timer flushes hold a span whose root has not come; explicit flush() and close() do not.
+    const pipeline = await openPipeline(dir, { flushIntervalMs: 20 });
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 8, span: 2, parent: 1, startUs: BASE_US + 10, input: 'plan it', output: 'ok' }),
+        span({ trace: 8, span: 3, parent: 1, startUs: BASE_US + 20 }),
+      ],
+    });
+    await waitFor(
+      async () =>
+        ((await manifestOf(dir)).writer?.wtest as { carries?: unknown[] } | undefined)?.carries?.length === 1,
+    );
+    expect(await queryTable(dir, 'spans', 'SELECT * FROM t')).toEqual([]);
+
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 8, span: 1, startUs: BASE_US, session: 'agent-8', llm: false })],
+    });
+    await pipeline.close();
+    const spans = await queryTable(dir, 'spans', 'SELECT span_id, session_id FROM t ORDER BY span_id');
+    expect(spans).toEqual([1, 2, 3].map((n) => ({ span_id: hexId(n, 16), session_id: 'agent-8' })));
+    const messages = await queryTable(dir, 'messages', 'SELECT session_id, content FROM t ORDER BY seq');
+    expect(messages).toEqual([
+      { session_id: 'agent-8', content: 'plan it' },
+      { session_id: 'agent-8', content: 'ok' },
+    ]);
+    const sessions = await queryTable(
+      dir,
+      'sessions',
+      'SELECT session_id, sum(spans) AS spans, sum(llm_calls) AS calls FROM t GROUP BY 1',
+    );
+    expect(sessions).toEqual([{ session_id: 'agent-8', spans: '3', calls: '2' }]);
+  });
+
   it('joins a log message to its span when the message arrives first', async () => {
     const dir = await dataDir();
     // Timer flushes carry a message whose span is unknown; explicit flush() and close() do not.

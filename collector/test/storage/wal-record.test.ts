@@ -1,16 +1,16 @@
 /**
- * encodeRows builds WAL lines field by field for speed; each line must still be byte for byte
- * what the plain definition gives: the table tag, then `JSON.stringify(row)` without its `{`, with
- * lone surrogates in top-level strings stored as U+FFFD (DuckDB's JSON reader rejects their
- * `\udXXX` escapes). `reference` is that definition, as the WAL wrote it before.
+ * encodeLines writes row lines into a reused buffer for speed; each line must still be byte for
+ * byte what the plain definition gives: the table tag, then `JSON.stringify(row)` without its `{`,
+ * with lone surrogates in top-level strings stored as U+FFFD (DuckDB's JSON reader rejects their
+ * `\udXXX` escapes). `reference` is that definition.
  */
 import fc from 'fast-check';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
 import { createPricer } from '@parley/shared/pricing/index';
-import type { MessageRow, SpanRow } from '@parley/shared/rows';
+import type { MessageRow } from '@parley/shared/rows';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
 import { describe, expect, it } from 'vitest';
-import { encodeRows } from '../../src/storage/wal-record.ts';
+import { encodeLines } from '../../src/storage/wal-record.ts';
 
 function rowJson(row: object): string {
   const json = JSON.stringify(row);
@@ -22,11 +22,20 @@ function rowJson(row: object): string {
   return JSON.stringify(wellFormed);
 }
 
-function reference(spans: readonly object[], messages: readonly object[], request: number): Buffer {
-  const lines: string[] = [];
-  for (const row of spans) lines.push(`{"k":"s",${rowJson(row).slice(1)}\n`);
-  for (const row of messages) lines.push(`{"k":"m","rq":${request},${rowJson(row).slice(1)}\n`);
-  return Buffer.from(lines.join(''), 'utf8');
+function referenceLines(table: 'spans' | 'messages', rows: readonly object[]): string[] {
+  const tag = table === 'spans' ? '{"k":"s",' : '{"k":"m",';
+  return rows.map((row) => `${tag}${rowJson(row).slice(1)}`);
+}
+
+/** The encoding, checked against the definition; the longest line is reported in bytes. */
+function matchesReference(table: 'spans' | 'messages', rows: readonly object[]): boolean {
+  const lines = referenceLines(table, rows);
+  const encoded = encodeLines(table, rows);
+  const longest = Math.max(0, ...lines.map((l) => Buffer.byteLength(l)));
+  return (
+    encoded.data.equals(Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8')) &&
+    encoded.longestLine === longest
+  );
 }
 
 const SPAN_KEYS = Object.keys(
@@ -93,16 +102,19 @@ const rowWith = (keys: readonly string[]) =>
       }),
     );
 
-describe('encodeRows', () => {
+describe('encodeLines', () => {
   it('writes what JSON.stringify writes for normalized synthetic batches', () => {
     const pricer = createPricer();
     const options = { spans: 1024, sessions: 80, seed: 5, endMs: Date.UTC(2026, 10, 1) };
     for (const spans of generateBatches(options)) {
       const out = normalizeBatch({ spans, logs: [] }, { pricer });
       expect(out.messages.length).toBeGreaterThan(0);
-      const encoded = encodeRows(out.spans, out.messages, 7);
-      expect(encoded.equals(reference(out.spans, out.messages, 7))).toBe(true);
-      expect(encoded.toString('utf8').split('\n')).toHaveLength(out.spans.length + out.messages.length + 1);
+      expect(matchesReference('spans', out.spans)).toBe(true);
+      const queued = out.messages.map((m, i) => ({ ...m, rq: 7 + i, carried_since: i % 2 ? 5 : null }));
+      expect(matchesReference('messages', queued)).toBe(true);
+      const lines = encodeLines('messages', queued).data.toString('utf8').split('\n');
+      expect(lines).toHaveLength(out.messages.length + 1);
+      expect(JSON.parse(lines[1] ?? '')).toMatchObject({ k: 'm', rq: 8, carried_since: 5 });
     }
   });
 
@@ -111,15 +123,7 @@ describe('encodeRows', () => {
       fc.property(
         fc.array(rowWith(SPAN_KEYS), { maxLength: 4 }),
         fc.array(rowWith(MESSAGE_KEYS), { maxLength: 4 }),
-        fc.integer({ min: 0 }),
-        (spans, messages, request) => {
-          const encoded = encodeRows(
-            spans as unknown as SpanRow[],
-            messages as unknown as MessageRow[],
-            request,
-          );
-          return encoded.equals(reference(spans, messages, request));
-        },
+        (spans, messages) => matchesReference('spans', spans) && matchesReference('messages', messages),
       ),
       { numRuns: 1500 },
     );
@@ -135,7 +139,7 @@ describe('encodeRows', () => {
       },
       { pricer: null },
     ).spans;
-    const line = encodeRows([row as SpanRow], [], 0).toString('utf8');
+    const line = encodeLines('spans', [row as object]).data.toString('utf8');
     expect(line).toContain('"name":"chat \ufffd x"');
     expect(line).not.toContain('\\ud800');
   });

@@ -7,6 +7,8 @@ export const SESSION_KEYS = [
   'session.id',
   'langfuse.session.id',
   'ai.telemetry.metadata.sessionId',
+  // Vercel AI SDK 7 has no telemetry metadata: runtimeContext.sessionId, when telemetry includes it
+  'ai.settings.context.sessionId',
   'traceloop.association.properties.session_id',
   // the Traceloop JS SDK copies Vercel's ai.telemetry.metadata.* keys here verbatim
   'traceloop.association.properties.sessionId',
@@ -18,6 +20,7 @@ export const USER_KEYS = [
   'user.id',
   'langfuse.user.id',
   'ai.telemetry.metadata.userId',
+  'ai.settings.context.userId',
   'traceloop.association.properties.user_id',
   'traceloop.association.properties.userId',
   'gen_ai.user',

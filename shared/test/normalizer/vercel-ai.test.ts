@@ -200,4 +200,35 @@ describe('Vercel AI SDK (v3–v6 legacy ai.* spans)', () => {
     const out = run([root, chat]);
     expect(out.spans.map((s) => s.is_llm_call)).toEqual([false, true]);
   });
+
+  it('takes the v7 session from runtimeContext (ai.settings.context.*), which only the root and step spans carry', () => {
+    const context = { 'ai.settings.context.sessionId': 'conv-7', 'ai.settings.context.userId': 'u-7' };
+    const root = span(
+      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'chat-turn', ...context },
+      { name: 'invoke_agent gpt-4o-mini', scope: { name: 'gen_ai', version: '' } },
+    );
+    const step = span(
+      { 'gen_ai.operation.name': 'agent_step', ...context },
+      { name: 'step 1', parentSpanId: root.spanId, scope: { name: 'gen_ai', version: '' } },
+    );
+    const chat = span(
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.usage.input_tokens': 44,
+        'gen_ai.usage.output_tokens': 24,
+      },
+      { name: 'chat gpt-4o-mini', parentSpanId: step.spanId, scope: { name: 'gen_ai', version: '' } },
+    );
+    const out = run([chat, step, root]);
+    expect(
+      out.spans.map((s) => [s.name, s.convention, s.is_llm_call, s.session_id, s.session_source]),
+    ).toEqual([
+      ['chat gpt-4o-mini', 'otel-genai', true, 'conv-7', 'trace'],
+      ['step 1', 'otel-genai', false, 'conv-7', 'ai.settings.context.sessionId'],
+      ['invoke_agent gpt-4o-mini', 'otel-genai', false, 'conv-7', 'ai.settings.context.sessionId'],
+    ]);
+    expect(out.spans[2]?.user_id).toBe('u-7');
+  });
 });
