@@ -160,7 +160,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     ms: number;
   }
 
-  /** `final`: write messages still waiting for their span as they are instead of carrying them. */
+  /** `final`: write rows still waiting (for their span, or their trace root) as they are, carrying none. */
   async function prepareRows(group: readonly Segment[], slot: number, final: boolean): Promise<PreparedRows> {
     const started = performance.now();
     const nowMs = Date.now();
@@ -283,9 +283,9 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
 
   /**
    * Materialize sealed segments group by group. JS prepares the next group's rows while DuckDB
-   * (on a libuv thread) writes the current one. Timer and size flushes carry messages still
-   * waiting for their span, and touch carries alone only once one is due; an explicit flush (and
-   * close) writes everything.
+   * (on a libuv thread) writes the current one. Timer and size flushes carry rows still waiting
+   * (see call-completion.ts), and touch carries alone only once one is due; an explicit flush
+   * (and close) writes everything.
    */
   async function drain(final: boolean): Promise<void> {
     const segments = await flushable();
