@@ -181,22 +181,27 @@ async function timelineOf(page: Page, firstPageMs: number): Promise<Array<{ name
   const worker = await engineCall<Array<{ name: string; atMs: number }>>(page, `(e) => e.timeline()`).catch(
     () => [],
   );
-  const { origin, marks } = await page.evaluate(() => ({
-    origin: performance.timeOrigin,
-    marks: [
-      ...performance.getEntriesByType('mark').map((m) => ({ name: m.name, ms: m.startTime })),
-      ...(performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => ({
-        name: 'page HTML received',
-        ms: n.responseEnd,
-      })),
-      ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .filter((r) => /\/workers\/[^/]+\.js$/.test(r.name))
-        .map((r) => ({ name: `fetched ${r.name.split('/').pop() ?? ''}`, ms: r.responseEnd })),
-    ],
-  }));
+  const { origin, marks } = await page.evaluate(
+    (allResources) => ({
+      origin: performance.timeOrigin,
+      marks: [
+        ...performance.getEntriesByType('mark').map((m) => ({ name: m.name, ms: m.startTime })),
+        ...(performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]).map((n) => ({
+          name: 'page HTML received',
+          ms: n.responseEnd,
+        })),
+        ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((r) => allResources || /\/workers\/[^/]+\.js$/.test(r.name))
+          .map((r) => ({ name: `fetched ${r.name.split('/').pop() ?? ''}`, ms: r.responseEnd })),
+      ],
+    }),
+    args['cold-only'],
+  );
   return [
     ...marks,
-    ...worker.map((m) => ({ name: `worker ${m.name}`, ms: m.atMs - origin })),
+    ...worker
+      .filter((m) => args['cold-only'] || !m.name.startsWith('fetch-'))
+      .map((m) => ({ name: `worker ${m.name}`, ms: m.atMs - origin })),
     { name: 'first page rows in the DOM', ms: firstPageMs },
   ].sort((a, b) => a.ms - b.ms);
 }

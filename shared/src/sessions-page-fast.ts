@@ -26,6 +26,21 @@ import type { SessionListRow, SessionsPage, SortKey, ViewState } from './view.ts
 export interface SummaryColumns {
   length: number;
   columns: Readonly<Record<string, ArrayLike<unknown> | undefined>>;
+  /**
+   * Optionally, per string column, stringHash() of each row's value (any number for NULL), when
+   * the decoder had it for free: grouping 100k session ids then needs no string hashing.
+   */
+  hashes?: Readonly<Record<string, Int32Array | undefined>>;
+}
+
+export const FNV_OFFSET = -2128831035;
+export const FNV_PRIME = 16777619;
+
+/** FNV-1a (32-bit) over the string's UTF-16 code units: for ASCII text, over its bytes. */
+export function stringHash(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
 }
 
 /** Which rows of a file a load needs: all, or these row numbers (ascending). */
@@ -113,9 +128,19 @@ interface SessionIndex {
   lowerKeys?: string[];
 }
 
-/** Groups rows by (session_id, trace_id of sessionless rows), as SESSION_ROLLUP_SELECT does. */
+/**
+ * Groups rows by (session_id, trace_id of sessionless rows), as SESSION_ROLLUP_SELECT does.
+ * Session ids go through an open-addressing table on their hashes (a Map of 100k fresh strings
+ * was the largest cost of the cold first page); a group is found only by an equal string.
+ */
 function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null {
-  const bySession = new Map<string, number>();
+  let rows = 0;
+  for (const b of batches) rows += b.length;
+  let capacity = 16;
+  while (capacity < rows * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const table = new Int32Array(capacity).fill(-1);
+  const hashOf: number[] = [];
   const byTrace = new Map<string, number>();
   const index: SessionIndex = {
     keys: [],
@@ -126,29 +151,52 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
     asciiKeys: true,
   };
   const { keys, sessionIds, traceIds, last } = index;
+  const newGroup = (sessionId: string | null, traceId: string | null, l: number): number => {
+    keys.push(sessionId ?? `${TRACE_KEY_PREFIX}${traceId as string}`);
+    sessionIds.push(sessionId);
+    traceIds.push(traceId);
+    last.push(l);
+    return keys.length - 1;
+  };
   for (const b of batches) {
     const sid = column(b, 'session_id');
     const tid = column(b, 'trace_id');
     const lastCol = column(b, 'last_time');
+    const hashes = b.hashes?.session_id;
     const groupOf = new Int32Array(b.length);
     for (let i = 0; i < b.length; i++) {
       const sessionId = text(sid[i]);
-      const traceId = sessionId === null ? text(tid[i]) : null;
-      if (sessionId === null && traceId === null) return null;
       const l = int(lastCol[i]);
       if (!safe(l)) return null;
-      const map = sessionId !== null ? bySession : byTrace;
-      const id = (sessionId ?? traceId) as string;
-      let g = map.get(id);
-      if (g === undefined) {
-        g = keys.length;
-        map.set(id, g);
-        keys.push(sessionId ?? `${TRACE_KEY_PREFIX}${traceId as string}`);
-        sessionIds.push(sessionId);
-        traceIds.push(traceId);
-        last.push(l);
-      } else if (l > (last[g] as number)) {
-        last[g] = l;
+      let g: number;
+      if (sessionId !== null) {
+        const h = hashes ? (hashes[i] as number) : stringHash(sessionId);
+        let slot = (h ^ (h >>> 16)) & mask;
+        for (;;) {
+          g = table[slot] as number;
+          if (g === -1) {
+            g = newGroup(sessionId, null, l);
+            table[slot] = g;
+            hashOf[g] = h;
+            break;
+          }
+          if (hashOf[g] === h && sessionIds[g] === sessionId) {
+            if (l > (last[g] as number)) last[g] = l;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      } else {
+        const traceId = text(tid[i]);
+        if (traceId === null) return null;
+        const found = byTrace.get(traceId);
+        if (found === undefined) {
+          g = newGroup(null, traceId, l);
+          byTrace.set(traceId, g);
+        } else {
+          g = found;
+          if (l > (last[g] as number)) last[g] = l;
+        }
       }
       groupOf[i] = g;
     }
@@ -328,6 +376,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     return (parts[0] ?? []).map((first, b) => ({
       length: first.length,
       columns: Object.fromEntries(names.map((n, k) => [n, parts[k]?.[b]?.columns[n]])),
+      hashes: Object.fromEntries(names.map((n, k) => [n, parts[k]?.[b]?.hashes?.[n]])),
     }));
   };
   let indexed: Promise<SessionIndex | null> | null = null;

@@ -9,6 +9,7 @@ import {
 import type { Compressors } from 'hyparquet';
 import type { TableName } from '@parley/shared/schema';
 import { EngineFailure } from './errors.ts';
+import { readFlatColumn } from './flat-column.ts';
 import type { RowRange } from './row-groups.ts';
 
 const utf8 = new TextDecoder();
@@ -52,6 +53,8 @@ function compressorsFor(metadata: FileMetaData): Promise<Compressors> | undefine
 export interface ColumnBatch {
   length: number;
   columns: Record<string, unknown[]>;
+  /** stringHash() of each value of some string columns (see readFlatColumn). */
+  hashes?: Record<string, Int32Array>;
 }
 
 export async function readMetadata(file: AsyncBuffer, label: string): Promise<FileMetaData> {
@@ -123,8 +126,8 @@ export async function readColumns(
 }
 
 /**
- * Every row of the wanted columns of a file held in memory; columns are the decoder's chunk arrays
- * (typed arrays for numbers) when a file has one row group. Missing columns are absent.
+ * Every row of the wanted columns of a file held in memory. Flat columns are decoded by
+ * readFlatColumn, others (lists) by hyparquet. Missing columns are absent.
  */
 export async function decodeWhole(
   file: AsyncBuffer,
@@ -133,14 +136,24 @@ export async function decodeWhole(
 ): Promise<ColumnBatch> {
   const present = new Set(columnNames(metadata));
   const columns = wanted.filter((c) => present.has(c));
-  const chunks = new Map<string, Array<{ at: number; data: ArrayLike<unknown> }>>(
-    columns.map((c) => [c, []]),
-  );
   const compressors = await compressorsFor(metadata);
+  const out: Record<string, unknown[]> = {};
+  const hashes: Record<string, Int32Array> = {};
+  const nested: string[] = [];
+  for (const name of columns) {
+    const flat = await readFlatColumn(file, metadata, name, PARSERS, compressors);
+    if (!flat) nested.push(name);
+    else {
+      out[name] = flat.values;
+      if (flat.hashes) hashes[name] = flat.hashes;
+    }
+  }
+  if (nested.length === 0) return { length: Number(metadata.num_rows), columns: out, hashes };
+  const chunks = new Map<string, Array<{ at: number; data: ArrayLike<unknown> }>>(nested.map((c) => [c, []]));
   await parquetRead({
     file,
     metadata,
-    columns,
+    columns: nested,
     compressors,
     parsers: PARSERS,
     onChunk: (chunk) =>
@@ -148,12 +161,20 @@ export async function decodeWhole(
         .get(chunk.columnName)
         ?.push({ at: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> }),
   });
-  const out: Record<string, unknown[]> = {};
   for (const [name, parts] of chunks) {
     parts.sort((a, b) => a.at - b.at);
-    out[name] = parts.length === 1 ? (parts[0]?.data as unknown[]) : parts.flatMap((p) => Array.from(p.data));
+    out[name] = parts.length === 1 ? (parts[0]?.data as unknown[]) : concat(parts, Number(metadata.num_rows));
   }
-  return { length: Number(metadata.num_rows), columns: out };
+  return { length: Number(metadata.num_rows), columns: out, hashes };
+}
+
+/** Row-group chunks (in row order) as one array, copied once. */
+function concat(parts: ReadonlyArray<{ data: ArrayLike<unknown> }>, length: number): unknown[] {
+  const out = new Array<unknown>(length);
+  let at = 0;
+  for (const { data } of parts) for (let i = 0; i < data.length; i++) out[at++] = data[i];
+  out.length = at;
+  return out;
 }
 
 /**

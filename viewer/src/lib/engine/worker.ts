@@ -298,10 +298,20 @@ const api: EngineApi = {
   timeline: async () => marks(),
 };
 
+/** Marks, and when each fetch of the worker started and ended (resource timing). */
 function marks(): Mark[] {
-  return performance
-    .getEntriesByType('mark')
-    .map((m) => ({ name: m.name, atMs: performance.timeOrigin + m.startTime }));
+  const at = (ms: number): number => performance.timeOrigin + ms;
+  const fetches = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).flatMap((r) => {
+    const name = new URL(r.name).pathname.split('/').slice(-2).join('/');
+    return [
+      { name: `fetch-start ${name}`, atMs: at(r.startTime) },
+      { name: `fetch-end ${name} ${r.transferSize || r.encodedBodySize} B`, atMs: at(r.responseEnd) },
+    ];
+  });
+  return [
+    ...performance.getEntriesByType('mark').map((m) => ({ name: m.name, atMs: at(m.startTime) })),
+    ...fetches,
+  ];
 }
 
 function isoOf(us: number): string {
