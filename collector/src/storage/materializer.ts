@@ -19,11 +19,11 @@ import type { WriteTarget } from './partition-writer.ts';
 import { completeGroup } from './call-completion.ts';
 import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
 import { recover } from './recovery.ts';
+import { createRowLines } from './row-lines.ts';
 import { createScratchDir } from './scratch-dir.ts';
 import { expiredFiles } from './retention.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
-import { writeLines } from './wal-record.ts';
 import { readGroupRows } from './wal-rows.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
@@ -164,7 +164,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   async function prepareRows(group: readonly Segment[], slot: number, final: boolean): Promise<PreparedRows> {
     const started = performance.now();
     const nowMs = Date.now();
-    const rows = await readGroupRows(group, pricer);
+    const lines = createRowLines();
+    const rows = await readGroupRows(group, pricer, lines);
     if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
     // Two slots: one group's files are read by DuckDB while the next group's are written.
@@ -172,14 +173,14 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       spans: join(scratch, `flush-${slot}.spans.ndjson`),
       messages: join(scratch, `flush-${slot}.messages.ndjson`),
     };
-    const spansLongest = await writeLines(paths.spans, [{ table: 'spans', rows: done.spans }]);
-    const messagesLongest = await writeLines(paths.messages, [{ table: 'messages', rows: done.messages }]);
+    const spansLongest = await lines.write(paths.spans, [{ table: 'spans', rows: done.spans }]);
+    const messagesLongest = await lines.write(paths.messages, [{ table: 'messages', rows: done.messages }]);
     let carry: PreparedRows['carry'] = null;
     const held = done.carried;
     if (held.spans.length + held.messages.length > 0) {
       const seq = state.next_file_seq++;
       const path = segmentPath(cfg.walDir, seq, 'carry');
-      await writeLines(`${path}.tmp`, [
+      await lines.write(`${path}.tmp`, [
         { table: 'spans', rows: held.spans },
         { table: 'messages', rows: held.messages },
       ]);

@@ -4,7 +4,6 @@
  * as integer microseconds exactly as the normalizer produced them. DuckDB reads them with an
  * explicit column list.
  */
-import { open } from 'node:fs/promises';
 import { MESSAGES_COLUMNS, SPANS_COLUMNS } from '@parley/shared/schema';
 import type { Column } from '@parley/shared/schema';
 
@@ -29,30 +28,6 @@ export function encodeLines(table: 'spans' | 'messages', rows: readonly object[]
   for (const row of rows) out.line(tag, row);
   const longestLine = out.longest;
   return { data: out.finish(), longestLine };
-}
-
-/** Rows encoded per slice of this many, so a group's text is never all in memory at once. */
-const ROWS_PER_WRITE = 2048;
-
-/** Writes the lines of each part's rows to a new file at `path`; returns the longest line's bytes. */
-export async function writeLines(
-  path: string,
-  parts: ReadonlyArray<{ table: 'spans' | 'messages'; rows: readonly object[] }>,
-): Promise<number> {
-  const file = await open(path, 'w');
-  let longest = 0;
-  try {
-    for (const { table, rows } of parts) {
-      for (let at = 0; at < rows.length; at += ROWS_PER_WRITE) {
-        const encoded = encodeLines(table, rows.slice(at, at + ROWS_PER_WRITE));
-        longest = Math.max(longest, encoded.longestLine);
-        await file.write(encoded.data);
-      }
-    }
-  } finally {
-    await file.close();
-  }
-  return longest;
 }
 
 /**

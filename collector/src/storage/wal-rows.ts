@@ -1,7 +1,8 @@
 /**
  * The rows of a flush group: each sealed WAL record's body is decoded again (the same decoder the
  * receiver ran, so the same spans and log records) and normalized as one request; carry segments
- * give back the messages an earlier flush held. Runs on the materializer thread; the ack path
+ * give back the rows an earlier flush held. Each row's text goes into the group's RowLines as it
+ * is read, so only light objects stay. Runs on the materializer thread; the ack path
  * never does this.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { Pricer } from '@parley/shared/pricing/index';
 import { readRecords } from './wal-frame.ts';
 import type { WalRecord } from './wal-frame.ts';
 import type { GroupRows, QueuedMessage, QueuedSpan } from './call-completion.ts';
+import type { RowLines } from './row-lines.ts';
 
 /** Records per segment stay below this, so (seq, index) orders requests as one number. */
 const RECORDS_PER_SEGMENT = 2 ** 24;
@@ -58,12 +60,15 @@ function byArrival(a: QueuedMessage, b: QueuedMessage): number {
 export async function readGroupRows(
   segments: ReadonlyArray<{ seq: number; path: string; kind: 'wal' | 'carry' }>,
   pricer: Pricer | null,
+  lines: RowLines,
 ): Promise<ReadRows> {
   const result: ReadRows = { spans: [], messages: [], problems: [] };
   for (const segment of segments) {
     if (segment.kind === 'carry') await readCarry(segment.path, result);
   }
   result.messages.sort(byArrival);
+  lines.add('spans', result.spans);
+  lines.add('messages', result.messages);
   for (const segment of segments) {
     if (segment.kind !== 'wal') continue;
     const read = readRecords(await readFile(segment.path));
@@ -79,8 +84,11 @@ export async function readGroupRows(
       }
       const normalized = normalizeBatch({ spans: decoded.spans, logs: decoded.logs }, { pricer });
       const rq = requestOrder(segment.seq, index);
+      const messages = normalized.messages.map((m) => Object.assign(m, { rq }));
+      lines.add('spans', normalized.spans);
+      lines.add('messages', messages);
       for (const span of normalized.spans) result.spans.push(span);
-      for (const message of normalized.messages) result.messages.push(Object.assign(message, { rq }));
+      for (const message of messages) result.messages.push(message);
     }
   }
   return result;
