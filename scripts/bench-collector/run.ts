@@ -9,7 +9,8 @@
  * 4. Max load: a separate client process, closed loop, N concurrent keep-alive connections;
  *    durable throughput = spans acknowledged / (load time + time until all are in Parquet).
  * 5. Half load: open loop at half that rate; ack latency p50/p99.
- * 6. Peak RSS of the collector (VmHWM), Parquet bytes per span vs OTLP bytes per span.
+ * 6. Peak RSS of the collector (VmHWM); Parquet bytes per span vs OTLP bytes per span at rest
+ *    (once compaction has merged what it will), and as the load left them.
  * Writes the results into the bench-collector section of docs/benchmarks.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
 import { decodeTraces } from '@parley/shared/otlp/decode';
 import { createPricer } from '@parley/shared/pricing/index';
+import type { Manifest } from '@parley/shared/manifest';
+import { planCompaction } from '../../collector/src/storage/compaction.ts';
+import { COMPACTION_DEFAULTS } from '../../collector/src/storage/config.ts';
 import { encodeLines } from '../../collector/src/storage/wal-record.ts';
 import { frameRecord } from '../../collector/src/storage/wal-frame.ts';
 import type { LoadResult, LoadSpec } from './load-client.ts';
@@ -223,19 +227,37 @@ const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 log(`half load (${Math.round(halfRate)} spans/s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
 
+// 6. Sizes: as the load left them, then at rest, once compaction has merged what it will
+// (the collector keeps compacting while idle; that is what a data dir holds).
+function sizes() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as Manifest;
+  const spanRows = manifest.files.filter((f) => f.table === 'spans').reduce((n, f) => n + f.rows, 0);
+  const parquetBytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
+  const writers = Object.keys(manifest.writer ?? {});
+  const pending = writers.flatMap((w) => planCompaction(manifest, w, COMPACTION_DEFAULTS)).length;
+  return {
+    files: manifest.files.length,
+    spanRows,
+    parquetBytes,
+    ratio: parquetBytes / spanRows / otlpBytesPerSpan,
+    pending,
+  };
+}
+const atLoadEnd = sizes();
+const settleStart = performance.now();
+while (sizes().pending > 0 && performance.now() - settleStart < 5 * 60_000) {
+  await new Promise((r) => setTimeout(r, 250));
+}
+const settleSeconds = (performance.now() - settleStart) / 1000;
+const atRest = sizes();
+
 const peakRss = peakRssBytes(pid);
 const loadAfter = os.loadavg();
 child.kill('SIGTERM');
 const exitCode = await exited;
 
-// 6. Sizes.
-const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as {
-  files: { table: string; rows: number; bytes: number }[];
-};
-const spanRows = manifest.files.filter((f) => f.table === 'spans').reduce((n, f) => n + f.rows, 0);
-const parquetBytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
+const { spanRows, parquetBytes, ratio } = atRest;
 const parquetBytesPerSpan = parquetBytes / spanRows;
-const ratio = parquetBytesPerSpan / otlpBytesPerSpan;
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const row = (name: string, value: string, target: string, ok: boolean | null): string =>
@@ -283,7 +305,7 @@ const section = [
     peakRss < 300 * 2 ** 20,
   ),
   row(
-    'Parquet bytes/span vs OTLP protobuf bytes/span',
+    'Parquet bytes/span vs OTLP protobuf bytes/span (at rest)',
     `${parquetBytesPerSpan.toFixed(0)} / ${otlpBytesPerSpan.toFixed(0)} = ${ratio.toFixed(3)}×`,
     '≤ 0.25×',
     ratio <= 0.25,
@@ -298,7 +320,9 @@ const section = [
   `Max-load client: ${max.requests} requests, ${max.throttled} answered 429/503, ${max.failed} failed. Half-load client: ${half.requests} requests, ${half.throttled} throttled, ${half.failed} failed. ` +
     `Collector exit code after SIGTERM: ${exitCode}; error log lines: ${collectorErrors.length}` +
     (collectorErrors[0] === undefined ? '' : ` (first: \`${errorSummary(collectorErrors[0])}\`)`) +
-    `. Parquet: ${spanRows.toLocaleString('en-US')} span rows in ${manifest.files.length} files (all tables), ${(parquetBytes / 1e6).toFixed(1)} MB.`,
+    `. Parquet at rest: ${spanRows.toLocaleString('en-US')} span rows in ${atRest.files} files (all tables), ${(parquetBytes / 1e6).toFixed(1)} MB, ` +
+    `${settleSeconds.toFixed(0)} s after the load ended${atRest.pending > 0 ? ' (compaction still pending: gave up waiting)' : ''}; ` +
+    `when the load ended: ${atLoadEnd.files} files, ${atLoadEnd.ratio.toFixed(3)}× the OTLP bytes.`,
 ].join('\n');
 
 process.stdout.write(`${section}\n`);

@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { writeFileAtomic } from './durable-fs.ts';
+import type { CompactionOptions } from './compaction.ts';
 
 /** Cost pricing: the bundled price table plus an optional overrides file; null = no costs. */
 export type PricesConfig = { overridesFile: string | null } | null;
@@ -73,6 +74,14 @@ export interface ResolvedConfig {
 
 const WRITER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+export const COMPACTION_DEFAULTS: CompactionOptions = {
+  minFiles: 8,
+  smallFileBytes: 8 * 1024 * 1024,
+  maxMergeBytes: 24 * 1024 * 1024,
+  maxMergeRows: 50_000,
+  maxPartitionsPerPass: 4,
+};
+
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: string };
 
 /** The writer id persists in the WAL directory, so a restart recognizes its own orphan files. */
@@ -115,20 +124,29 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         maxQueueSpans: positive('maxQueueSpans', config.maxQueueSpans, flushSpans * 10),
         maxBacklogBytes: positive('maxBacklogBytes', config.maxBacklogBytes, 256 * 1024 * 1024),
         segmentBytes: 8 * 1024 * 1024,
-        // A group's normalized rows are held in JS until completed and encoded (~4x its WAL bytes
-        // live, more in garbage): 8 MB kept the materializer's heap lower than 16 MB at the same
-        // throughput in bench-collector (2026-11-26).
-        maxFlushBytes: 8 * 1024 * 1024,
+        maxFlushBytes: 16 * 1024 * 1024,
         retentionDays: config.retentionDays ?? null,
         compaction: compaction && {
-          minFiles: positive('compaction.minFiles', compaction.minFiles, 8),
-          smallFileBytes: positive('compaction.smallFileBytes', compaction.smallFileBytes, 8 * 1024 * 1024),
-          maxMergeBytes: positive('compaction.maxMergeBytes', compaction.maxMergeBytes, 24 * 1024 * 1024),
-          maxMergeRows: positive('compaction.maxMergeRows', compaction.maxMergeRows, 50_000),
+          minFiles: positive('compaction.minFiles', compaction.minFiles, COMPACTION_DEFAULTS.minFiles),
+          smallFileBytes: positive(
+            'compaction.smallFileBytes',
+            compaction.smallFileBytes,
+            COMPACTION_DEFAULTS.smallFileBytes,
+          ),
+          maxMergeBytes: positive(
+            'compaction.maxMergeBytes',
+            compaction.maxMergeBytes,
+            COMPACTION_DEFAULTS.maxMergeBytes,
+          ),
+          maxMergeRows: positive(
+            'compaction.maxMergeRows',
+            compaction.maxMergeRows,
+            COMPACTION_DEFAULTS.maxMergeRows,
+          ),
           maxPartitionsPerPass: positive(
             'compaction.maxPartitionsPerPass',
             compaction.maxPartitionsPerPass,
-            4,
+            COMPACTION_DEFAULTS.maxPartitionsPerPass,
           ),
         },
         carryMaxAgeMs: positive('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
