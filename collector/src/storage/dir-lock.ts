@@ -7,6 +7,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.ts';
 
 export interface DirLock {
   release(): Promise<void>;
@@ -32,22 +33,13 @@ function identity(pid: number): string {
   return `${pid} ${startTime(pid) ?? '-'}`;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The holder named by a lock file's text, if it still runs. */
 function liveHolder(path: string, text: string): number | null {
   const [pidText, started] = text.trim().split(' ');
   const pid = Number(pidText);
   if (!Number.isSafeInteger(pid) || pid <= 0) return null;
   if (pid === process.pid) return held.has(path) ? pid : null;
-  if (!alive(pid)) return null;
+  if (!processAlive(pid)) return null;
   const now = startTime(pid);
   return started === undefined || started === '-' || now === null || now === started ? pid : null;
 }

@@ -8,25 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeTree } from './durable-fs.ts';
+import { processAlive } from './process-alive.ts';
 
 const SHM = '/dev/shm';
 const MIN_SHM_FREE_BYTES = 1024 * 1024 * 1024;
 const NAME = /^parley-scratch-(\d+)-[0-9a-f]+$/;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Scratch directories of processes that are gone (killed before they could remove theirs). */
 async function removeStale(parent: string): Promise<void> {
   for (const name of await readdir(parent)) {
     const match = NAME.exec(name);
-    if (match && !alive(Number(match[1]))) await removeTree(join(parent, name));
+    if (match && !processAlive(Number(match[1]))) await removeTree(join(parent, name));
   }
 }
 
