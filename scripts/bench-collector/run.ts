@@ -25,7 +25,7 @@ import { createPricer } from '@parley/shared/pricing/index';
 import type { Manifest } from '@parley/shared/manifest';
 import { planCompaction } from '../../collector/src/storage/compaction.ts';
 import { COMPACTION_DEFAULTS } from '../../collector/src/storage/config.ts';
-import { encodeLines } from '../../collector/src/storage/wal-record.ts';
+import { encodeLines } from '../../collector/src/storage/line-encoding.ts';
 import { frameRecord } from '../../collector/src/storage/wal-frame.ts';
 import type { LoadResult, LoadSpec } from './load-client.ts';
 import { syntheticBodies } from './bodies.ts';

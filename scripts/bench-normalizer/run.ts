@@ -24,7 +24,7 @@ import { normalizeBatch } from '@parley/shared/normalizer/index';
 import type { OtlpSpan } from '@parley/shared/otlp';
 import { createPricer } from '@parley/shared/pricing/index';
 import type { MessageRow, SpanRow } from '@parley/shared/rows';
-import { encodeLines } from '../../collector/src/storage/wal-record.ts';
+import { encodeLines } from '../../collector/src/storage/line-encoding.ts';
 
 interface Impl {
   label: string;
@@ -61,7 +61,7 @@ if (against !== undefined) {
   impls.push({
     label: path.basename(dir),
     normalizeBatch: (await load('shared/src/normalizer/index.ts')).normalizeBatch,
-    encodeRows: rowsWith((await load('collector/src/storage/wal-record.ts')).encodeLines),
+    encodeRows: rowsWith((await load('collector/src/storage/line-encoding.ts')).encodeLines),
   });
 }
 

@@ -15,13 +15,8 @@ export interface DuckOptions {
 /** Parameters: scalars as they are, string arrays as VARCHAR[] (file lists). */
 export type Param = string | number | bigint | boolean | null | readonly string[];
 
-/** A value for the appender: text, integer (as bigint), boolean or NULL. */
-export type Cell = string | bigint | boolean | null;
-
 export interface Duck {
   run(sql: string, params?: readonly Param[]): Promise<void>;
-  /** Append rows to a table of the main schema (column order as created). */
-  append(table: string, rows: readonly (readonly Cell[])[]): Promise<void>;
   rows(sql: string, params?: readonly Param[]): Promise<Array<Record<string, unknown>>>;
   /**
    * The result as one array per column, values as DuckDB's JS mapping (BIGINT as bigint): about
@@ -69,23 +64,6 @@ export async function openDuck(options: DuckOptions): Promise<Duck> {
       const { values, types } = bind(params);
       const reader = await conn.runAndReadAll(sql, values, types as DuckDBType[]);
       return reader.getColumnsObjectJS() as Record<string, unknown[]>;
-    },
-    async append(table, rows) {
-      const appender = await conn.createAppender(table);
-      try {
-        for (const row of rows) {
-          for (const cell of row) {
-            if (cell === null) appender.appendNull();
-            else if (typeof cell === 'string') appender.appendVarchar(cell);
-            else if (typeof cell === 'bigint') appender.appendBigInt(cell);
-            else appender.appendBoolean(cell);
-          }
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
     },
     close() {
       conn.closeSync();

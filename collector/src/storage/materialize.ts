@@ -12,7 +12,7 @@ import { writePartitions } from './partition-writer.ts';
 import type { WriteTarget } from './partition-writer.ts';
 import { summariesFromSpansSql } from './session-summaries.ts';
 import { quoted } from './table-layout.ts';
-import { WAL_COLUMNS_SQL } from './wal-record.ts';
+import { LINE_COLUMNS_SQL } from './line-encoding.ts';
 
 /** DuckDB's JSON reader wants at least this object size; it rounds its buffers around it. */
 const MIN_OBJECT_BYTES = 1024 * 1024;
@@ -70,7 +70,7 @@ async function run(
 ): Promise<void> {
   const objectBytes = Math.max(MIN_OBJECT_BYTES, Math.ceil(input.maxLineBytes) + 1);
   const readRows = (kind: 's' | 'm') =>
-    `read_ndjson($1, columns = ${WAL_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
+    `read_ndjson($1, columns = ${LINE_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
                  maximum_object_size = ${objectBytes}) WHERE k = '${kind}'`;
   await duck.run(
     `CREATE OR REPLACE TEMP TABLE b_spans AS SELECT ${walSelect(SPANS_COLUMNS)} FROM ${readRows('s')}`,

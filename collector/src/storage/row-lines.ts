@@ -7,7 +7,7 @@
  * only a changed row is decoded from its line and encoded again.
  */
 import { open } from 'node:fs/promises';
-import { encodeLines } from './wal-record.ts';
+import { encodeLines } from './line-encoding.ts';
 
 export type Table = 'spans' | 'messages';
 
@@ -24,6 +24,8 @@ interface Line {
   data: Buffer;
   start: number;
   end: number;
+  /** The row as added: any other row holding this line is a copy completion made of it. */
+  row: object;
 }
 
 export interface RowLines {
@@ -38,8 +40,6 @@ export interface RowLines {
 }
 
 export function createRowLines(): RowLines {
-  /** The rows as added; anything else written is a copy completion made of one. */
-  const added = new Set<object>();
   // Copies (object spread) keep own enumerable properties, symbols included; JSON ignores symbols.
   const key = Symbol('line');
   const lineOf = (row: object): Line | undefined => (row as Record<symbol, Line | undefined>)[key];
@@ -60,8 +60,7 @@ export function createRowLines(): RowLines {
       for (const row of rows) {
         const end = encoded.data.indexOf(0x0a, start);
         const record = row as Record<string | symbol, unknown>;
-        record[key] = { data: encoded.data, start, end };
-        added.add(row);
+        record[key] = { data: encoded.data, start, end, row };
         start = end + 1;
         for (const name of HEAVY[table]) if (typeof record[name] === 'string') record[name] = '';
       }
@@ -84,7 +83,7 @@ export function createRowLines(): RowLines {
             for (const row of rows.slice(at, at + ROWS_PER_WRITE)) {
               const line = lineOf(row);
               if (line === undefined) throw new Error('row-lines: a row that was never added');
-              if (added.has(row)) {
+              if (line.row === row) {
                 flushChanged();
                 longest = Math.max(longest, line.end - line.start);
                 chunks.push(line.data.subarray(line.start, line.end + 1));

@@ -5,7 +5,7 @@ import { normalizeBatch } from '@parley/shared/normalizer/index';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRowLines } from '../../src/storage/row-lines.ts';
-import { encodeLines } from '../../src/storage/wal-record.ts';
+import { encodeLines } from '../../src/storage/line-encoding.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {

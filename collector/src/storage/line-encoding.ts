@@ -84,12 +84,12 @@ function walBuffer() {
   };
 }
 
-function walType(column: Column): string {
+function lineType(column: Column): string {
   return column.type === 'TIMESTAMP' ? 'BIGINT' : column.type;
 }
 
-/** Union of span and message columns as WAL lines carry them (shared names have equal types). */
-function walColumns(): Array<[string, string]> {
+/** Union of span and message columns as row lines carry them (shared names have equal types). */
+function lineColumns(): Array<[string, string]> {
   const columns = new Map<string, string>([
     ['k', 'VARCHAR'],
     // Wall-clock ms when a carried message was first held back; absent on ingested lines.
@@ -98,15 +98,15 @@ function walColumns(): Array<[string, string]> {
     ['rq', 'BIGINT'],
   ]);
   for (const column of [...SPANS_COLUMNS, ...MESSAGES_COLUMNS]) {
-    const type = walType(column);
+    const type = lineType(column);
     const seen = columns.get(column.name);
-    if (seen !== undefined && seen !== type) throw new Error(`WAL column ${column.name} has two types`);
+    if (seen !== undefined && seen !== type) throw new Error(`row line column ${column.name} has two types`);
     columns.set(column.name, type);
   }
   return [...columns];
 }
 
 /** `columns=` argument for read_ndjson, built from the schema constants only. */
-export const WAL_COLUMNS_SQL = `{${walColumns()
+export const LINE_COLUMNS_SQL = `{${lineColumns()
   .map(([name, type]) => `'${name}': '${type}'`)
   .join(', ')}}`;

@@ -10,7 +10,7 @@ import { createPricer } from '@parley/shared/pricing/index';
 import type { MessageRow } from '@parley/shared/rows';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
 import { describe, expect, it } from 'vitest';
-import { encodeLines } from '../../src/storage/wal-record.ts';
+import { encodeLines } from '../../src/storage/line-encoding.ts';
 
 function rowJson(row: object): string {
   const json = JSON.stringify(row);
