@@ -60,6 +60,7 @@ beforeAll(async () => {
       days: 1,
       endIso: '2026-11-26T00:00:00Z',
       rowGroupSize: 2048,
+      detachLastCallEvery: 5,
     }),
   ]);
   await mkdir(join(dir, 'other', 'newer'), { recursive: true });
@@ -167,29 +168,41 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(b.ok).toBe(true);
   });
 
-  it('opens one session with the totals of its LLM calls', async () => {
-    const [row] =
-      await native(`SELECT session_id, count(*)::INT, sum(input_tokens)::INT, sum(output_tokens)::INT
-      FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
-      WHERE is_llm_call AND session_id IS NOT NULL GROUP BY session_id ORDER BY session_id LIMIT 1 OFFSET 7`);
-    const r = await engine<{
-      ok: true;
-      value: { totals: { llmCalls: number; inputTokens: number; outputTokens: number }; messages: unknown[] };
-    }>(`(e, a) => e.session(a.key, a.view, 20)`, { key: row?.[0], view });
-    expect(r.ok).toBe(true);
-    expect(r.value.totals).toMatchObject({
-      llmCalls: row?.[1],
-      inputTokens: row?.[2],
-      outputTokens: row?.[3],
+  /** LLM calls of sessions, counting id-less spans of their traces (as the viewer inherits them). */
+  const sessionCalls = (detached: boolean): Promise<unknown[][]> =>
+    native(`WITH sp AS (FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)),
+      owner AS (SELECT DISTINCT trace_id, session_id FROM sp WHERE session_id IS NOT NULL)
+      SELECT o.session_id, count(*)::INT, sum(input_tokens)::INT, sum(output_tokens)::INT,
+        count(*) FILTER (sp.session_id IS NULL)::INT AS inherited
+      FROM sp JOIN owner o USING (trace_id)
+      WHERE is_llm_call GROUP BY o.session_id
+      HAVING (inherited > 0) = ${detached} ORDER BY o.session_id LIMIT 1 OFFSET 7`);
+
+  for (const detached of [false, true])
+    it(`opens one session with the totals of its LLM calls${detached ? ', one of them stored without the session id' : ''}`, async () => {
+      const [row] = await sessionCalls(detached);
+      expect(Number(row?.[4]) > 0).toBe(detached);
+      const r = await engine<{
+        ok: true;
+        value: {
+          totals: { llmCalls: number; inputTokens: number; outputTokens: number };
+          messages: unknown[];
+        };
+      }>(`(e, a) => e.session(a.key, a.view, a.id)`, { key: row?.[0], view, id: detached ? 22 : 20 });
+      expect(r.ok).toBe(true);
+      expect(r.value.totals).toMatchObject({
+        llmCalls: row?.[1],
+        inputTokens: row?.[2],
+        outputTokens: row?.[3],
+      });
+      // 1 system prompt + (user, assistant) per call, each shown once despite the re-sent history.
+      expect(r.value.messages).toHaveLength(1 + 2 * Number(row?.[1]));
     });
-    // 1 system prompt + (user, assistant) per call, each shown once despite the re-sent history.
-    expect(r.value.messages).toHaveLength(1 + 2 * Number(row?.[1]));
-  });
 
   it('opens a sessionless trace by its trace key', async () => {
     const [row] = await native(`SELECT trace_id, count(*) FILTER (is_llm_call)::INT
       FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
-      WHERE session_id IS NULL GROUP BY trace_id ORDER BY trace_id LIMIT 1`);
+      GROUP BY trace_id HAVING count(session_id) = 0 ORDER BY trace_id LIMIT 1`);
     const r = await engine<{ ok: true; value: { sessionId: string | null; calls: unknown[] } }>(
       `(e, a) => e.session(a.key, a.view, 21)`,
       { key: `trace:${String(row?.[0])}`, view },

@@ -32,6 +32,11 @@ export interface SnapshotOptions {
   sessionsPartition?: 'hour' | 'day';
   /** Parquet compression of the summaries (spans and messages stay ZSTD). Default 'zstd'. */
   sessionsCompression?: 'zstd' | 'snappy' | 'uncompressed';
+  /**
+   * Every n-th session's last LLM call (and its messages) is stored without the session id, as
+   * when the collector could not inherit it across batches. Default 0 (none).
+   */
+  detachLastCallEvery?: number;
 }
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'gemini-2.5-pro', 'house-model-x'];
@@ -54,6 +59,9 @@ export async function writeSnapshot(root: string, opts: SnapshotOptions): Promis
       (${models})[1 + i % ${MODELS.length}] AS model
     FROM range(${opts.sessions}) r(i)`);
   const spanCols = SPANS_COLUMNS.map((c) => c.name).join(', ');
+  const detachEvery = Math.max(0, Math.trunc(opts.detachLastCallEvery ?? 0));
+  const lastCall = Math.floor((opts.spansPerSession - 1) / 2) * 2;
+  const detached = detachEvery > 0 ? `s.i % ${detachEvery} = 0 AND j = ${lastCall}` : 'false';
   await run(`CREATE TABLE spans AS SELECT ${spanCols} FROM (SELECT
       s.trace_id, md5(s.i || '-' || j)[1:16] AS span_id, NULL::VARCHAR AS parent_span_id,
       CASE WHEN j % 2 = 0 THEN 'chat ' || model ELSE 'execute_tool search' END AS name,
@@ -65,7 +73,8 @@ export async function writeSnapshot(root: string, opts: SnapshotOptions): Promis
       CASE WHEN hash(s.i, j, 7) % 40 = 0 THEN 'ERROR' ELSE 'OK' END AS status_code,
       CASE WHEN status_code = 'ERROR' THEN 'rate limited' END AS status_message,
       CASE WHEN status_code = 'ERROR' THEN 'RateLimitError' END AS error_type,
-      session_id, CASE WHEN session_id IS NOT NULL THEN 'gen_ai.conversation.id' END AS session_source,
+      CASE WHEN ${detached} THEN NULL ELSE s.session_id END AS session_id,
+      CASE WHEN NOT (${detached}) AND s.session_id IS NOT NULL THEN 'gen_ai.conversation.id' END AS session_source,
       'user-' || (s.i % 997) AS user_id,
       CASE WHEN j % 2 = 0 THEN 'chat' ELSE 'execute_tool' END AS operation,
       CASE WHEN j % 2 = 0 THEN 'openai' END AS provider,

@@ -9,7 +9,7 @@ import parquetWasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { parquetMetadata } from 'hyparquet';
 import { Table, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { TABLES, type TableName } from '@parley/shared/schema';
-import { queryRows, type Duck } from './duck.ts';
+import type { Duck } from './duck.ts';
 import { EngineFailure } from './errors.ts';
 import { columnNames } from './parquet-read.ts';
 
@@ -68,7 +68,6 @@ export async function insertIpc(
   table: TableName,
   streams: readonly Uint8Array[],
   isCurrent: () => boolean,
-  where?: (stage: string) => { sql: string; params: unknown[] },
 ): Promise<void> {
   if (streams.length === 0 || !isCurrent()) return;
   for (const stream of mergeIpcStreams(streams)) {
@@ -82,11 +81,8 @@ export async function insertIpc(
           .map((r) => String(r.column_name)),
       );
       const present = TABLES[table].filter((c) => staged.has(c.name)).map((c) => `"${c.name}"`);
-      const filter = where?.(stage);
-      await queryRows(
-        duck,
-        `INSERT INTO ${table} (${present.join(', ')}) SELECT ${present.join(', ')} FROM ${stage}${filter ? ` WHERE ${filter.sql}` : ''}`,
-        filter?.params ?? [],
+      await duck.conn.query(
+        `INSERT INTO ${table} (${present.join(', ')}) SELECT ${present.join(', ')} FROM ${stage}`,
       );
     } finally {
       await duck.conn.query(`DROP TABLE IF EXISTS ${stage}`);

@@ -263,10 +263,11 @@ const api: EngineApi = {
   session: (key, _view, id) =>
     request('session', id, async (o, stale) => {
       await o.loader.ensureSession(key);
-      const [calls, messages] = [
-        await run(o, sessionCalls(key), stale),
-        await run(o, sessionMessages(key), stale),
-      ];
+      // Sent together: the second query's round trip overlaps the first one's execution.
+      const [calls, messages] = await Promise.all([
+        run(o, sessionCalls(key), stale),
+        run(o, sessionMessages(key), stale),
+      ]);
       if (calls.length === 0 && messages.length === 0) throw new Error(`No session "${key}" in this source.`);
       return buildSessionDetail(key, mapCalls(calls), mapMessages(messages));
     }),
