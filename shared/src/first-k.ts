@@ -1,36 +1,46 @@
-/** The first `k` of `items` in `cmp` order: a bounded heap, for the first pages of many rows. */
+/**
+ * The first `k` of `items` in `cmp` order, by quickselect: linear on average whatever the input
+ * order. A bounded heap was worst on the common case, summaries in time order ranked latest first,
+ * where every item displaces the heap's root (~25 ms for 100k sessions instead of ~3).
+ */
 export function firstK<T>(items: readonly T[], k: number, cmp: (a: T, b: T) => number): T[] {
   if (k <= 0) return [];
-  if (k * 4 >= items.length) return [...items].sort(cmp).slice(0, k);
-  // Max-heap on cmp: the root is the worst of the best k so far.
-  const heap: T[] = [];
-  const swap = (i: number, j: number): void => {
-    const t = heap[i] as T;
-    heap[i] = heap[j] as T;
-    heap[j] = t;
-  };
-  for (const item of items) {
-    if (heap.length < k) {
-      heap.push(item);
-      for (let i = heap.length - 1; i > 0;) {
-        const p = (i - 1) >> 1;
-        if (cmp(heap[i] as T, heap[p] as T) <= 0) break;
-        swap(i, p);
-        i = p;
-      }
-    } else if (cmp(item, heap[0] as T) < 0) {
-      heap[0] = item;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && cmp(heap[l] as T, heap[m] as T) > 0) m = l;
-        if (r < heap.length && cmp(heap[r] as T, heap[m] as T) > 0) m = r;
-        if (m === i) break;
-        swap(i, m);
-        i = m;
+  const a = [...items];
+  if (k < a.length) select(a, k, cmp);
+  return (k < a.length ? a.slice(0, k) : a).sort(cmp);
+}
+
+/** Reorders `a` so that its first `k` items are the `k` least (in any order). */
+function select<T>(a: T[], k: number, cmp: (x: T, y: T) => number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three: sorted and reversed inputs split evenly.
+    const mid = (lo + hi) >>> 1;
+    if (cmp(a[mid] as T, a[lo] as T) < 0) swap(a, mid, lo);
+    if (cmp(a[hi] as T, a[lo] as T) < 0) swap(a, hi, lo);
+    if (cmp(a[hi] as T, a[mid] as T) < 0) swap(a, hi, mid);
+    const pivot = a[mid] as T;
+    let i = lo;
+    let j = hi;
+    // Hoare partition: [lo, j] <= pivot <= [i, hi].
+    while (i <= j) {
+      while (cmp(a[i] as T, pivot) < 0) i++;
+      while (cmp(pivot, a[j] as T) < 0) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
       }
     }
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
   }
-  return heap.sort(cmp);
+}
+
+function swap<T>(a: T[], i: number, j: number): void {
+  const t = a[i] as T;
+  a[i] = a[j] as T;
+  a[j] = t;
 }

@@ -1,12 +1,14 @@
 /**
- * The sessions page computed in plain JavaScript from the `sessions` summary files, for the
- * viewer's cold start: the first page shows while DuckDB-WASM is still compiling. It gives the
- * same rows, order, total and page as sessionsPage() (sql/sessions.ts) over the rollup of
+ * The sessions page computed in plain JavaScript from the `sessions` summary files: at the
+ * viewer's cold start, the first page shows while DuckDB-WASM is still compiling; once warm, every
+ * filter change is a scan of in-memory arrays, several times faster than a DuckDB-WASM query. It
+ * gives the same rows, order, total and page as sessionsPage() (sql/sessions.ts) over the rollup of
  * CREATE_SESSION_ROLLUP_SQL (sql/filters.ts) on the same rows, loaded in the same order.
  *
- * Columns are read late: every row's key and times (plus the sort column, and models when the view
- * filters on them) to rank the sessions, then the other columns only for the rows of the sessions
- * on the page, which for the default sort (latest first) sit in the newest file.
+ * Cold, columns are read late: every row's key and times (plus the sort column, and models when
+ * the view filters on them) to rank the sessions, then the other columns only for the rows of the
+ * sessions on the page, which for the default sort (latest first) sit in the newest file. warm()
+ * decodes the rest and prepares what each filter and sort needs.
  *
  * Where equivalence with the SQL is not certain, the page is `null` and the caller asks DuckDB:
  * - a search text with non-ASCII characters, or any non-ASCII key while searching (SQL lower()
@@ -58,6 +60,13 @@ export type ColumnLoader = (
 export interface FastSessions {
   /** The page sessionsPage(view, nowUs, { rollup: true }) selects, or null (ask DuckDB). */
   page(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
+  /**
+   * Decodes the page columns of every row once, so that later pages are computed without decoding
+   * anything: a filter change is then a scan of in-memory arrays.
+   */
+  warm(): Promise<void>;
+  /** A session key's first and last activity (µs), once warm; null when unknown or not warm. */
+  extent(key: string): Promise<{ fromUs: number; toUs: number } | null>;
 }
 
 /** Ranking needs these of every row; first_time too when the range or the sort uses it. */
@@ -250,9 +259,9 @@ function sumAll(index: SessionIndex, batches: readonly SummaryColumns[], name: s
   return sums.every(safe) ? sums : null;
 }
 
-/** Per group, the cost sum in row order (NULL when no row is priced); null when not exact. */
-function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): (number | null)[] | null {
-  const costs: (number | null)[] = new Array<number | null>(index.keys.length).fill(null);
+/** Per group, the cost sum in row order (NaN when no row is priced); null when not exact. */
+function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): Float64Array | null {
+  const costs = new Float64Array(index.keys.length).fill(Number.NaN);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, 'total_cost_usd');
     const groupOf = index.groupOf[b] as Int32Array;
@@ -261,11 +270,41 @@ function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): (numb
       if (c === undefined) return null;
       if (c === null) continue;
       const g = groupOf[i] as number;
-      const sum = costs[g] ?? null;
-      costs[g] = sum === null ? c : sum + c;
+      const sum = costs[g] as number;
+      costs[g] = Number.isNaN(sum) ? c : sum + c;
     }
   }
-  return costs.every((c) => c === null || Number.isFinite(c)) ? costs : null;
+  return costs.every((c) => Number.isNaN(c) || Number.isFinite(c)) ? costs : null;
+}
+
+/**
+ * Per group, a bit per model, when there are at most 32 distinct ones: a model filter is then one
+ * AND per session.
+ */
+function modelMasksAll(
+  index: SessionIndex,
+  batches: readonly SummaryColumns[],
+): { bit: Map<string, number>; masks: Uint32Array } | null {
+  const bit = new Map<string, number>();
+  const masks = new Uint32Array(index.keys.length);
+  for (const [b, batch] of batches.entries()) {
+    const col = column(batch, 'models');
+    const groupOf = index.groupOf[b] as Int32Array;
+    for (let i = 0; i < batch.length; i++) {
+      for (const m of stringsOf(col[i])) {
+        if (typeof m !== 'string') continue;
+        let k = bit.get(m);
+        if (k === undefined) {
+          if (bit.size === 32) return null;
+          k = bit.size;
+          bit.set(m, k);
+        }
+        const g = groupOf[i] as number;
+        masks[g] = (masks[g] as number) | (1 << k);
+      }
+    }
+  }
+  return { bit, masks };
 }
 
 /** Per group, its distinct models. */
@@ -394,6 +433,62 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
   const firstOf = (idx: SessionIndex): Promise<number[] | null> =>
     once('first', async () => firstAll(idx, await readAll(['first_time'])));
 
+  /** Each group's value of a sort key (NaN for NULL); null when the page cannot be exact. */
+  const sortValues = (idx: SessionIndex, key: SortKey): Promise<Float64Array | null> =>
+    once(`sort:${key}`, async () => {
+      const sumColumn = SORTED_SUM[key];
+      if (sumColumn === 'total_cost_usd') {
+        return costAll(idx, await readAll([sumColumn]));
+      }
+      if (sumColumn) return sumAll(idx, await readAll([sumColumn]), sumColumn);
+      if (key === 'first_time' || key === 'duration') {
+        const first = await firstOf(idx);
+        if (!first) return null;
+        return key === 'first_time'
+          ? Float64Array.from(first)
+          : Float64Array.from(first, (f, g) => (idx.last[g] as number) - f);
+      }
+      return Float64Array.from(idx.last);
+    });
+
+  const modelMasks = (idx: SessionIndex): Promise<{ bit: Map<string, number>; masks: Uint32Array } | null> =>
+    once('model-masks', async () => modelMasksAll(idx, await readAll(['models'])));
+
+  const groupsByKey = (idx: SessionIndex): Promise<Map<string, number>> =>
+    once('by-key', async () => new Map(idx.keys.map((k, g) => [k, g])));
+
+  const extent = async (key: string): Promise<{ fromUs: number; toUs: number } | null> => {
+    if (!warmed) return null;
+    const idx = await index();
+    const g = idx ? (await groupsByKey(idx)).get(key) : undefined;
+    const first = idx && g !== undefined ? await firstOf(idx) : null;
+    return idx && g !== undefined && first
+      ? { fromUs: first[g] as number, toUs: idx.last[g] as number }
+      : null;
+  };
+
+  let warmed: Promise<SummaryColumns[]> | null = null;
+  const warm = async (): Promise<void> => {
+    if (!warmed) {
+      const all = readAll(DETAIL_COLUMNS);
+      warmed = all;
+      // Pages go back to decoding their own rows should this fail.
+      all.catch(() => {
+        if (warmed === all) warmed = null;
+      });
+    }
+    await warmed;
+    const idx = await index();
+    if (!idx) return;
+    // Whatever a filter or sort needs first, so that no first use of one pays for it.
+    if (idx.asciiKeys) idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
+    await Promise.all([
+      groupsByKey(idx),
+      modelMasks(idx),
+      ...[...SORT_KEYS].map((k) => sortValues(idx, k as SortKey)),
+    ]);
+  };
+
   const page = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
     const pageNo = Number.isSafeInteger(view.page) && view.page >= 1 ? view.page : 1;
     const size = Number.isSafeInteger(view.pageSize) && view.pageSize >= 1 ? view.pageSize : 50;
@@ -404,32 +499,20 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const idx = await index();
     if (!idx || (search !== '' && !idx.asciiKeys)) return null;
     const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
-    const sumColumn = SORTED_SUM[sortKey];
-    let sortValue: (g: number) => number | null;
-    if (sumColumn === 'total_cost_usd') {
-      const costs = await once('cost', async () => costAll(idx, await readAll([sumColumn])));
-      if (!costs) return null;
-      sortValue = (g) => costs[g] ?? null;
-    } else if (sumColumn) {
-      const sums = await once(sumColumn, async () => sumAll(idx, await readAll([sumColumn]), sumColumn));
-      if (!sums) return null;
-      sortValue = (g) => sums[g] as number;
-    } else if (sortKey === 'first_time' || sortKey === 'duration') {
-      const first = await firstOf(idx);
-      if (!first) return null;
-      const { last } = idx;
-      sortValue =
-        sortKey === 'first_time'
-          ? (g) => first[g] as number
-          : (g) => (last[g] as number) - (first[g] as number);
-    } else {
-      const { last } = idx;
-      sortValue = (g) => last[g] as number;
-    }
+    const values = sortKey === 'session_id' ? null : await sortValues(idx, sortKey);
+    if (sortKey !== 'session_id' && !values) return null;
+
     const wanted = view.models.length > 0 ? new Set(view.models) : null;
-    const models = wanted
-      ? await once('models', async () => modelsAll(idx, await readAll(['models'])))
-      : null;
+    // The bitmasks once warm; before, the models of the groups.
+    const masks = wanted && warmed ? await modelMasks(idx) : null;
+    let wantedMask = 0;
+    if (wanted && masks)
+      for (const m of wanted) {
+        const bit = masks.bit.get(m);
+        if (bit !== undefined) wantedMask |= 1 << bit;
+      }
+    const models =
+      wanted && !masks ? await once('models', async () => modelsAll(idx, await readAll(['models']))) : null;
 
     // Both are ASCII here, where toLowerCase() is SQL's lower().
     const needle = search.toLowerCase();
@@ -442,25 +525,26 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
       if (needle !== '' && !(idx.lowerKeys?.[g] as string).includes(needle)) continue;
       if (fromUs !== null && (idx.last[g] as number) < fromUs) continue;
       if (toUs !== null && (first?.[g] as number) > toUs) continue;
-      if (wanted && !(models?.[g] ?? []).some((m) => wanted.has(m))) continue;
+      if (masks) {
+        if (((masks.masks[g] as number) & wantedMask) === 0) continue;
+      } else if (wanted && !(models?.[g] ?? []).some((m) => wanted.has(m))) continue;
       selected.push(g);
     }
 
     const sign = view.sort.dir === 'asc' ? 1 : -1;
     const keyOrder = (a: number, b: number): number =>
       compareCodePoints(idx.keys[a] as string, idx.keys[b] as string);
-    const cmp =
-      sortKey === 'session_id'
-        ? (a: number, b: number) => sign * keyOrder(a, b)
-        : (a: number, b: number) => {
-            const x = sortValue(a);
-            const y = sortValue(b);
-            if (x === y) return keyOrder(a, b);
-            // NULLS LAST in both directions.
-            if (x === null) return 1;
-            if (y === null) return -1;
-            return sign * (x < y ? -1 : 1);
-          };
+    const cmp = !values
+      ? (a: number, b: number) => sign * keyOrder(a, b)
+      : (a: number, b: number) => {
+          const x = values[a] as number;
+          const y = values[b] as number;
+          if (x === y) return keyOrder(a, b);
+          // NULLS LAST in both directions.
+          if (Number.isNaN(x)) return Number.isNaN(y) ? keyOrder(a, b) : 1;
+          if (Number.isNaN(y)) return -1;
+          return sign * (x < y ? -1 : 1);
+        };
     const groups = firstK(selected, offset + size, cmp).slice(offset);
     if (groups.length === 0) return { rows: [], total: selected.length };
 
@@ -471,9 +555,9 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
       for (let i = 0; i < groupOf.length; i++) if (onPage[groupOf[i] as number]) mine.push(i);
       return mine;
     });
-    const details = await load(DETAIL_COLUMNS, rows);
+    const details = await (warmed ?? load(DETAIL_COLUMNS, rows));
     const list = pageRows(idx, groups, rows, details);
     return list && { rows: list, total: selected.length };
   };
-  return { page };
+  return { page, warm, extent };
 }

@@ -203,9 +203,12 @@ describe('sessionsPageFast', () => {
         fc.array(row(ANY_IDS), { maxLength: 40 }),
         fc.array(fc.nat(40), { maxLength: 3 }),
         fc.array(viewArb, { minLength: 1, maxLength: 4 }),
-        async (rows, cuts, views) => {
+        fc.boolean(),
+        async (rows, cuts, views, warm) => {
           await load(rows);
           const { fast: pages } = filesOf(rows, cuts);
+          // Warm, pages read every row's columns as decoded up front instead of their own rows'.
+          if (warm) await pages.warm();
           for (const view of views) {
             const fast = await pages.page(view, NOW);
             if (fast === null) continue;
@@ -250,6 +253,36 @@ describe('sessionsPageFast', () => {
     service_name: null,
   };
   const all = { ...defaultViewState(), time: { kind: 'relative' as const, range: 'all' as const } };
+
+  it('decodes nothing more for pages once warm', async () => {
+    const rows = Array.from({ length: 30 }, (_, i): SummaryRow => ({
+      ...base,
+      session_id: `s${i}`,
+      trace_id: `t${i}`,
+    }));
+    await load(rows);
+    const { fast, asked } = filesOf(rows, [10, 20]);
+    await fast.warm();
+    const loads = asked.length;
+    for (const view of [all, { ...all, search: 's1', page: 2, pageSize: 5 as ViewState['pageSize'] }])
+      expect(await fast.page(view, NOW)).toEqual(await sqlPage(view));
+    // The ranking columns are decoded whole once; no page decodes its own rows any more.
+    expect(asked.slice(loads).every((a) => a.rows.every((r) => r === 'all'))).toBe(true);
+  });
+
+  it("knows a session's first and last activity once warm", async () => {
+    const rows: SummaryRow[] = [
+      { ...base, session_id: 's1', trace_id: 'a', first_time: T0 + 5, last_time: T0 + 9 },
+      { ...base, session_id: null, trace_id: 't2', first_time: T0 + 1, last_time: T0 + 2 },
+      { ...base, session_id: 's1', trace_id: 'b', first_time: T0 + 3, last_time: T0 + 7 },
+    ];
+    const { fast } = filesOf(rows, [1]);
+    expect(await fast.extent('s1')).toBeNull();
+    await fast.warm();
+    expect(await fast.extent('s1')).toEqual({ fromUs: T0 + 3, toUs: T0 + 9 });
+    expect(await fast.extent('trace:t2')).toEqual({ fromUs: T0 + 1, toUs: T0 + 2 });
+    expect(await fast.extent('s2')).toBeNull();
+  });
 
   it('declines when two groups share a key or a search meets non-ASCII keys', async () => {
     const clash = [

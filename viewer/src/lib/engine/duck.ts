@@ -10,12 +10,15 @@ import {
   Field,
   Float64,
   Int32,
+  Int64,
   List,
   Table,
+  TimestampMicrosecond,
   tableToIPC,
   Utf8,
+  makeData,
+  makeVector,
   vectorFromArray,
-  type DataType,
   type Vector,
 } from 'apache-arrow';
 import { SESSION_ROLLUP_TABLE } from '@parley/shared/sql/filters';
@@ -53,45 +56,63 @@ function engineTableSql(table: TableName): string {
   return `CREATE TABLE ${table} (${TABLES[table].map((c) => `"${c.name}" ${c.type}`).join(', ')})`;
 }
 
-/** Arrow carries timestamps and BIGINTs as doubles (exact below 2^53); SQL casts them back. */
-function arrowType(c: Column): DataType {
+/**
+ * A column of a batch as the Arrow type DuckDB maps to the table's own type, so that a batch can be
+ * appended without a staging table: one round trip to DuckDB's worker instead of three.
+ */
+function columnVector(c: Column, values: readonly unknown[]): Vector {
   switch (c.type) {
     case 'VARCHAR':
-      return new Utf8();
+      return vectorFromArray(values.map(text), new Utf8()) as Vector;
     case 'BOOLEAN':
-      return new Bool();
+      return vectorFromArray(
+        values.map((v) => (v === null || v === undefined ? null : Boolean(v))),
+        new Bool(),
+      ) as Vector;
     case 'INTEGER':
-      return new Int32();
+      return vectorFromArray(values.map(num), new Int32()) as Vector;
+    case 'DOUBLE':
+      return vectorFromArray(values.map(num), new Float64()) as Vector;
     case 'VARCHAR[]':
-      return new List(new Field('item', new Utf8(), true));
-    default:
-      return new Float64();
-  }
-}
-
-function castFromStage(c: Column): string {
-  const col = `"${c.name}"`;
-  switch (c.type) {
-    case 'TIMESTAMP':
-      return `make_timestamp(CAST(${col} AS BIGINT))`;
+      return vectorFromArray(
+        values.map((v) =>
+          Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? null : String(x))) : null,
+        ),
+        new List(new Field('item', new Utf8(), true)),
+      ) as Vector;
     case 'BIGINT':
-      return `CAST(${col} AS BIGINT)`;
-    default:
-      return col;
+    case 'TIMESTAMP': {
+      // Arrow's builders take timestamps as milliseconds: the µs go in as raw 64-bit values.
+      const raw = new BigInt64Array(values.length);
+      const valid = new Uint8Array((values.length + 7) >> 3);
+      let nulls = 0;
+      for (const [i, v] of values.entries()) {
+        const n = num(v);
+        if (n === null) nulls++;
+        else {
+          raw[i] = BigInt(Math.trunc(n));
+          valid[i >> 3] = (valid[i >> 3] as number) | (1 << (i & 7));
+        }
+      }
+      const props = { length: values.length, nullCount: nulls, nullBitmap: valid, data: raw };
+      return c.type === 'BIGINT'
+        ? makeVector(makeData({ type: new Int64(), ...props }))
+        : makeVector(makeData({ type: new TimestampMicrosecond(), ...props }));
+    }
   }
 }
 
-function normalize(c: Column, v: unknown): unknown {
+function text(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (c.type === 'VARCHAR' && typeof v !== 'string')
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (c.type === 'VARCHAR[]')
-    return Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? null : String(x))) : null;
-  return v;
+  if (typeof v === 'string') return v;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-let stageSeq = 0;
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
 
 /** Appends a batch (columns named as in schema.ts; missing ones become NULL) to a table. */
 export async function insertBatch(
@@ -101,27 +122,16 @@ export async function insertBatch(
   isCurrent: () => boolean,
 ): Promise<void> {
   if (batch.length === 0 || !isCurrent()) return;
-  const cols = TABLES[table];
   const vectors: Record<string, Vector> = {};
-  for (const c of cols) {
+  for (const c of TABLES[table]) {
     const src = batch.columns[c.name];
-    const values = new Array<unknown>(batch.length);
-    for (let i = 0; i < batch.length; i++) values[i] = src ? normalize(c, src[i]) : null;
-    vectors[c.name] = vectorFromArray(values, arrowType(c)) as Vector;
+    vectors[c.name] = columnVector(c, src ?? new Array<unknown>(batch.length).fill(null));
   }
-  const stage = `stage_${++stageSeq}`;
   // Serialized with our own Arrow copy: duckdb-wasm's insertArrowTable uses its bundled one.
   await duck.conn.insertArrowFromIPCStream(tableToIPC(new Table(vectors), 'stream'), {
-    name: stage,
-    create: true,
+    name: table,
+    create: false,
   });
-  try {
-    // Checked right before sending: queries run in the order sent, so no stale insert follows a reset.
-    if (!isCurrent()) return;
-    await duck.conn.query(`INSERT INTO ${table} SELECT ${cols.map(castFromStage).join(', ')} FROM ${stage}`);
-  } finally {
-    await duck.conn.query(`DROP TABLE ${stage}`);
-  }
 }
 
 export type Row = Record<string, unknown>;
