@@ -221,6 +221,7 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
         ok: true;
         value: {
           totals: { llmCalls: number; inputTokens: number; outputTokens: number };
+          calls: { startUs: number | null; durationMs: number | null }[];
           messages: unknown[];
         };
       }>(`(e, a) => e.session(a.key, a.view, a.id)`, { key: row?.[0], view, id: detached ? 22 : 20 });

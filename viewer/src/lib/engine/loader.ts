@@ -42,6 +42,11 @@ const SESSION_COLUMNS = SESSIONS_COLUMNS.map((c) => c.name).filter(
 );
 const PARALLEL_FILES = 6;
 const MARGIN_US = 5 * 60e6;
+/**
+ * Summary rows up to which the JavaScript index keeps every page column in memory (~100 bytes a
+ * row decoded) to serve pages once DuckDB is up; past it, DuckDB serves them.
+ */
+const MAX_INDEX_ROWS = 1_000_000;
 
 /** Session summaries computed from loaded spans, for sources that have no sessions files. */
 const DERIVE_SESSIONS_SQL = `INSERT INTO sessions ${spanSummariesSql('spans', null)}`;
@@ -194,7 +199,7 @@ export function createLoader(
     // DuckDB can answer from now on, but the JavaScript index over the same files, with every page
     // column decoded, changes a filter in ~6 ms where DuckDB-WASM took ~55 (bench-viewer,
     // 2026-11-26). It serves while no other summary file is loaded; after that, DuckDB does.
-    if (fast?.paths !== loadedKey()) fast = null;
+    if (fast?.paths !== loadedKey() || summaryRows() > MAX_INDEX_ROWS) fast = null;
     if (fast) {
       events.mark('engine:index-warming');
       fast.sessions.warm().then(
@@ -203,6 +208,9 @@ export function createLoader(
       );
     }
   };
+
+  const summaryRows = (): number =>
+    source.files.reduce((n, f) => n + (f.table === 'sessions' && fileLoads.has(f.path) ? f.rows : 0), 0);
 
   /** The summary files loaded or loading, in load order (DuckDB's rollup holds these). */
   const loadedKey = (): string => [...fileLoads.keys()].join('\n');
