@@ -5,6 +5,7 @@
  * holder). A holder that is gone (kill -9) leaves a stale file, which the next start takes over.
  */
 import { open, readFile, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from './process-alive.ts';
@@ -15,8 +16,12 @@ export interface DirLock {
 
 export type LockResult = { ok: true; lock: DirLock } | { ok: false; error: string };
 
-/** Lock files this process holds: its own pid in a lock file is stale unless listed here. */
-const held = new Set<string>();
+/**
+ * Tokens of the lock and takeover files this process created or is creating: a file naming this
+ * pid is stale unless its token is listed (the token goes in before the file exists, so a
+ * concurrent start in this process never mistakes a file being written for a stale one).
+ */
+const mine = new Set<string>();
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks); null where there is no /proc. */
 function startTime(pid: number): string | null {
@@ -34,58 +39,95 @@ function identity(pid: number): string {
 }
 
 /** The holder named by a lock file's text, if it still runs. */
-function liveHolder(path: string, text: string): number | null {
-  const [pidText, started] = text.trim().split(' ');
+function liveHolder(text: string): number | null {
+  const [pidText, started, token] = text.trim().split(' ');
   const pid = Number(pidText);
   if (!Number.isSafeInteger(pid) || pid <= 0) return null;
-  if (pid === process.pid) return held.has(path) ? pid : null;
+  if (pid === process.pid) return token !== undefined && mine.has(token) ? pid : null;
   if (!processAlive(pid)) return null;
   const now = startTime(pid);
   return started === undefined || started === '-' || now === null || now === started ? pid : null;
 }
 
-async function create(path: string): Promise<boolean> {
+/** Creates `path` exclusively, naming this process; its token, or null when the file exists. */
+async function create(path: string): Promise<string | null> {
+  const token = randomBytes(8).toString('hex');
+  mine.add(token);
   try {
     const file = await open(path, 'wx');
     try {
-      await file.writeFile(`${identity(process.pid)}\n`);
+      await file.writeFile(`${identity(process.pid)} ${token}\n`);
     } finally {
       await file.close();
     }
-    return true;
+    return token;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    mine.delete(token);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw err;
   }
 }
 
+/** Polls (a takeover lasts a few file operations) until `path` is gone or `ms` have passed. */
+async function waitGone(path: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if ((await readFile(path, 'utf8').catch(() => null)) === null) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Removes the lock file if it still holds `stale`. Takeovers go one at a time through a second
+ * exclusive file: otherwise two starts could both judge the same file stale, and the later one
+ * remove the lock the earlier one had just created in its place.
+ */
+async function removeStale(path: string, stale: string): Promise<void> {
+  const takeover = `${path}.takeover`;
+  const token = await create(takeover);
+  if (token !== null) {
+    try {
+      if ((await readFile(path, 'utf8').catch(() => null)) === stale)
+        await unlink(path).catch(() => undefined);
+    } finally {
+      await unlink(takeover).catch(() => undefined);
+      mine.delete(token);
+    }
+    return;
+  }
+  const text = await readFile(takeover, 'utf8').catch(() => null);
+  if (text === null) return;
+  if (liveHolder(text) !== null) return waitGone(takeover, 2000);
+  // Left by a start that died amid its own takeover (a window of a few file operations).
+  if ((await readFile(takeover, 'utf8').catch(() => null)) === text)
+    await unlink(takeover).catch(() => undefined);
+}
+
 export async function lockDir(walDir: string, dataDir: string): Promise<LockResult> {
   const path = join(walDir, 'lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await create(path)) {
-      held.add(path);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const token = await create(path);
+    if (token !== null) {
       return {
         ok: true,
         lock: {
           async release() {
-            held.delete(path);
             await unlink(path).catch(() => undefined);
+            mine.delete(token);
           },
         },
       };
     }
-    const text = await readFile(path, 'utf8').catch(() => '');
-    const holder = liveHolder(path, text);
+    const text = await readFile(path, 'utf8').catch(() => null);
+    if (text === null) continue;
+    const holder = liveHolder(text);
     if (holder !== null) {
       return {
         ok: false,
         error: `data dir ${dataDir} is in use by process ${holder} (another parley-collector?); stop it or choose another --data`,
       };
     }
-    // Stale: removed (if unchanged since read), then created exclusively again. Two starts racing
-    // for the same stale file within this window could both win; that needs flock, which Node lacks.
-    const again = await readFile(path, 'utf8').catch(() => null);
-    if (again === text) await unlink(path).catch(() => undefined);
+    await removeStale(path, text);
   }
   return { ok: false, error: `data dir ${dataDir}: another process took the lock as this one started` };
 }

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lockDir } from '../../src/storage/dir-lock.ts';
 import { openPipeline, tempDir } from './harness.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -50,5 +51,34 @@ describe('one writer per data dir', () => {
       expect(await readFile(lock, 'utf8')).not.toBe(stale);
       await again.close();
     }
+  });
+
+  it('gives a stale lock to exactly one of several starts racing for it', async () => {
+    const dir = await dataDir();
+    const wal = join(dir, '_wal');
+    await mkdir(wal, { recursive: true });
+    for (let round = 0; round < 25; round++) {
+      await writeFile(join(wal, 'lock'), `${deadPid()} 1\n`);
+      const results = await Promise.all([1, 2, 3].map(() => lockDir(wal, dir)));
+      const winners = results.flatMap((r) => (r.ok ? [r.lock] : []));
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => !r.ok).every((r) => !r.ok && /in use by process/.test(r.error))).toBe(
+        true,
+      );
+      for (const w of winners) await w.release();
+      expect(await readdir(wal)).toEqual([]);
+    }
+  });
+
+  it('clears a takeover left by a start that died during it', async () => {
+    const dir = await dataDir();
+    const wal = join(dir, '_wal');
+    await mkdir(wal, { recursive: true });
+    await writeFile(join(wal, 'lock'), `${deadPid()} 1\n`);
+    await writeFile(join(wal, 'lock.takeover'), `${deadPid()} 1\n`);
+    const r = await lockDir(wal, dir);
+    expect(r.ok).toBe(true);
+    if (r.ok) await r.lock.release();
+    expect(await readdir(wal)).toEqual([]);
   });
 });
