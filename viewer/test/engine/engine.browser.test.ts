@@ -285,6 +285,35 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(kinds).toEqual(['schema-too-new', 'not-parquet', 'unreachable', 'cors']);
   });
 
+  it('counts a session across dropped files once, after opening it and widening the range', async () => {
+    // A session whose spans straddle an hour boundary, so the two hour files both hold some.
+    const spans = `read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false, filename = true)`;
+    const [row] = await native(`SELECT session_id, list_sort(list_distinct(list(filename)))::VARCHAR[],
+        epoch_us(date_trunc('hour', max(start_time)))::DOUBLE, count(*)::INT
+      FROM ${spans} WHERE session_id IS NOT NULL GROUP BY session_id
+      HAVING count(DISTINCT filename) = 2 ORDER BY session_id LIMIT 1`);
+    const [key, files, boundaryUs, count] = row as [string, string[], number, number];
+    const rels = files.map((f) => f.slice(join(dir, 'snap').length));
+    const r = await engine<{ before: unknown; after: unknown; opened: boolean }>(
+      `async (e, a) => {
+      const files = [];
+      for (const [i, rel] of a.rels.entries())
+        files.push(new File([await (await fetch(a.base + rel)).arrayBuffer()], 'part-' + i + '.parquet'));
+      await e.open({ kind: 'files', files });
+      // The range ends at the boundary: only the first file is loaded whole.
+      const narrow = { ...a.view, search: a.key, time: { kind: 'absolute', fromUs: a.boundary - 3600e6, toUs: a.boundary - 1 } };
+      const before = await e.sessionsPage(narrow, 50);
+      const opened = await e.session(a.key, narrow, 51);
+      const after = await e.sessionsPage({ ...a.view, search: a.key }, 52);
+      return { before: before.value.rows[0]?.spans, opened: opened.ok, after: after.value.rows[0]?.spans };
+    }`,
+      { rels, base: `${app.url}/data`, view, key, boundary: boundaryUs },
+    );
+    expect(r.opened).toBe(true);
+    expect(r.before).toBeLessThan(count);
+    expect(r.after).toBe(count);
+  });
+
   it('opens a dropped Parquet file and derives its sessions', async () => {
     const [file] = await native(
       `SELECT file FROM glob('${join(dir, 'snap')}/spans/**/*.parquet') ORDER BY file LIMIT 1`,

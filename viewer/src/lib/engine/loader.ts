@@ -289,10 +289,20 @@ export function createLoader(
     const window = extent ? { fromUs: extent.fromUs - MARGIN_US, toUs: extent.toUs + MARGIN_US } : everywhere;
     const withNulls = sid === null || orphans;
     const files = source.files.filter((f) => {
-      if (table === 'spans' && fileLoads.has(f.path)) return false;
       if (filesForSession([f], table, sid, window).length > 0) return true;
       return withNulls && filesForSession([f], table, null, window).length > 0;
     });
+    if (derived && table === 'spans') {
+      // Without summaries, spans files are loaded whole, once each: this session's rows alone
+      // would be loaded a second time with their file once a time range needs it.
+      await loadFiles(files, 'spans', LIGHT_SPAN_COLUMNS);
+      if (sid === null || !orphans) return false;
+      const [row] = await query(
+        `SELECT count(*) AS n FROM spans WHERE session_id IS NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = CAST(? AS VARCHAR))`,
+        [sid],
+      );
+      return Number(row?.n ?? 0) > 0;
+    }
     const columns = table === 'spans' ? LIGHT_SPAN_COLUMNS : MESSAGE_COLUMNS;
     const batches: ColumnBatch[] = [];
     const groupFilters: GroupFilter[] = [
