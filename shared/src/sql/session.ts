@@ -12,13 +12,25 @@ const CALL_COLUMNS = `sp.trace_id, sp.span_id, epoch_us(sp.start_time) AS start_
   sp.cached_input_tokens, sp.reasoning_tokens, sp.input_cost_usd, sp.output_cost_usd,
   sp.total_cost_usd, sp.cost_source`;
 
+export interface SessionQueryOptions {
+  /**
+   * Whether spans stored without a session id may belong to the session through their trace
+   * (default true). A caller that knows there are none (the viewer's loader sees every such span
+   * of the session's traces) passes false: the calls are then a plain filter, which DuckDB-WASM
+   * plans and runs several times faster.
+   */
+  inherit?: boolean;
+}
+
 /**
  * `FROM … WHERE …` selecting the LLM-call spans (alias sp) of a session key. Only the traces that
  * contain the session are looked at for inheritance, so the cost stays near one scan of spans.
  */
-function callsOf(key: string, p: Params): string {
+function callsOf(key: string, p: Params, options: SessionQueryOptions = {}): string {
   const k = parseSessionKey(key);
   if (k.kind === 'trace') return `FROM spans sp WHERE sp.is_llm_call AND sp.trace_id = ${p.text(k.traceId)}`;
+  if (options.inherit === false)
+    return `FROM spans sp WHERE sp.is_llm_call AND sp.session_id = ${p.text(k.sessionId)}`;
   const inherited = `SELECT trace_id FROM (
       SELECT trace_id, first(session_id ORDER BY start_time, session_id) AS sid FROM spans
       WHERE session_id IS NOT NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = ${p.text(k.sessionId)})
@@ -30,10 +42,10 @@ function callsOf(key: string, p: Params): string {
 }
 
 /** LLM calls of a session (or of one trace for 'trace:<id>'), chronological. Map with mapCalls. */
-export function sessionCalls(key: string): SqlQuery {
+export function sessionCalls(key: string, options: SessionQueryOptions = {}): SqlQuery {
   const p = new Params();
   const sql = `SELECT ${CALL_COLUMNS}
-${callsOf(key, p)}
+${callsOf(key, p, options)}
 ORDER BY sp.start_time, sp.span_id`;
   return p.query(sql);
 }
@@ -46,10 +58,10 @@ const MESSAGE_COLUMNS = `m.trace_id, m.span_id, m.seq, m.direction, m.role, m.co
  * message row has a session_id; plus messages whose span is not stored yet (log records that came
  * first), selected by their own session_id (or trace for a trace key). Map with mapMessages.
  */
-export function sessionMessages(key: string): SqlQuery {
+export function sessionMessages(key: string, options: SessionQueryOptions = {}): SqlQuery {
   const p = new Params();
   const k = parseSessionKey(key);
-  const calls = `SELECT sp.trace_id, sp.span_id, sp.start_time ${callsOf(key, p)}`;
+  const calls = `SELECT sp.trace_id, sp.span_id, sp.start_time ${callsOf(key, p, options)}`;
   const orphanFilter =
     k.kind === 'trace'
       ? `m.session_id IS NULL AND m.trace_id = ${p.text(k.traceId)}`

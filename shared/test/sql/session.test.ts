@@ -116,6 +116,35 @@ describe('sessionCalls', () => {
   it('returns nothing for unknown or hostile keys', async () => {
     for (const key of ['nope', "conv-1' OR '1'='1", 'trace:', "trace:' OR 1=1 --", '%', '']) {
       expect(await ds.run(sessionCalls(key))).toEqual([]);
+      expect(await ds.run(sessionCalls(key, { inherit: false }))).toEqual([]);
+    }
+  });
+
+  it('without inheritance, gives the same calls and messages where no span lacks the session id', async () => {
+    // conv-b's trace holds one sessionless call, so the two differ there; c4's trace has none.
+    expect(mapCalls(await ds.run(sessionCalls('conv-b', { inherit: false })))).toEqual([]);
+    const plain = [
+      span({ trace: hexId('5', 5, 32), session: 'conv-p', start: T0 + 5 * MIN }),
+      span({ trace: hexId('5', 5, 32), session: 'conv-p', start: T0 + 6 * MIN, llm: false }),
+    ];
+    const [call] = plain as [SpanRow];
+    const said = [
+      message(call, 0, 'input', 'user', 'hi'),
+      message(call, 1, 'output', 'assistant', 'hello'),
+      { ...message(call, 0, 'input', 'user', 'late log'), span_id: 'e'.repeat(16) },
+    ];
+    const own = await openDataset(fileGroups({ spans: plain, messages: said, summaries: summarize(plain) }));
+    try {
+      expect(await own.run(sessionCalls('conv-p', { inherit: false }))).toEqual(
+        await own.run(sessionCalls('conv-p')),
+      );
+      expect(await own.run(sessionMessages('conv-p', { inherit: false }))).toEqual(
+        await own.run(sessionMessages('conv-p')),
+      );
+      expect(mapCalls(await own.run(sessionCalls('conv-p', { inherit: false })))).toHaveLength(1);
+      expect(await own.run(sessionMessages('conv-p', { inherit: false }))).toHaveLength(3);
+    } finally {
+      own.close();
     }
   });
 });

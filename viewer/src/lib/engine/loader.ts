@@ -79,8 +79,11 @@ export interface Loader {
    * fast path cannot be exact for this view.
    */
   fastSessionsPage(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
-  /** The session's spans and messages. */
-  ensureSession(key: string): Promise<void>;
+  /**
+   * The session's spans and messages; resolves to whether some of its spans are stored without
+   * the session id (the session queries then need to inherit it from the trace).
+   */
+  ensureSession(key: string): Promise<boolean>;
   /** Data extent of the source, µs. */
   extent(): { minUs: number; maxUs: number } | null;
 }
@@ -106,7 +109,7 @@ export function createLoader(
     [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
   );
   const fileLoads = new Map<string, Promise<void>>();
-  const sessionLoads = new Map<string, Promise<void>>();
+  const sessionLoads = new Map<string, Promise<boolean>>();
   const derived = !source.files.some((f) => f.table === 'sessions');
   /** Bytes of the summary files for the fast path, until DuckDB holds them. */
   const summaryBytes = new Map<string, Promise<ArrayBuffer>>();
@@ -354,7 +357,7 @@ export function createLoader(
     return orphanFound;
   };
 
-  const ensureSession = (key: string): Promise<void> => {
+  const ensureSession = (key: string): Promise<boolean> => {
     let p = sessionLoads.get(key);
     if (!p) {
       p = (async () => {
@@ -366,6 +369,7 @@ export function createLoader(
         ]);
         // Messages of calls whose spans lacked the session id are stored without it too.
         if (spanOrphans) await loadOrphanMessages(key, extent);
+        return spanOrphans;
       })();
       sessionLoads.set(key, p);
       p.catch(() => sessionLoads.delete(key));

@@ -262,11 +262,11 @@ const api: EngineApi = {
     }),
   session: (key, _view, id) =>
     request('session', id, async (o, stale) => {
-      await o.loader.ensureSession(key);
+      const inherit = await o.loader.ensureSession(key);
       // Sent together: the second query's round trip overlaps the first one's execution.
       const [calls, messages] = await Promise.all([
-        run(o, sessionCalls(key), stale),
-        run(o, sessionMessages(key), stale),
+        run(o, sessionCalls(key, { inherit }), stale),
+        run(o, sessionMessages(key, { inherit }), stale),
       ]);
       if (calls.length === 0 && messages.length === 0) throw new Error(`No session "${key}" in this source.`);
       return buildSessionDetail(key, mapCalls(calls), mapMessages(messages));
