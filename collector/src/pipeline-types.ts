@@ -14,6 +14,10 @@ export interface RawBody {
   encoding: 'protobuf' | 'json';
 }
 
+/**
+ * With `raw`, the pipeline logs the body and only counts the decoded items (receivers decode it
+ * without string values); without, it logs the items themselves.
+ */
 export type IngestRequest =
   | { signal: 'traces'; spans: OtlpSpan[]; raw?: RawBody }
   | { signal: 'logs'; logs: OtlpLogRecord[]; raw?: RawBody };

@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { decodeTraces } from '@parley/shared/otlp/decode';
 import { silentLogger } from '../src/log.ts';
 import { startCollector, type RunningCollector } from '../src/server.ts';
 import { get, post, tempDir } from './helpers/http.ts';
@@ -59,13 +60,17 @@ beforeEach(() => {
 });
 
 describe('receivers and the pipeline answer', () => {
-  it('hands decoded spans to the pipeline and acknowledges with an empty response', async () => {
+  it('hands the body and its span count to the pipeline and acknowledges with an empty response', async () => {
     const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('application/x-protobuf');
     expect(reply.body.length).toBe(0);
     const request = pipeline.received[0];
-    expect(request?.signal === 'traces' && request.spans.map((s) => s.name)).toEqual(['r-0', 'r-1', 'r-2']);
+    expect(request?.signal === 'traces' && request.spans.length).toBe(3);
+    // The pipeline logs the body as received; decoding it again gives the spans.
+    expect(Buffer.from(request?.raw?.body ?? []).equals(Buffer.from(body))).toBe(true);
+    const again = decodeTraces(request?.raw?.body ?? new Uint8Array(), 'protobuf');
+    expect(again.ok && again.value.map((s) => s.name)).toEqual(['r-0', 'r-1', 'r-2']);
   });
 
   it('answers 429 with Retry-After when the pipeline is overloaded, and gRPC UNAVAILABLE', async () => {

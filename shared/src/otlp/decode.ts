@@ -20,16 +20,41 @@ export type DecodeResult<T> =
 
 export { encodeExportResponse } from './response.ts';
 
-export function decodeTraces(body: Uint8Array, encoding: Encoding): DecodeResult<OtlpSpan[]> {
-  return encoding === 'protobuf' ? fromProtobuf(body, decodeTraceRequest) : fromJson(body, decodeTracesJson);
+export interface DecodeOptions {
+  /**
+   * false: protobuf string values come back as '' (still checked, problems the same). The result
+   * is then only good for its validity, item count, rejections and problems, at about half the
+   * cost: what a receiver that logs the body itself needs. JSON is always decoded whole.
+   */
+  text?: boolean;
 }
 
-export function decodeLogs(body: Uint8Array, encoding: Encoding): DecodeResult<OtlpLogRecord[]> {
-  return encoding === 'protobuf' ? fromProtobuf(body, decodeLogsRequest) : fromJson(body, decodeLogsJson);
+export function decodeTraces(
+  body: Uint8Array,
+  encoding: Encoding,
+  options: DecodeOptions = {},
+): DecodeResult<OtlpSpan[]> {
+  return encoding === 'protobuf'
+    ? fromProtobuf(body, decodeTraceRequest, options)
+    : fromJson(body, decodeTracesJson);
 }
 
-function fromProtobuf<T>(body: Uint8Array, decode: (c: Cursor) => Collected<T>): DecodeResult<T[]> {
-  const c = createCursor(body);
+export function decodeLogs(
+  body: Uint8Array,
+  encoding: Encoding,
+  options: DecodeOptions = {},
+): DecodeResult<OtlpLogRecord[]> {
+  return encoding === 'protobuf'
+    ? fromProtobuf(body, decodeLogsRequest, options)
+    : fromJson(body, decodeLogsJson);
+}
+
+function fromProtobuf<T>(
+  body: Uint8Array,
+  decode: (c: Cursor) => Collected<T>,
+  options: DecodeOptions,
+): DecodeResult<T[]> {
+  const c = createCursor(body, options.text ?? true);
   try {
     const { items, rejected } = decode(c);
     return { ok: true, value: items, rejected, problems: c.problems };

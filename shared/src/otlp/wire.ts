@@ -29,15 +29,22 @@ export interface Cursor {
   /** Where in the message tree we are, as (name, index) pairs; see pathOf. */
   path: (string | number)[];
   problems: Problem[];
+  /**
+   * Whether string values are built (names, attribute values, messages). Without, they are
+   * checked (UTF-8 problems are reported the same) and read as '': for a receiver that only needs
+   * the request's validity, counts and problems, since it logs the body itself.
+   */
+  text: boolean;
 }
 
-export function createCursor(buf: Uint8Array): Cursor {
+export function createCursor(buf: Uint8Array, text = true): Cursor {
   return {
     buf,
     view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
     pos: 0,
     path: [],
     problems: [],
+    text,
   };
 }
 
@@ -262,16 +269,25 @@ export function readKey(c: Cursor, wireType: number, limit: number, field: strin
       }
     }
   }
-  return readString(c, wireType, limit, field);
+  // Keys name fields in errors and problems: built even when string values are not.
+  return readText(c, wireType, limit, field, true);
 }
 
 export function readString(c: Cursor, wireType: number, limit: number, field: string): string {
+  return readText(c, wireType, limit, field, c.text);
+}
+
+function readText(c: Cursor, wireType: number, limit: number, field: string, build: boolean): string {
   if (wireType !== WIRE_LEN) throw wrongWireType(c, field, wireType, WIRE_LEN);
   const end = readLengthEnd(c, limit);
   const start = c.pos;
   c.pos = end;
   const buf = c.buf;
-  if (end - start <= SHORT_STRING) {
+  if (!build) {
+    let i = start;
+    while (i < end && buf[i]! < 0x80) i++;
+    if (i === end) return '';
+  } else if (end - start <= SHORT_STRING) {
     let s = '';
     let i = start;
     for (; i < end; i++) {
@@ -289,7 +305,7 @@ export function readString(c: Cursor, wireType: number, limit: number, field: st
       message: `invalid UTF-8 in ${field} at byte ${start} (replaced with U+FFFD)`,
     });
   }
-  return text;
+  return build ? text : '';
 }
 
 /** Length-delimited bytes: returns their end; they start at c.pos. */

@@ -119,3 +119,60 @@ describe('fuzzing structured JSON', () => {
     );
   });
 });
+
+/** What a receiver reads from a decode: validity, error, item count, rejections and problems. */
+function outcome(result: DecodeResult<unknown[]>) {
+  return result.ok
+    ? { ok: true, items: result.value.length, rejected: result.rejected, problems: result.problems }
+    : { ok: false, error: result.error };
+}
+
+describe.each(['traces', 'logs'] as const)('decoding %s protobuf without string values', (signal) => {
+  const scan = (body: Uint8Array): DecodeResult<unknown[]> =>
+    signal === 'traces'
+      ? decodeTraces(body, 'protobuf', { text: false })
+      : decodeLogs(body, 'protobuf', { text: false });
+  const agrees = (body: Uint8Array): void => {
+    expect(outcome(scan(body))).toEqual(outcome(decode(signal, body, 'protobuf')));
+  };
+
+  it('gives the outcome of the full decode for real, truncated and damaged bodies', () => {
+    const original = bodies[`${signal}.protobuf`]!;
+    agrees(original);
+    const full = decode(signal, original, 'protobuf');
+    expect(full.ok && full.value.length).toBeGreaterThan(0);
+    for (let n = 0; n < original.length; n += 7) agrees(original.subarray(0, n));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          const body = original.slice();
+          for (const [at, value, flip] of edits) body[at] = flip ? body[at]! ^ (1 << (value & 7)) : value;
+          agrees(body);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), agrees), { numRuns: 1000 });
+  });
+
+  it('reports invalid UTF-8 in a string value as the full decode does, and builds no strings', () => {
+    const original = bodies[`${signal}.protobuf`]!;
+    let damaged = 0;
+    for (let at = 0; at < original.length && damaged < 40; at += 11) {
+      const body = original.slice();
+      body[at] = 0xff;
+      const full = decode(signal, body, 'protobuf');
+      if (!full.ok || !full.problems.some((p) => p.code === 'invalid_utf8')) continue;
+      damaged++;
+      agrees(body);
+    }
+    expect(damaged).toBeGreaterThan(5);
+    const result = scan(original);
+    const first = result.ok ? (result.value[0] as { name?: string; body?: unknown }) : null;
+    expect(signal === 'traces' ? first?.name : '').toBe('');
+  });
+});
