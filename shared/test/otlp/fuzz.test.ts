@@ -36,6 +36,16 @@ function wellFormed(result: DecodeResult<unknown[]>, encoding: string): void {
   }
 }
 
+/** The body with 1–8 bytes overwritten or bit-flipped. */
+function damaged(original: Uint8Array): fc.Arbitrary<Uint8Array> {
+  const edit = fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean());
+  return fc.array(edit, { minLength: 1, maxLength: 8 }).map((edits) => {
+    const body = original.slice();
+    for (const [at, value, flip] of edits) body[at] = flip ? body[at]! ^ (1 << (value & 7)) : value;
+    return body;
+  });
+}
+
 const cases = [
   ['traces', 'protobuf'],
   ['traces', 'json'],
@@ -74,17 +84,7 @@ describe.each(cases)('fuzzing %s %s', (signal, encoding) => {
   it('bit flips and byte overwrites of a real body', () => {
     const original = bodies[`${signal}.${encoding}`]!;
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean()), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        (edits) => {
-          const body = original.slice();
-          for (const [at, value, flip] of edits) body[at] = flip ? body[at]! ^ (1 << (value & 7)) : value;
-          wellFormed(decode(signal, body, encoding), encoding);
-        },
-      ),
+      fc.property(damaged(original), (body) => wellFormed(decode(signal, body, encoding), encoding)),
       { numRuns: 1500 },
     );
   });
@@ -142,20 +142,7 @@ describe.each(['traces', 'logs'] as const)('decoding %s protobuf without string 
     const full = decode(signal, original, 'protobuf');
     expect(full.ok && full.value.length).toBeGreaterThan(0);
     for (let n = 0; n < original.length; n += 7) agrees(original.subarray(0, n));
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean()), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        (edits) => {
-          const body = original.slice();
-          for (const [at, value, flip] of edits) body[at] = flip ? body[at]! ^ (1 << (value & 7)) : value;
-          agrees(body);
-        },
-      ),
-      { numRuns: 1500 },
-    );
+    fc.assert(fc.property(damaged(original), agrees), { numRuns: 1500 });
     fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), agrees), { numRuns: 1000 });
   });
 
