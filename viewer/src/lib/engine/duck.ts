@@ -110,7 +110,7 @@ function text(v: unknown): string | null {
 
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;
-  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  const n = Number(v);
   return Number.isFinite(n) ? n : null;
 }
 
@@ -121,6 +121,8 @@ export async function insertBatch(
   batch: ColumnBatch,
   isCurrent: () => boolean,
 ): Promise<void> {
+  // Checked with nothing awaited before the send: queries run in the order sent, so no stale
+  // insert follows a reset.
   if (batch.length === 0 || !isCurrent()) return;
   const vectors: Record<string, Vector> = {};
   for (const c of TABLES[table]) {
