@@ -40,9 +40,9 @@ async function native(sql: string): Promise<unknown[][]> {
   }
 }
 
-/** Runs a function against window.__parleyEngine in the page. */
-function engine<T>(fn: string, arg?: unknown): Promise<T> {
-  return page.evaluate(
+/** Runs a function against window.__parleyEngine in the page (by default, the shared one). */
+function engine<T>(fn: string, arg?: unknown, on: Page = page): Promise<T> {
+  return on.evaluate(
     ([body, a]) => {
       const e = (window as unknown as { __parleyEngine: unknown }).__parleyEngine;
       return (
@@ -51,6 +51,13 @@ function engine<T>(fn: string, arg?: unknown): Promise<T> {
     },
     [fn, arg] as const,
   ) as Promise<T>;
+}
+
+/** How many times the data worker has passed a step (a performance mark) so far. */
+async function marksNamed(name: string, on: Page = page): Promise<number> {
+  return (await engine<{ name: string }[]>(`(e) => e.timeline()`, undefined, on)).filter(
+    (m) => m.name === name,
+  ).length;
 }
 
 beforeAll(async () => {
@@ -148,9 +155,7 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
       { ...view, models: ['gpt-4o'], sort: { key: 'duration', dir: 'desc' } },
       { ...view, sort: { key: 'session_id', dir: 'asc' }, page: 3 },
     ];
-    const fastPages = async (): Promise<number> =>
-      (await engine<{ name: string }[]>(`(e) => e.timeline()`)).filter((m) => m.name === 'engine:fast-page')
-        .length;
+    const fastPages = (): Promise<number> => marksNamed('engine:fast-page');
     const pages = (first: number) =>
       engine<Array<{ ok: boolean; value: unknown }>>(
         `async (e, a) => { const out = []; let id = a.first; for (const v of a.views) out.push(await e.sessionsPage(v, ++id)); return out; }`,
@@ -161,13 +166,46 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(await fastPages()).toBe(before + views.length);
     // The model list needs DuckDB: it starts and loads the summaries.
     expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 200)`, view)).ok).toBe(true);
+    // Then the index over the same files warms up and answers again.
+    await expect.poll(() => marksNamed('engine:index-warm')).toBe(1);
     const late = await pages(300);
-    // With the same files in DuckDB as in the index, the index still answers.
     expect(await fastPages()).toBe(before + 2 * views.length);
     expect(early.every((r) => r.ok)).toBe(true);
     const expected = await nativePages(views);
     expect(early.map((r) => r.value)).toEqual(expected);
     expect(late.map((r) => r.value)).toEqual(expected);
+  });
+
+  it('answers from a new index once a wider time range has loaded more summary files', async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${app.url}/`);
+      await fresh.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      const files = manifest.files.filter((f) => f.table === 'sessions');
+      const lastUs = Math.max(...files.map((f) => Date.parse(f.max_time) * 1000));
+      // The last six hours: a few summary files, then all of them.
+      const narrow: ViewState = {
+        ...view,
+        time: { kind: 'absolute', fromUs: lastUs - 6 * 3600e6, toUs: lastUs },
+      };
+      const views = [narrow, view, { ...view, sort: { key: 'llm_calls', dir: 'desc' } } as ViewState];
+      const run = (v: ViewState, id: number) =>
+        engine<{ ok: boolean; value: unknown }>(`(e, a) => e.sessionsPage(a.v, a.id)`, { v, id }, fresh);
+      expect(
+        (await engine<{ ok: boolean }>(`(e) => e.open({ kind: 'collector' })`, undefined, fresh)).ok,
+      ).toBe(true);
+      expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 1)`, narrow, fresh)).ok).toBe(true);
+      await expect.poll(() => marksNamed('engine:index-warm', fresh)).toBe(1);
+      expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 2)`, view, fresh)).ok).toBe(true);
+      await expect.poll(() => marksNamed('engine:index-warm', fresh)).toBe(2);
+      const before = await marksNamed('engine:fast-page', fresh);
+      const results = [];
+      for (const [i, v] of views.entries()) results.push(await run(v, 10 + i));
+      expect(await marksNamed('engine:fast-page', fresh)).toBe(before + views.length);
+      expect(results.map((r) => r.value)).toEqual(await nativePages(views));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('charts the LLM calls of the filtered sessions from the summaries', async () => {

@@ -70,6 +70,12 @@ function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
     });
 }
 
+interface SummaryIndex {
+  /** The summary files it covers, in load order, joined by newlines (as loadedKey()). */
+  paths: string;
+  sessions: FastSessions;
+}
+
 export interface Loader {
   /** Summaries (sessions table) for every file overlapping the range, in DuckDB; null = all. */
   ensureSummaries(range: UsRange | null): Promise<void>;
@@ -111,11 +117,16 @@ export function createLoader(
   const fileLoads = new Map<string, Promise<void>>();
   const sessionLoads = new Map<string, Promise<boolean>>();
   const derived = !source.files.some((f) => f.table === 'sessions');
-  /** Bytes of the summary files for the fast path, until DuckDB holds them. */
+  /** Bytes of the loaded summary files, which the JavaScript indexes decode. */
   const summaryBytes = new Map<string, Promise<ArrayBuffer>>();
   /** Summary files in DuckDB with the rollup rebuilt over them. */
   const inDuck = new Set<string>();
-  let fast: { paths: string; sessions: FastSessions } | null = null;
+  /** The JavaScript index that answers before DuckDB holds the summaries (cold start). */
+  let fast: SummaryIndex | null = null;
+  /** The warm index that answers once DuckDB holds them, for the files it covers. */
+  let served: SummaryIndex | null = null;
+  /** loadedKey() of the index being warmed. */
+  let warming: string | null = null;
   let summariesAll: Promise<void> | null = null;
   const limit = createLimiter(PARALLEL_FILES);
 
@@ -148,7 +159,7 @@ export function createLoader(
         // gets to run their callbacks (the last day's file used to start ~300 ms late).
         const read = async (): Promise<ArrayBuffer> => file.slice(0, file.byteLength);
         const bytes = table === 'sessions' ? read() : limit(read);
-        // Kept for the fast path, which decodes summaries in JavaScript while DuckDB starts.
+        // Kept for the JavaScript indexes: the cold one decodes them while DuckDB starts.
         if (table === 'sessions') summaryBytes.set(f.path, bytes);
         return bytes.then(async (b) => (await tables).ops.fileToIpc(b, columns, f.path));
       });
@@ -195,21 +206,53 @@ export function createLoader(
     await work;
     if (derived) return;
     if (inDuck.size === 0) events.mark('engine:summaries-in-duckdb');
-    for (const f of filesInRange(source.files, 'sessions', range)) {
-      inDuck.add(f.path);
-      summaryBytes.delete(f.path);
-    }
-    // DuckDB can answer from now on, but the JavaScript index over the same files, with every page
-    // column decoded, changes a filter in ~6 ms where DuckDB-WASM took ~55 (bench-viewer,
-    // 2026-11-26). It serves while no other summary file is loaded; after that, DuckDB does.
-    if (fast?.paths !== loadedKey() || summaryRows() > MAX_INDEX_ROWS) fast = null;
-    if (fast) {
-      events.mark('engine:index-warming');
-      fast.sessions.warm().then(
-        () => events.mark('engine:index-warm'),
-        () => undefined,
-      );
-    }
+    for (const f of filesInRange(source.files, 'sessions', range)) inDuck.add(f.path);
+    refreshIndex();
+  };
+
+  /** An index over summary files (in load order), reading their kept bytes. */
+  const indexOver = (paths: readonly string[]): SummaryIndex | null => {
+    const bytes = paths.map((p) => summaryBytes.get(p));
+    if (bytes.some((b) => b === undefined)) return null;
+    // Each file is decoded as soon as its bytes arrive.
+    const files = (bytes as Promise<ArrayBuffer>[]).map((b, i) =>
+      b.then((buffer) => summaryFile(buffer, paths[i] as string)),
+    );
+    const sessions = createFastSessions(files.length, async (columns, rows) => {
+      const read = await Promise.all(files.map(async (f, i) => (await f).read(columns, rows[i] ?? [])));
+      events.mark(`engine:fast-read ${columns.length === 1 ? columns[0] : `${columns.length} columns`}`);
+      return read;
+    });
+    return { paths: paths.join('\n'), sessions };
+  };
+
+  /**
+   * DuckDB can answer once it holds the summaries, but the JavaScript index over the same files,
+   * with every page column decoded, changes a filter in ~6 ms where DuckDB-WASM took ~55
+   * (bench-viewer, 2026-11-26). So an index over what is loaded (the cold one, or a new one when
+   * a time range has loaded more files) is warmed in the background and serves once warm.
+   */
+  const refreshIndex = (): void => {
+    const key = loadedKey();
+    const cold = fast;
+    fast = null;
+    if (served?.paths === key || warming === key) return;
+    if (summaryRows() > MAX_INDEX_ROWS) return;
+    const index = cold?.paths === key ? cold : indexOver([...fileLoads.keys()]);
+    if (!index) return;
+    warming = key;
+    events.mark('engine:index-warming');
+    index.sessions.warm().then(
+      () => {
+        if (warming === key) warming = null;
+        if (loadedKey() !== key) return;
+        served = index;
+        events.mark('engine:index-warm');
+      },
+      () => {
+        if (warming === key) warming = null;
+      },
+    );
   };
 
   const summaryRows = (): number =>
@@ -222,7 +265,7 @@ export function createLoader(
     if (derived) return null;
     const range = loadRange(view.time, nowUs);
     if (filesInRange(source.files, 'sessions', range).every((f) => inDuck.has(f.path)))
-      return fast && fast.paths === loadedKey() ? fast.sessions.page(view, nowUs) : null;
+      return served && served.paths === loadedKey() ? served.sessions.page(view, nowUs) : null;
     // Starts fetching and decoding (and loading DuckDB once it is up); its failure is the page's.
     const loading = ensureSummaries(range);
     loading.catch(() => undefined);
@@ -230,30 +273,20 @@ export function createLoader(
     const paths = [...fileLoads.keys()];
     const bytes = paths.map((p) => summaryBytes.get(p));
     if (inDuck.size > 0 || bytes.some((b) => b === undefined)) return null;
-    const key = loadedKey();
-    if (fast?.paths !== key) {
+    if (fast?.paths !== loadedKey()) {
       void Promise.all(bytes).then(
         () => events.mark('engine:summaries-fetched'),
         () => undefined,
       );
-      // Each file is decoded as soon as its bytes arrive.
-      const files = (bytes as Promise<ArrayBuffer>[]).map((b, i) =>
-        b.then((buffer) => summaryFile(buffer, paths[i] as string)),
-      );
-      const sessions = createFastSessions(files.length, async (columns, rows) => {
-        const read = await Promise.all(files.map(async (f, i) => (await f).read(columns, rows[i] ?? [])));
-        events.mark(`engine:fast-read ${columns.length === 1 ? columns[0] : `${columns.length} columns`}`);
-        return read;
-      });
-      fast = { paths: key, sessions };
+      fast = indexOver(paths);
     }
-    return fast.sessions.page(view, nowUs);
+    return fast ? fast.sessions.page(view, nowUs) : null;
   };
 
   /** The session's time extent from the loaded summaries (all summaries are loaded if needed). */
   const sessionExtent = async (key: string): Promise<UsRange | null> => {
     // The index over the same summaries knows it without a DuckDB query.
-    const known = fast && fast.paths === loadedKey() ? await fast.sessions.extent(key) : null;
+    const known = served && served.paths === loadedKey() ? await served.sessions.extent(key) : null;
     if (known) return known;
     const k = parseSessionKey(key);
     // Not the key expression: concatenating 100k trace ids to compare one key cost ~15 ms.
