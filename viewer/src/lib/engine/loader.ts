@@ -237,7 +237,11 @@ export function createLoader(
     const cold = fast;
     fast = null;
     if (served?.paths === key || warming === key) return;
-    if (summaryRows() > MAX_INDEX_ROWS) return;
+    if (summaryRows() > MAX_INDEX_ROWS) {
+      // No index past this size: DuckDB answers, and the bytes kept for one can go.
+      summaryBytes.clear();
+      return;
+    }
     const index = cold?.paths === key ? cold : indexOver([...fileLoads.keys()]);
     if (!index) return;
     warming = key;
