@@ -1,5 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatDuration, formatTokens, pageRange, truncateMiddle } from '../../src/lib/format.ts';
+import {
+  formatCost,
+  formatDuration,
+  formatInt,
+  formatTokens,
+  pageRange,
+  truncateMiddle,
+} from '../../src/lib/format.ts';
+
+const intlInteger = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const intlCompact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 describe('format', () => {
   it('never shows an unknown cost as $0.00', () => {
@@ -20,6 +31,47 @@ describe('format', () => {
     expect(formatTokens(9_999)).toBe('9,999');
     expect(formatTokens(25_014)).toBe('25K');
     expect(formatTokens(null)).toBe('—');
+  });
+
+  it('writes numbers as Intl.NumberFormat does, without it', () => {
+    const edges = [
+      0,
+      -0,
+      0.5,
+      1.5,
+      -2.5,
+      999,
+      1_000,
+      9_999.5,
+      10_000,
+      12_345,
+      12_350,
+      99_950,
+      999_949,
+      999_950,
+      1_234_567,
+      999_950_000,
+      1e12,
+      1.5e15,
+      2 ** 53,
+      1e21,
+      1.5e21,
+      Number.NaN,
+      Infinity,
+      -Infinity,
+    ];
+    for (const n of edges) expect(formatInt(n), String(n)).toBe(intlInteger.format(n));
+    for (const n of edges.filter((x) => Number.isSafeInteger(x) && Math.abs(x) >= 10_000))
+      expect(formatTokens(n), String(n)).toBe(intlCompact.format(n));
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true })), (n) => {
+        expect(formatInt(n)).toBe(intlInteger.format(n));
+        // Token counts are safe integers (the schema caps them far below 2^53).
+        if (Number.isSafeInteger(n))
+          expect(formatTokens(n)).toBe(Math.abs(n) < 10_000 ? intlInteger.format(n) : intlCompact.format(n));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('formats durations at a readable scale', () => {
