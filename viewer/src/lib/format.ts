@@ -8,9 +8,12 @@
 
 /** Digits of a non-negative integer with thousands separators. */
 function grouped(x: number): string {
-  // From 1e21 on, String() writes an exponent: spell out its shortest digits, as Intl does.
-  const [mantissa = '', exponent = '0'] = x.toExponential().split('e');
-  const digits = x < 1e21 ? String(x) : mantissa.replace('.', '').padEnd(Number(exponent) + 1, '0');
+  let digits = String(x);
+  if (x >= 1e21) {
+    // String() writes an exponent here: spell out its shortest digits, as Intl does.
+    const [mantissa = '', exponent = '0'] = x.toExponential().split('e');
+    digits = mantissa.replace('.', '').padEnd(Number(exponent) + 1, '0');
+  }
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
