@@ -148,15 +148,15 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   }
 
   /**
-   * A group's rows, decoded, normalized and completed into row files (and its carry segment)
-   * ahead of its DuckDB turn.
+   * A group's rows, decoded, normalized and completed into row files (and the rows it holds back
+   * into a carry file, named a segment only when the group is committed) ahead of its DuckDB turn.
    */
   interface PreparedRows {
     paths: { spans: string; messages: string };
     maxLineBytes: number;
     spans: number;
     messages: number;
-    carry: { seq: number; path: string; since_ms: number; rows: number } | null;
+    carry: { tmpPath: string; since_ms: number; rows: number } | null;
     ms: number;
   }
 
@@ -178,16 +178,17 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     let carry: PreparedRows['carry'] = null;
     const held = done.carried;
     if (held.spans.length + held.messages.length > 0) {
-      const seq = state.next_file_seq++;
-      const path = segmentPath(cfg.walDir, seq, 'carry');
-      await lines.write(`${path}.tmp`, [
+      // Beside the segments (a rename publishes it), under a name start-up clears. Its sequence
+      // number is taken when the group commits: this runs while the previous group commits, and
+      // the writer state must change in one place at a time.
+      const tmpPath = join(cfg.walDir, `carry-slot-${slot}.tmp`);
+      await lines.write(tmpPath, [
         { table: 'spans', rows: held.spans },
         { table: 'messages', rows: held.messages },
       ]);
-      await publishFile(`${path}.tmp`, path);
       let since = nowMs;
       for (const row of [...held.spans, ...held.messages]) since = Math.min(since, row.carried_since);
-      carry = { seq, path, since_ms: since, rows: held.spans.length + held.messages.length };
+      carry = { tmpPath, since_ms: since, rows: held.spans.length + held.messages.length };
     }
     return {
       paths,
@@ -199,11 +200,11 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     };
   }
 
-  /** `unused`: the group will not be committed, so its carry segment goes too. */
-  async function removePrepared(rows: PreparedRows, unused: boolean): Promise<void> {
+  /** A committed group's carry file is a segment by now; an uncommitted one's goes. */
+  async function removePrepared(rows: PreparedRows): Promise<void> {
     await removeIfExists(rows.paths.spans);
     await removeIfExists(rows.paths.messages);
-    if (unused && rows.carry !== null) await removeIfExists(rows.carry.path);
+    if (rows.carry !== null) await removeIfExists(rows.carry.tmpPath);
   }
 
   async function materializeGroup(group: Segment[], rows: PreparedRows): Promise<void> {
@@ -215,13 +216,14 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       messagesPath: rows.paths.messages,
       maxLineBytes: rows.maxLineBytes,
       target: fileTarget(),
-    }).catch(async (err: unknown) => {
-      if (rows.carry !== null) await removeIfExists(rows.carry.path);
-      throw err;
     });
     const consumed = new Set(carried.map((s) => s.seq));
     const carries = state.carries.filter((c) => !consumed.has(c.seq));
-    if (rows.carry !== null) carries.push({ seq: rows.carry.seq, since_ms: rows.carry.since_ms });
+    if (rows.carry !== null) {
+      const seq = state.next_file_seq++;
+      await publishFile(rows.carry.tmpPath, segmentPath(cfg.walDir, seq, 'carry'));
+      carries.push({ seq, since_ms: rows.carry.since_ms });
+    }
     const walCommitted = Math.max(state.wal_committed, ...wal.map((s) => s.seq));
     // If this throws, the files stay: the manifest may or may not have been renamed into place.
     // Unlisted ones are orphans that start-up removes; the segments are materialized again.
@@ -301,12 +303,12 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
         try {
           await materializeGroup(group, rows);
         } finally {
-          await removePrepared(rows, false);
+          await removePrepared(rows);
         }
       }
     } catch (err) {
       // A group failed: the one being prepared is not used (it is retried with the rest).
-      await next?.then((rows) => removePrepared(rows, true)).catch(() => undefined);
+      await next?.then(removePrepared).catch(() => undefined);
       throw err;
     }
   }
