@@ -14,6 +14,8 @@ export interface EncodedLines {
   data: Buffer;
   /** Bytes of the longest line (DuckDB's reader must be told). */
   longestLine: number;
+  /** Where each row's line ends in `data` (the offset of its newline). */
+  ends: number[];
 }
 
 /**
@@ -23,11 +25,11 @@ export interface EncodedLines {
  * character beyond Latin-1.
  */
 export function encodeLines(table: 'spans' | 'messages', rows: readonly object[]): EncodedLines {
-  const out = walBuffer();
+  const out = lineBuffer();
   const tag = table === 'spans' ? SPAN_TAG : MESSAGE_TAG;
-  for (const row of rows) out.line(tag, row);
+  const ends = rows.map((row) => out.line(tag, row));
   const longestLine = out.longest;
-  return { data: out.finish(), longestLine };
+  return { data: out.finish(), longestLine, ends };
 }
 
 /**
@@ -49,7 +51,7 @@ function rowJson(row: object): string {
 /** Kept between calls (encoding is synchronous); each result is copied out at its exact size. */
 let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
-function walBuffer() {
+function lineBuffer() {
   let length = 0;
   let longest = 0;
   const write = (text: string): number => {
@@ -65,11 +67,16 @@ function walBuffer() {
     return bytes;
   };
   return {
-    /** `tag` opens the object; splicing it into the row's text avoids copying every row to add a key. */
-    line(tag: string, row: object): void {
+    /**
+     * `tag` opens the object; splicing it into the row's text avoids copying every row to add a
+     * key. Returns where the line ends.
+     */
+    line(tag: string, row: object): number {
       const bytes = write(tag) + write(rowJson(row).slice(1));
       longest = Math.max(longest, bytes);
+      const end = length;
       write('\n');
+      return end;
     },
     get longest(): number {
       return longest;

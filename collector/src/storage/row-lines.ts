@@ -57,8 +57,8 @@ export function createRowLines(): RowLines {
     add(table, rows) {
       const encoded = encodeLines(table, rows);
       let start = 0;
-      for (const row of rows) {
-        const end = encoded.data.indexOf(0x0a, start);
+      for (const [i, row] of rows.entries()) {
+        const end = encoded.ends[i] as number;
         const record = row as Record<string | symbol, unknown>;
         record[key] = { data: encoded.data, start, end, row };
         start = end + 1;

@@ -27,14 +27,18 @@ function referenceLines(table: 'spans' | 'messages', rows: readonly object[]): s
   return rows.map((row) => `${tag}${rowJson(row).slice(1)}`);
 }
 
-/** The encoding, checked against the definition; the longest line is reported in bytes. */
+/** The encoding, checked against the definition; the longest line and line ends are reported in bytes. */
 function matchesReference(table: 'spans' | 'messages', rows: readonly object[]): boolean {
   const lines = referenceLines(table, rows);
   const encoded = encodeLines(table, rows);
   const longest = Math.max(0, ...lines.map((l) => Buffer.byteLength(l)));
+  let at = -1;
+  const ends = lines.map((l) => (at += Buffer.byteLength(l) + 1));
   return (
     encoded.data.equals(Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8')) &&
-    encoded.longestLine === longest
+    encoded.longestLine === longest &&
+    encoded.ends.length === ends.length &&
+    encoded.ends.every((end, i) => end === ends[i])
   );
 }
 
