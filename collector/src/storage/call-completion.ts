@@ -57,9 +57,10 @@ function distinct<T>(rows: readonly T[], key: (row: T) => string): T[] {
   });
 }
 
-const spanKey = (s: SpanRow): string => `${s.trace_id}\u0000${s.span_id}`;
+const idKey = (traceId: string, spanId: string): string => `${traceId}\u0000${spanId}`;
+const spanKey = (s: SpanRow): string => idKey(s.trace_id, s.span_id);
 const messageKey = (m: MessageRow): string =>
-  `${m.trace_id}\u0000${m.span_id}\u0000${m.source}\u0000${m.direction}\u0000${m.seq}\u0000${m.content_hash}`;
+  `${idKey(m.trace_id, m.span_id)}\u0000${m.source}\u0000${m.direction}\u0000${m.seq}\u0000${m.content_hash}`;
 
 const ENTRY_KINDS: ReadonlySet<SpanRow['kind']> = new Set(['SERVER', 'CONSUMER']);
 
@@ -68,7 +69,7 @@ function waitsForRoot(span: SpanRow, byKey: ReadonlyMap<string, SpanRow>): boole
   const seen = new Set<SpanRow>();
   for (let cur = span; ;) {
     if (cur.parent_span_id === null || ENTRY_KINDS.has(cur.kind)) return false;
-    const parent = byKey.get(`${cur.trace_id}\u0000${cur.parent_span_id}`);
+    const parent = byKey.get(idKey(cur.trace_id, cur.parent_span_id));
     if (parent === undefined) return true;
     if (seen.has(parent)) return false;
     seen.add(parent);
@@ -120,7 +121,7 @@ export function completeGroup(
   for (const m of completed.messages as QueuedMessage[]) {
     const waiting =
       sinceOf(m) > cutoff &&
-      (heldSpans.has(`${m.trace_id}\u0000${m.span_id}`) ||
+      (heldSpans.has(idKey(m.trace_id, m.span_id)) ||
         (m.source === 'log' && !recent.has(m.trace_id, m.span_id)));
     if (waiting) out.carried.messages.push({ ...m, carried_since: sinceOf(m) });
     else out.messages.push(m);
