@@ -485,7 +485,8 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     await Promise.all([
       groupsByKey(idx),
       modelMasks(idx),
-      ...[...SORT_KEYS].map((k) => sortValues(idx, k as SortKey)),
+      // The session id sort compares keys: it has no values.
+      ...[...SORT_KEYS].filter((k) => k !== 'session_id').map((k) => sortValues(idx, k as SortKey)),
     ]);
   };
 
