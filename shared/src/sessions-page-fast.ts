@@ -131,10 +131,25 @@ interface SessionIndex {
   keys: string[];
   sessionIds: (string | null)[];
   traceIds: (string | null)[];
-  last: number[];
+  last: Float64Array;
   groupOf: Int32Array[];
-  asciiKeys: boolean;
+  /** Whether every key is ASCII (computed on the first search, not on the cold path). */
+  asciiKeys?: boolean;
   lowerKeys?: string[];
+}
+
+/** Whether every key is ASCII: one scan of char codes, no regular expression per key. */
+function asciiKeys(index: SessionIndex): boolean {
+  if (index.asciiKeys === undefined) {
+    index.asciiKeys = true;
+    for (const k of index.keys)
+      for (let i = 0; i < k.length; i++)
+        if (k.charCodeAt(i) > 0x7f) {
+          index.asciiKeys = false;
+          return false;
+        }
+  }
+  return index.asciiKeys;
 }
 
 /**
@@ -149,24 +164,15 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   while (capacity < rows * 2) capacity *= 2;
   const mask = capacity - 1;
   const table = new Int32Array(capacity).fill(-1);
-  const hashOf: number[] = [];
+  const hashOf = new Int32Array(rows);
+  const lastOf = new Float64Array(rows);
   const byTrace = new Map<string, number>();
-  const index: SessionIndex = {
-    keys: [],
-    sessionIds: [],
-    traceIds: [],
-    last: [],
-    groupOf: [],
-    asciiKeys: true,
-  };
-  const { keys, sessionIds, traceIds, last } = index;
-  const newGroup = (sessionId: string | null, traceId: string | null, l: number): number => {
-    keys.push(sessionId ?? `${TRACE_KEY_PREFIX}${traceId as string}`);
-    sessionIds.push(sessionId);
-    traceIds.push(traceId);
-    last.push(l);
-    return keys.length - 1;
-  };
+  const keys: string[] = [];
+  const sessionIds: (string | null)[] = [];
+  const traceIds: (string | null)[] = [];
+  const groupOfs: Int32Array[] = [];
+  /** Session ids that look like the key of a sessionless trace. */
+  const traceLike: string[] = [];
   for (const b of batches) {
     const sid = column(b, 'session_id');
     const tid = column(b, 'trace_id');
@@ -184,13 +190,18 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
         for (;;) {
           g = table[slot] as number;
           if (g === -1) {
-            g = newGroup(sessionId, null, l);
+            g = keys.length;
+            keys.push(sessionId);
+            if (sessionId.startsWith(TRACE_KEY_PREFIX)) traceLike.push(sessionId);
+            sessionIds.push(sessionId);
+            traceIds.push(null);
+            lastOf[g] = l;
             table[slot] = g;
             hashOf[g] = h;
             break;
           }
           if (hashOf[g] === h && sessionIds[g] === sessionId) {
-            if (l > (last[g] as number)) last[g] = l;
+            if (l > (lastOf[g] as number)) lastOf[g] = l;
             break;
           }
           slot = (slot + 1) & mask;
@@ -200,28 +211,30 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
         if (traceId === null) return null;
         const found = byTrace.get(traceId);
         if (found === undefined) {
-          g = newGroup(null, traceId, l);
+          g = keys.length;
+          keys.push(`${TRACE_KEY_PREFIX}${traceId}`);
+          sessionIds.push(null);
+          traceIds.push(traceId);
+          lastOf[g] = l;
           byTrace.set(traceId, g);
         } else {
           g = found;
-          if (l > (last[g] as number)) last[g] = l;
+          if (l > (lastOf[g] as number)) lastOf[g] = l;
         }
       }
       groupOf[i] = g;
     }
-    index.groupOf.push(groupOf);
+    groupOfs.push(groupOf);
   }
-  for (const [g, key] of keys.entries()) {
-    // One key for two groups: SQL orders them arbitrarily.
-    if (
-      sessionIds[g] !== null &&
-      key.startsWith(TRACE_KEY_PREFIX) &&
-      byTrace.has(key.slice(TRACE_KEY_PREFIX.length))
-    )
-      return null;
-    if (index.asciiKeys && NON_ASCII.test(key)) index.asciiKeys = false;
-  }
-  return index;
+  // One key for two groups: SQL orders them arbitrarily.
+  if (traceLike.some((id) => byTrace.has(id.slice(TRACE_KEY_PREFIX.length)))) return null;
+  return {
+    keys,
+    sessionIds,
+    traceIds,
+    last: lastOf.subarray(0, keys.length),
+    groupOf: groupOfs,
+  };
 }
 
 /** Per group, its earliest first_time; null when a row has none (SQL would rank differently). */
@@ -448,7 +461,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
           ? Float64Array.from(first)
           : Float64Array.from(first, (f, g) => (idx.last[g] as number) - f);
       }
-      return Float64Array.from(idx.last);
+      return idx.last;
     });
 
   const modelMasks = (idx: SessionIndex): Promise<{ bit: Map<string, number>; masks: Uint32Array } | null> =>
@@ -481,7 +494,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const idx = await index();
     if (!idx) return;
     // Whatever a filter or sort needs first, so that no first use of one pays for it.
-    if (idx.asciiKeys) idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
+    if (asciiKeys(idx)) idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
     await Promise.all([
       groupsByKey(idx),
       modelMasks(idx),
@@ -498,7 +511,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const search = view.search.trim();
     if (NON_ASCII.test(search)) return null;
     const idx = await index();
-    if (!idx || (search !== '' && !idx.asciiKeys)) return null;
+    if (!idx || (search !== '' && !asciiKeys(idx))) return null;
     const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
     const values = sortKey === 'session_id' ? null : await sortValues(idx, sortKey);
     if (sortKey !== 'session_id' && !values) return null;

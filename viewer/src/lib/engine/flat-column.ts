@@ -44,7 +44,9 @@ export async function readFlatColumn(
   const leaf = schemaPath[schemaPath.length - 1];
   if (!leaf || !isFlatColumn(schemaPath)) return null;
   const rows = Number(metadata.num_rows);
-  const out: FlatColumn = { values: new Array<unknown>(rows).fill(null), hashes: new Int32Array(rows) };
+  // Every row is written (NULL too), and nothing else: a column of timestamps stays an array of
+  // unboxed doubles, not 100k heap numbers for the garbage collector to copy.
+  const out: FlatColumn = { values: new Array<unknown>(rows), hashes: new Int32Array(rows) };
   let at = 0;
   for (const group of metadata.row_groups) {
     const meta = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === name)?.meta_data;
@@ -114,12 +116,9 @@ function readChunk(
         decoder.compressors,
       );
       const fast =
-        daph.encoding === 'PLAIN' ? plainPage(page, daph.num_values, decoder, maxDefinition, noNulls) : null;
-      if (fast) {
-        place(out.values, at + read, fast.values, fast.levels, maxDefinition);
-        if (fast.hashes && out.hashes) place(out.hashes, at + read, fast.hashes, fast.levels, maxDefinition);
-        else out.hashes = null;
-      } else {
+        daph.encoding === 'PLAIN' &&
+        plainPage(page, daph.num_values, decoder, maxDefinition, noNulls, out, at + read);
+      if (!fast) {
         const { definitionLevels, dataPage } = readDataPage(page, daph, decoder);
         const values = convertWithDictionary(dataPage, dictionary, daph.encoding, decoder);
         place(out.values, at + read, values, definitionLevels, maxDefinition);
@@ -140,20 +139,20 @@ function readChunk(
   return read;
 }
 
-/** Values in row order; with levels, a row whose level is below the maximum is NULL (left as is). */
-function place<T>(
-  out: { [i: number]: T },
+/** Values in row order; with levels, a row whose level is below the maximum is NULL. */
+function place(
+  out: unknown[],
   at: number,
-  values: ArrayLike<T>,
+  values: ArrayLike<unknown>,
   levels: ArrayLike<number> | undefined,
   maxDefinition: number,
 ): void {
   if (!levels || levels.length === 0) {
-    for (let i = 0; i < values.length; i++) out[at + i] = values[i] as T;
+    for (let i = 0; i < values.length; i++) out[at + i] = values[i];
     return;
   }
   let v = 0;
-  for (let i = 0; i < levels.length; i++) if (levels[i] === maxDefinition) out[at + i] = values[v++] as T;
+  for (let i = 0; i < levels.length; i++) out[at + i] = levels[i] === maxDefinition ? values[v++] : null;
 }
 
 type Kind = 'string' | 'micros' | null;
@@ -168,8 +167,8 @@ function kindOf(decoder: ColumnDecoder): Kind {
 }
 
 /**
- * A PLAIN data page (V1, flat) of strings or µs timestamps; null for any other column. With
- * `noNulls`, the levels of a nullable column are skipped unread.
+ * Decodes a PLAIN data page (V1, flat) of strings or µs timestamps into out's rows from `at`;
+ * false for any other column. With `noNulls`, the levels of a nullable column are skipped unread.
  */
 function plainPage(
   page: Uint8Array,
@@ -177,33 +176,43 @@ function plainPage(
   decoder: ColumnDecoder,
   maxDefinition: number,
   noNulls: boolean,
-): { values: unknown[]; hashes: Int32Array | null; levels: number[] | undefined } | null {
+  out: FlatColumn,
+  at: number,
+): boolean {
   const kind = kindOf(decoder);
-  if (!kind) return null;
+  if (!kind) return false;
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const reader = { view, offset: 0 };
-  let levels: number[] | undefined;
-  let present = count;
+  let levels: number[] | null = null;
   if (maxDefinition > 0 && noNulls) {
     // RLE/bit-packed levels behind their 4-byte length, as readRleBitPackedHybrid reads them.
     reader.offset = 4 + view.getUint32(0, true);
   } else if (maxDefinition > 0) {
     levels = new Array<number>(count);
     readRleBitPackedHybrid(reader, 32 - Math.clz32(maxDefinition), levels);
-    for (const l of levels) if (l !== maxDefinition) present--;
   }
-  const values = new Array<unknown>(present);
+  const { values } = out;
   let p = reader.offset;
   if (kind === 'micros') {
-    for (let i = 0; i < present; i++, p += 8)
-      values[i] = view.getInt32(p + 4, true) * 4294967296 + view.getUint32(p, true);
-    return { values, hashes: null, levels };
+    for (let i = 0; i < count; i++) {
+      if (levels && levels[i] !== maxDefinition) {
+        values[at + i] = null;
+        continue;
+      }
+      values[at + i] = view.getInt32(p + 4, true) * 4294967296 + view.getUint32(p, true);
+      p += 8;
+    }
+    out.hashes = null;
+    return true;
   }
   // One character per byte: ASCII values are exact substrings; the rest are decoded as UTF-8.
   const base = p;
   const text = binaryString(page, base);
-  let hashes: Int32Array | null = new Int32Array(present);
-  for (let i = 0; i < present; i++) {
+  for (let i = 0; i < count; i++) {
+    if (levels && levels[i] !== maxDefinition) {
+      values[at + i] = null;
+      continue;
+    }
     const length = view.getUint32(p, true);
     const from = p + 4;
     p = from + length;
@@ -218,14 +227,14 @@ function plainPage(
       h = Math.imul(h ^ c, FNV_PRIME);
     }
     if (ascii) {
-      values[i] = text.slice(from - base, p - base);
-      if (hashes) hashes[i] = h;
+      values[at + i] = text.slice(from - base, p - base);
+      if (out.hashes) out.hashes[at + i] = h;
     } else {
-      values[i] = utf8.decode(page.subarray(from, p));
-      hashes = null;
+      values[at + i] = utf8.decode(page.subarray(from, p));
+      out.hashes = null;
     }
   }
-  return { values, hashes, levels };
+  return true;
 }
 
 /**
