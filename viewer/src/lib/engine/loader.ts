@@ -6,6 +6,7 @@
  */
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { MESSAGES_COLUMNS, SESSIONS_COLUMNS, SPANS_COLUMNS, type TableName } from '@parley/shared/schema';
+import { sessionRowsFast, type SessionRows } from '@parley/shared/session-fast';
 import { createFastSessions, type FastSessions, type RowSelection } from '@parley/shared/sessions-page-fast';
 import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
 import { parseSessionKey } from '@parley/shared/sql/query';
@@ -76,6 +77,16 @@ interface SummaryIndex {
   sessions: FastSessions;
 }
 
+export interface SessionLoad {
+  /**
+   * The session's calls and messages, computed from its rows when that is exact
+   * (session-fast.ts); else null, and its rows are in DuckDB for the session queries.
+   */
+  rows: SessionRows | null;
+  /** Whether some of its spans are stored without the session id (the queries then inherit it). */
+  inherit: boolean;
+}
+
 export interface Loader {
   /** Summaries (sessions table) for every file overlapping the range, in DuckDB; null = all. */
   ensureSummaries(range: UsRange | null): Promise<void>;
@@ -85,11 +96,8 @@ export interface Loader {
    * fast path cannot be exact for this view.
    */
   fastSessionsPage(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
-  /**
-   * The session's spans and messages; resolves to whether some of its spans are stored without
-   * the session id (the session queries then need to inherit it from the trace).
-   */
-  ensureSession(key: string): Promise<boolean>;
+  /** The session's spans and messages: its calls and messages, or loaded into DuckDB. */
+  ensureSession(key: string): Promise<SessionLoad>;
   /** Data extent of the source, µs. */
   extent(): { minUs: number; maxUs: number } | null;
 }
@@ -115,7 +123,7 @@ export function createLoader(
     [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
   );
   const fileLoads = new Map<string, Promise<void>>();
-  const sessionLoads = new Map<string, Promise<boolean>>();
+  const sessionLoads = new Map<string, Promise<SessionLoad>>();
   const derived = !source.files.some((f) => f.table === 'sessions');
   /** Bytes of the loaded summary files, which the JavaScript indexes decode. */
   const summaryBytes = new Map<string, Promise<ArrayBuffer>>();
@@ -321,6 +329,33 @@ export function createLoader(
     extent: UsRange | null,
     orphans: boolean,
   ): Promise<boolean> => {
+    if (derived && table === 'spans') {
+      const { sid, files } = sessionScope(table, key, extent, orphans);
+      // Without summaries, spans files are loaded whole, once each: this session's rows alone
+      // would be loaded a second time with their file once a time range needs it.
+      await loadFiles(files, 'spans', LIGHT_SPAN_COLUMNS);
+      if (sid === null || !orphans) return false;
+      const [row] = await query(
+        `SELECT count(*) AS n FROM spans WHERE session_id IS NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = CAST(? AS VARCHAR))`,
+        [sid],
+      );
+      return Number(row?.n ?? 0) > 0;
+    }
+    const read = await readSessionRows(table, key, extent, orphans);
+    await insert(table, read.rows);
+    return read.orphans;
+  };
+
+  /**
+   * Where the session's rows of a table may be: its files, the time window of their starts, and
+   * whether rows without a session id are candidates (with `orphans`, or for a trace key).
+   */
+  const sessionScope = (
+    table: 'spans' | 'messages',
+    key: string,
+    extent: UsRange | null,
+    orphans: boolean,
+  ): { sid: string | null; window: UsRange; withNulls: boolean; files: CatalogFile[] } => {
     const k = parseSessionKey(key);
     const sid = k.kind === 'session' ? k.sessionId : null;
     const everywhere: UsRange = { fromUs: Number.MIN_SAFE_INTEGER, toUs: Number.MAX_SAFE_INTEGER };
@@ -332,17 +367,21 @@ export function createLoader(
       if (filesForSession([f], table, sid, window).length > 0) return true;
       return withNulls && filesForSession([f], table, null, window).length > 0;
     });
-    if (derived && table === 'spans') {
-      // Without summaries, spans files are loaded whole, once each: this session's rows alone
-      // would be loaded a second time with their file once a time range needs it.
-      await loadFiles(files, 'spans', LIGHT_SPAN_COLUMNS);
-      if (sid === null || !orphans) return false;
-      const [row] = await query(
-        `SELECT count(*) AS n FROM spans WHERE session_id IS NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = CAST(? AS VARCHAR))`,
-        [sid],
-      );
-      return Number(row?.n ?? 0) > 0;
-    }
+    return { sid, window, withNulls, files };
+  };
+
+  /**
+   * The session's rows of one table as loadSessionRows picks them (row groups pruned by
+   * statistics, rows filtered to the session), and whether rows without its id were among them.
+   */
+  const readSessionRows = async (
+    table: 'spans' | 'messages',
+    key: string,
+    extent: UsRange | null,
+    orphans: boolean,
+  ): Promise<{ rows: ColumnBatch; orphans: boolean }> => {
+    const k = parseSessionKey(key);
+    const { sid, window, withNulls, files } = sessionScope(table, key, extent, orphans);
     const columns = table === 'spans' ? LIGHT_SPAN_COLUMNS : MESSAGE_COLUMNS;
     const batches: ColumnBatch[] = [];
     const groupFilters: GroupFilter[] = [
@@ -390,23 +429,37 @@ export function createLoader(
         return orphan;
       });
     });
-    await insert(table, concatBatches(kept, columns));
-    return orphanFound;
+    return { rows: concatBatches(kept, columns), orphans: orphanFound };
   };
 
-  const ensureSession = (key: string): Promise<boolean> => {
+  const ensureSession = (key: string): Promise<SessionLoad> => {
     let p = sessionLoads.get(key);
     if (!p) {
       p = (async () => {
         const extent = await sessionExtent(key);
         events.load('Loading the conversation');
+        if (!derived) {
+          const [spans, messages] = await Promise.all([
+            readSessionRows('spans', key, extent, true),
+            readSessionRows('messages', key, extent, false),
+          ]);
+          // Computed here when exact: DuckDB then neither stores these rows nor runs the queries.
+          const rows = spans.orphans ? null : sessionRowsFast(key, spans.rows, messages.rows);
+          if (rows) {
+            events.mark('engine:session-rows');
+            return { inherit: false, rows };
+          }
+          await Promise.all([insert('spans', spans.rows), insert('messages', messages.rows)]);
+          if (spans.orphans) await loadOrphanMessages(key, extent);
+          return { inherit: spans.orphans, rows: null };
+        }
         const [spanOrphans] = await Promise.all([
           loadSessionRows('spans', key, extent, true),
           loadSessionRows('messages', key, extent, false),
         ]);
         // Messages of calls whose spans lacked the session id are stored without it too.
         if (spanOrphans) await loadOrphanMessages(key, extent);
-        return spanOrphans;
+        return { inherit: spanOrphans, rows: null };
       })();
       sessionLoads.set(key, p);
       p.catch(() => sessionLoads.delete(key));

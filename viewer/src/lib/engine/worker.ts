@@ -262,12 +262,14 @@ const api: EngineApi = {
     }),
   session: (key, _view, id) =>
     request('session', id, async (o, stale) => {
-      const inherit = await o.loader.ensureSession(key);
+      const { rows, inherit } = await o.loader.ensureSession(key);
       // Sent together: the second query's round trip overlaps the first one's execution.
-      const [calls, messages] = await Promise.all([
-        run(o, sessionCalls(key, { inherit }), stale),
-        run(o, sessionMessages(key, { inherit }), stale),
-      ]);
+      const [calls, messages] = rows
+        ? [rows.calls, rows.messages]
+        : await Promise.all([
+            run(o, sessionCalls(key, { inherit }), stale),
+            run(o, sessionMessages(key, { inherit }), stale),
+          ]);
       if (calls.length === 0 && messages.length === 0) throw new Error(`No session "${key}" in this source.`);
       return buildSessionDetail(key, mapCalls(calls), mapMessages(messages));
     }),

@@ -1,0 +1,196 @@
+/**
+ * sessionRowsFast against the SQL it stands in for: random span and message rows loaded into a
+ * real DuckDB (@duckdb/node-api), then sessionCalls / sessionMessages with `inherit: false` for
+ * random keys. Few distinct ids and times, so that rows share calls, tie on times and span ids,
+ * and messages miss their spans.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { MESSAGES_COLUMNS, SPANS_COLUMNS, createTableSql, type Column } from '../src/schema.ts';
+import { sessionRowsFast, type RowColumns } from '../src/session-fast.ts';
+import { mapCalls, mapMessages } from '../src/sql/rows.ts';
+import { sessionCalls, sessionMessages } from '../src/sql/session.ts';
+
+const T0 = 1_764_000_000_000_000;
+const SESSIONS = ['S', 's', 'é', 'other'];
+const TRACES = ['t1', 'T2'];
+const SPANS = ['a', 'B', 'b', 'ä'];
+
+type Row = Record<string, unknown>;
+
+const spanArb: fc.Arbitrary<Row> = fc
+  .record({
+    session_id: fc.option(fc.constantFrom(...SESSIONS), { nil: null, freq: 5 }),
+    trace_id: fc.constantFrom(...TRACES),
+    span_id: fc.constantFrom(...SPANS),
+    start: fc.integer({ min: 0, max: 4 }),
+    is_llm_call: fc.boolean(),
+    model: fc.option(fc.constantFrom('gpt-4o', 'claude'), { nil: null }),
+    input_tokens: fc.option(fc.nat(1000), { nil: null }),
+    output_tokens: fc.option(fc.nat(500), { nil: null }),
+    total_cost_usd: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+    status_code: fc.constantFrom('UNSET', 'OK', 'ERROR'),
+  })
+  .map(({ start, ...r }) => ({ ...r, start_time: T0 + start * 1_000_000, duration_ms: start * 10.5 }));
+
+const messageArb: fc.Arbitrary<Row> = fc
+  .record({
+    session_id: fc.option(fc.constantFrom(...SESSIONS), { nil: null, freq: 4 }),
+    trace_id: fc.constantFrom(...TRACES),
+    span_id: fc.constantFrom(...SPANS),
+    seq: fc.nat(3),
+    direction: fc.constantFrom('input', 'output'),
+    role: fc.constantFrom('user', 'assistant', 'tool'),
+    content: fc.option(fc.string({ maxLength: 8 }), { nil: null }),
+    start: fc.integer({ min: 0, max: 4 }),
+  })
+  .map(({ start, ...r }) => ({
+    ...r,
+    start_time: T0 + start * 1_000_000,
+    content_hash: 'h',
+    source: 'span',
+  }));
+
+let db: DuckDBInstance;
+let conn: DuckDBConnection;
+
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  conn = await db.connect();
+});
+afterAll(() => {
+  conn?.closeSync();
+  db?.closeSync();
+});
+
+/** A value for a column the generators leave out: NULL, or a filler for NOT NULL ones. */
+function filler(c: Column): DuckDBValue {
+  if (c.nullable) return null;
+  if (c.type === 'BOOLEAN') return false;
+  if (c.type === 'DOUBLE') return 0;
+  if (c.type === 'TIMESTAMP') return T0;
+  return c.name === 'attributes' || c.name === 'resource_attributes'
+    ? '{}'
+    : c.name === 'events'
+      ? '[]'
+      : 'x';
+}
+
+async function load(
+  table: 'spans' | 'messages',
+  columns: readonly Column[],
+  rows: readonly Row[],
+): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS ${table}`);
+  await conn.run(createTableSql(table));
+  if (rows.length === 0) return;
+  const tuple = `(${columns
+    .map((c) =>
+      c.type === 'TIMESTAMP'
+        ? 'make_timestamp(CAST(? AS BIGINT))'
+        : c.type === 'VARCHAR[]'
+          ? 'CAST(? AS VARCHAR[])'
+          : `CAST(? AS ${c.type})`,
+    )
+    .join(', ')})`;
+  await conn.run(
+    `INSERT INTO ${table} VALUES ${rows.map(() => tuple).join(', ')}`,
+    rows.flatMap((r) => columns.map((c) => (c.name in r ? (r[c.name] as DuckDBValue) : filler(c)))),
+  );
+}
+
+/** Rows as the viewer's loader holds them: columns by name, times as µs numbers. */
+function columnsOf(rows: readonly Row[], columns: readonly Column[]): RowColumns {
+  const out: Record<string, unknown[]> = {};
+  for (const c of columns) out[c.name] = rows.map((r) => (c.name in r ? r[c.name] : filler(c)));
+  return { length: rows.length, columns: out };
+}
+
+async function sqlRows(key: string) {
+  const calls = sessionCalls(key, { inherit: false });
+  const messages = sessionMessages(key, { inherit: false });
+  return {
+    calls: mapCalls((await conn.runAndReadAll(calls.sql, calls.params)).getRowObjectsJS()),
+    messages: mapMessages((await conn.runAndReadAll(messages.sql, messages.params)).getRowObjectsJS()),
+  };
+}
+
+describe('sessionRowsFast', () => {
+  it('gives the calls and messages the SQL gives, or declines', async () => {
+    let compared = 0;
+    let declined = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(spanArb, { maxLength: 12 }),
+        fc.array(messageArb, { maxLength: 20 }),
+        fc.constantFrom(...SESSIONS),
+        async (spans, messages, sid) => {
+          await load('spans', SPANS_COLUMNS, spans);
+          await load('messages', MESSAGES_COLUMNS, messages);
+          const fast = sessionRowsFast(
+            sid,
+            columnsOf(spans, SPANS_COLUMNS),
+            columnsOf(messages, MESSAGES_COLUMNS),
+          );
+          if (fast === null) {
+            declined++;
+            return;
+          }
+          compared++;
+          expect({ calls: mapCalls(fast.calls), messages: mapMessages(fast.messages) }).toEqual(
+            await sqlRows(sid),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Both outcomes happen often enough for the comparison to mean something.
+    expect(compared).toBeGreaterThan(100);
+    expect(declined).toBeGreaterThan(10);
+  });
+
+  it('answers a session whose every message has its call, in the SQL order', () => {
+    const spans = columnsOf(
+      [
+        { session_id: 'S', trace_id: 't', span_id: 'b', start_time: T0 + 5, is_llm_call: true, model: 'm2' },
+        { session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0 + 5, is_llm_call: true, model: 'm1' },
+        { session_id: 'S', trace_id: 't', span_id: 'r', start_time: T0, is_llm_call: false },
+      ],
+      SPANS_COLUMNS,
+    );
+    const messages = columnsOf(
+      [
+        { session_id: 'S', trace_id: 't', span_id: 'b', seq: 0, direction: 'output', role: 'assistant' },
+        { session_id: null, trace_id: 't', span_id: 'a', seq: 1, direction: 'input', role: 'user' },
+        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 0, direction: 'output', role: 'assistant' },
+        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 0, direction: 'input', role: 'system' },
+        { session_id: 'S', trace_id: 't', span_id: 'r', seq: 0, direction: 'input', role: 'user' },
+      ],
+      MESSAGES_COLUMNS,
+    );
+    const fast = sessionRowsFast('S', spans, messages);
+    expect(fast?.calls.map((c) => c.span_id)).toEqual(['a', 'b']);
+    // The id-less message joins its call; the one of a span that is no call is not kept.
+    expect(fast?.messages.map((m) => [m.span_id, m.role])).toEqual([
+      ['a', 'system'],
+      ['a', 'user'],
+      ['a', 'assistant'],
+      ['b', 'assistant'],
+    ]);
+  });
+
+  it('declines trace keys, and messages whose span is not stored', () => {
+    const spans = columnsOf(
+      [{ session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0, is_llm_call: true }],
+      SPANS_COLUMNS,
+    );
+    const early = columnsOf(
+      [{ session_id: 'S', trace_id: 't', span_id: 'later', seq: 0, direction: 'input', role: 'user' }],
+      MESSAGES_COLUMNS,
+    );
+    expect(sessionRowsFast('trace:t', spans, columnsOf([], MESSAGES_COLUMNS))).toBeNull();
+    expect(sessionRowsFast('S', spans, early)).toBeNull();
+    expect(sessionRowsFast('S', spans, columnsOf([], MESSAGES_COLUMNS))?.calls).toHaveLength(1);
+  });
+});
