@@ -318,6 +318,36 @@ async function coldRun(baseUrl: string, mode: 'app' | 'harness', measureWarm: bo
   }
 }
 
+/**
+ * One cold load of a link that opens a conversation (a fresh browser), until the first message of
+ * the conversation is in the DOM; ms after navigation.
+ */
+async function coldLinkRun(baseUrl: string, key: string): Promise<number> {
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __messageAt?: number };
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('[data-testid="conversation"] article')) {
+          w.__messageAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${baseUrl}/?t=all&session=${encodeURIComponent(key)}`);
+    await page.waitForFunction(
+      () => (window as unknown as { __messageAt?: number }).__messageAt !== undefined,
+      null,
+      { timeout: 120_000 },
+    );
+    return await page.evaluate(() => (window as unknown as { __messageAt: number }).__messageAt);
+  } finally {
+    await browser.close();
+  }
+}
+
 interface ReaderTimes {
   files: number;
   bytes: number;
@@ -587,6 +617,13 @@ async function main(): Promise<void> {
     const main = runs[0] as { mode: 'app' | 'harness'; runs: BrowserRun[] };
     const warm = main.runs[main.runs.length - 1] as BrowserRun;
     const nat = await nativeRun(snap.root, snap.manifest, warm);
+    const linkMs: number[] = [];
+    if (main.mode === 'app')
+      for (let i = 0; i < COLD_RUNS; i++) {
+        const key = warm.sessionKeys[i % warm.sessionKeys.length] as string;
+        linkMs.push(await coldLinkRun((appServer as { url: string }).url, key));
+        log(`cold link to a conversation ${i + 1}: first message ${fmt(linkMs[i] as number)}`);
+      }
     const readers = args['skip-readers'] ? [] : await compareReaders(harnessServer.url, snap.manifest);
     const layoutTimes = args['skip-readers'] ? [] : await compareLayouts(harnessServer.url, layouts);
     const cold = median(main.runs.map((r) => r.firstPageMs));
@@ -615,7 +652,7 @@ async function main(): Promise<void> {
       `Snapshot: ${snap.generator} — ${spanRows.toLocaleString('en-US')} spans, ${snap.manifest.files.length} files, ${mb(snapshotBytes)} (sessions ${mb(byTable('sessions'))}, spans ${mb(byTable('spans'))}, messages ${mb(byTable('messages'))}), served over loopback HTTP with Range.`,
       `Browser: ${main.mode === 'app' ? 'the built viewer (`npm run build -w @parley/viewer`), time range "all", first sessions page = first table row in the DOM after navigation' : 'the engine harness page (viewer build unavailable)'}; cold = fresh browser, median of ${COLD_RUNS}. Warm numbers are engine round trips (comlink included) in the last cold page. Native = @duckdb/node-api in this process over the same files (sessions loaded into a table plus the same rollup table the worker builds; spans/messages via read_parquet views). Warm filter changes start once the app has its model list and chart (DuckDB up, summaries loaded).`,
       '',
-      `Cold start: app.html starts the data worker before the app's code loads; the worker opens the source the URL names and computes the first page in JavaScript (\`shared/src/sessions-page-fast.ts\`, property-tested against the SQL in native DuckDB): hyparquet decodes the ranking columns (${SUMMARY_KEY_COLUMNS.join(', ')}) of every summary row, then the other columns only for the rows of the sessions on the page. DuckDB-WASM (34 MB) starts compiling once that page is painted; once it has loaded the summaries, the JavaScript index decodes every page column and keeps answering the sessions pages (warm filter changes), DuckDB the model list, chart and conversations. Before this design (same bench, 2026-11-26T07:39Z, hourly ZSTD summaries, load 3–5): cold first page 7758 / 10120 / 10648 ms, DuckDB requested ~1.6 s after navigation and the page waited for its compile and for 169 files decoded into it. A/B of that code against this one on this snapshot, alternating, load 4.3–7.0 (09:02–09:35Z): cold 6332–7787 ms vs 1117–2896 ms; warm filter p95 148–275 ms vs 183–184 ms (after parquet-wasm moved to compile alongside DuckDB; 251–317 ms while it compiled after it).`,
+      `Cold start: app.html starts the data worker before the app's code loads; the worker opens the source the URL names and computes the first page in JavaScript (\`shared/src/sessions-page-fast.ts\`, property-tested against the SQL in native DuckDB): hyparquet decodes the ranking columns (${SUMMARY_KEY_COLUMNS.join(', ')}) of every summary row, then the other columns only for the rows of the sessions on the page. DuckDB-WASM (34 MB) starts compiling once that page is painted; once it has loaded the summaries, the JavaScript index decodes every page column and keeps answering the sessions pages (warm filter changes), DuckDB the model list and chart. A conversation is computed in the worker from the session's rows, read with parquet-wasm (\`shared/src/session-fast.ts\`, property-tested against the session SQL in native DuckDB): DuckDB answers only for sessions with spans stored without the session id, so a link that opens a conversation does not wait for DuckDB. Before this design (same bench, 2026-11-26T07:39Z, hourly ZSTD summaries, load 3–5): cold first page 7758 / 10120 / 10648 ms, DuckDB requested ~1.6 s after navigation and the page waited for its compile and for 169 files decoded into it. A/B of that code against this one on this snapshot, alternating, load 4.3–7.0 (09:02–09:35Z): cold 6332–7787 ms vs 1117–2896 ms; warm filter p95 148–275 ms vs 183–184 ms (after parquet-wasm moved to compile alongside DuckDB; 251–317 ms while it compiled after it).`,
       '',
       '| measure | browser | native DuckDB | ratio | target | |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -623,13 +660,18 @@ async function main(): Promise<void> {
       `| warm filter change p50 | ${fmt(f50)} | ${fmt(n50)} | ${ratio(f50, n50)} | | |`,
       `| warm filter change p95 (20 changes) | ${fmt(f95)} | ${fmt(n95)} | ${ratio(f95, n95)} | < 150 ms, <= 3x | ${verdict(f95 < 150 && f95 / n95 <= 3)} |`,
       `| open one session (median of ${warm.sessionMs.length}, cold per session) | ${fmt(s50)} | ${fmt(ns50)} | ${ratio(s50, ns50)} | < 200 ms | ${verdict(s50 < 200)} |`,
+      ...(linkMs.length > 0
+        ? [
+            `| cold: link that opens a conversation, first message shown (median of ${linkMs.length}) | ${fmt(median(linkMs))} | | | | |`,
+          ]
+        : []),
       `| bytes fetched for the first page | ${mb(bytes)} (${((bytes / snapshotBytes) * 100).toFixed(2)}% of snapshot) | | | < 5% | ${verdict(bytes / snapshotBytes < 0.05)} |`,
       `| bytes fetched per opened session (median) | ${mb(median(warm.bytesPerSession))} | | | | |`,
       '',
       `Timeline of the median cold run (ms after navigation): ${timelineText(medianRun(main.runs).timeline)}.`,
       `Cold runs (ms, load average): ${main.runs.map((r) => `${r.firstPageMs.toFixed(0)} (${r.load.toFixed(1)})`).join(', ')}.${harness && harness !== main ? ` Engine harness (open + first page through the API, no UI): ${harness.runs.map((r) => r.firstPageMs.toFixed(0)).join(', ')} ms.` : ''}`,
       `Filter changes (ms): ${warm.filterMs.map((x) => x.toFixed(0)).join(', ')}; native: ${nat.filterMs.map((x) => x.toFixed(0)).join(', ')}.`,
-      `Sessions opened (ms): ${warm.sessionMs.map((x) => x.toFixed(0)).join(', ')} (${warm.sessionMessages.join(', ')} messages shown); native: ${nat.sessionMs.map((x) => x.toFixed(0)).join(', ')}.`,
+      `Sessions opened (ms): ${warm.sessionMs.map((x) => x.toFixed(0)).join(', ')} (${warm.sessionMessages.join(', ')} messages shown); native: ${nat.sessionMs.map((x) => x.toFixed(0)).join(', ')}.${linkMs.length > 0 ? ` Cold links to a conversation (ms): ${linkMs.map((x) => x.toFixed(0)).join(', ')}.` : ''}`,
       '',
       'Parquet readers on the same bytes in this Chromium (decode only; hyparquet to JS columns as the engine uses them, parquet-wasm 0.8 to Arrow IPC):',
       '',

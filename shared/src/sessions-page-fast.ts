@@ -65,7 +65,7 @@ export interface FastSessions {
    * anything: a filter change is then a scan of in-memory arrays.
    */
   warm(): Promise<void>;
-  /** A session key's first and last activity (µs), once warm; null when unknown or not warm. */
+  /** A session key's first and last activity (µs); null when unknown. */
   extent(key: string): Promise<{ fromUs: number; toUs: number } | null>;
 }
 
@@ -471,13 +471,32 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     once('by-key', async () => new Map(idx.keys.map((k, g) => [k, g])));
 
   const extent = async (key: string): Promise<{ fromUs: number; toUs: number } | null> => {
-    if (!warmed) return null;
     const idx = await index();
-    const g = idx ? (await groupsByKey(idx)).get(key) : undefined;
-    const first = idx && g !== undefined ? await firstOf(idx) : null;
-    return idx && g !== undefined && first
-      ? { fromUs: first[g] as number, toUs: idx.last[g] as number }
-      : null;
+    if (!idx) return null;
+    if (warmed) {
+      const g = (await groupsByKey(idx)).get(key);
+      const first = g !== undefined ? await firstOf(idx) : null;
+      return g !== undefined && first ? { fromUs: first[g] as number, toUs: idx.last[g] as number } : null;
+    }
+    // Cold (a link that opens a session): one scan for the key, first_time of its rows only.
+    const g = idx.keys.indexOf(key);
+    if (g < 0) return null;
+    const rows = idx.groupOf.map((groupOf) => {
+      const mine: number[] = [];
+      for (let i = 0; i < groupOf.length; i++) if (groupOf[i] === g) mine.push(i);
+      return mine;
+    });
+    const read = await load(['first_time'], rows);
+    let fromUs = Number.POSITIVE_INFINITY;
+    for (const [b, batch] of read.entries()) {
+      const col = column(batch, 'first_time');
+      for (const i of rows[b] ?? []) {
+        const f = int(col[i]);
+        if (!safe(f)) return null;
+        if (f < fromUs) fromUs = f;
+      }
+    }
+    return Number.isFinite(fromUs) ? { fromUs, toUs: idx.last[g] as number } : null;
   };
 
   let warmed: Promise<SummaryColumns[]> | null = null;

@@ -270,18 +270,23 @@ describe('sessionsPageFast', () => {
     expect(asked.slice(loads).every((a) => a.rows.every((r) => r === 'all'))).toBe(true);
   });
 
-  it("knows a session's first and last activity once warm", async () => {
+  it("knows a session's first and last activity, cold (reading its rows only) and warm", async () => {
     const rows: SummaryRow[] = [
       { ...base, session_id: 's1', trace_id: 'a', first_time: T0 + 5, last_time: T0 + 9 },
       { ...base, session_id: null, trace_id: 't2', first_time: T0 + 1, last_time: T0 + 2 },
       { ...base, session_id: 's1', trace_id: 'b', first_time: T0 + 3, last_time: T0 + 7 },
+      { ...base, session_id: 's3', trace_id: 'c', first_time: T0, last_time: T0 + 1 },
     ];
-    const { fast } = filesOf(rows, [1]);
-    expect(await fast.extent('s1')).toBeNull();
-    await fast.warm();
-    expect(await fast.extent('s1')).toEqual({ fromUs: T0 + 3, toUs: T0 + 9 });
-    expect(await fast.extent('trace:t2')).toEqual({ fromUs: T0 + 1, toUs: T0 + 2 });
-    expect(await fast.extent('s2')).toBeNull();
+    const { fast, asked } = filesOf(rows, [1]);
+    for (const warm of [false, true]) {
+      if (warm) await fast.warm();
+      expect(await fast.extent('s2')).toBeNull();
+      const loads = asked.length;
+      expect(await fast.extent('s1')).toEqual({ fromUs: T0 + 3, toUs: T0 + 9 });
+      // Cold, first_time is read for the rows of that session alone (row 0 of one file, 1 of the other).
+      if (!warm) expect(asked.slice(loads)).toEqual([{ columns: ['first_time'], rows: [[0], [1]] }]);
+      expect(await fast.extent('trace:t2')).toEqual({ fromUs: T0 + 1, toUs: T0 + 2 });
+    }
   });
 
   it('declines when two groups share a key or a search meets non-ASCII keys', async () => {

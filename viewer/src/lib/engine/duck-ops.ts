@@ -6,8 +6,7 @@
 import type { Duck } from './duck.ts';
 
 export { insertBatch, queryRows, resetTables, startDuck, type Duck } from './duck.ts';
-export { fileToIpc, insertIpc, startParquetWasm } from './arrow-load.ts';
-export { selectIpcRows } from './ipc-rows.ts';
+export { insertIpc } from './arrow-load.ts';
 export { sessionsParquet } from './export-parquet.ts';
 
 export type DuckOps = typeof import('./duck-ops.ts');

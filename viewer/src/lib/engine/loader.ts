@@ -14,6 +14,7 @@ import { spanSummariesSql } from '@parley/shared/sql/span-summaries';
 import type { SessionsPage, ViewState } from '@parley/shared/view';
 import { WHOLE_FILE_BYTES } from './byte-source.ts';
 import type { DuckSide } from './duck-ops.ts';
+import type { ParquetOps } from './parquet-ops.ts';
 import type { CandidateRows } from './ipc-rows.ts';
 import { filesForSession, filesInRange, type CatalogFile } from './manifest.ts';
 import {
@@ -33,6 +34,8 @@ export interface LoadEvents {
   load(message: string): void;
   /** A step of the cold start reached (a performance mark). */
   mark(name: string): void;
+  /** A session needs DuckDB (its rows or queries): start it if it waits. */
+  needDuck(): void;
 }
 
 const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.name);
@@ -110,15 +113,20 @@ export interface Loader {
 export function createLoader(
   source: OpenedSource,
   tables: Promise<DuckSide>,
+  parquet: () => Promise<ParquetOps>,
   isCurrent: () => boolean,
   events: LoadEvents,
 ): Loader {
+  // Inserts and queries are for sessions (and sources without summaries): they need DuckDB now.
   const insert = async (table: TableName, batch: ColumnBatch): Promise<void> => {
+    events.needDuck();
     const { duck, ops } = await tables;
     await ops.insertBatch(duck, table, batch, isCurrent);
   };
-  const query = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> =>
-    tables.then(({ duck, ops }) => ops.queryRows(duck, sql, params));
+  const query = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
+    events.needDuck();
+    return tables.then(({ duck, ops }) => ops.queryRows(duck, sql, params));
+  };
   const metadata = new Map<string, Promise<FileMetaData>>(
     [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
   );
@@ -133,8 +141,8 @@ export function createLoader(
   let fast: SummaryIndex | null = null;
   /** The warm index that answers once DuckDB holds them, for the files it covers. */
   let served: SummaryIndex | null = null;
-  /** loadedKey() of the index being warmed. */
-  let warming: string | null = null;
+  /** The index being warmed. */
+  let warming: SummaryIndex | null = null;
   let summariesAll: Promise<void> | null = null;
   const limit = createLimiter(PARALLEL_FILES);
 
@@ -169,7 +177,7 @@ export function createLoader(
         const bytes = table === 'sessions' ? read() : limit(read);
         // Kept for the JavaScript indexes: the cold one decodes them while DuckDB starts.
         if (table === 'sessions') summaryBytes.set(f.path, bytes);
-        return bytes.then(async (b) => (await tables).ops.fileToIpc(b, columns, f.path));
+        return bytes.then(async (b) => (await parquet()).fileToIpc(b, columns, f.path));
       });
       const load = Promise.all(streams).then(async (s) => {
         const { duck, ops } = await tables;
@@ -244,7 +252,7 @@ export function createLoader(
     const key = loadedKey();
     const cold = fast;
     fast = null;
-    if (served?.paths === key || warming === key) return;
+    if (served?.paths === key || warming?.paths === key) return;
     if (summaryRows() > MAX_INDEX_ROWS) {
       // No index past this size: DuckDB answers, and the bytes kept for one can go.
       summaryBytes.clear();
@@ -252,17 +260,17 @@ export function createLoader(
     }
     const index = cold?.paths === key ? cold : indexOver([...fileLoads.keys()]);
     if (!index) return;
-    warming = key;
+    warming = index;
     events.mark('engine:index-warming');
     index.sessions.warm().then(
       () => {
-        if (warming === key) warming = null;
+        if (warming === index) warming = null;
         if (loadedKey() !== key) return;
         served = index;
         events.mark('engine:index-warm');
       },
       () => {
-        if (warming === key) warming = null;
+        if (warming === index) warming = null;
       },
     );
   };
@@ -297,8 +305,9 @@ export function createLoader(
 
   /** The session's time extent from the loaded summaries (all summaries are loaded if needed). */
   const sessionExtent = async (key: string): Promise<UsRange | null> => {
-    // The index over the same summaries knows it without a DuckDB query.
-    const known = served && served.paths === loadedKey() ? await served.sessions.extent(key) : null;
+    // An index over the same summaries knows it without DuckDB, which may not even be up.
+    const index = [served, warming, fast].find((i) => i?.paths === loadedKey());
+    const known = index ? await index.sessions.extent(key) : null;
     if (known) return known;
     const k = parseSessionKey(key);
     // Not the key expression: concatenating 100k trace ids to compare one key cost ~15 ms.
@@ -402,8 +411,8 @@ export function createLoader(
               (a, b) => a - b,
             );
             if (groups.length === 0) return;
-            const { ops } = await tables;
-            const stream = await ops.fileToIpc(await file.slice(0, file.byteLength), columns, f.path, groups);
+            const [ops, bytes] = await Promise.all([parquet(), file.slice(0, file.byteLength)]);
+            const stream = await ops.fileToIpc(bytes, columns, f.path, groups);
             batches.push(ops.selectIpcRows(stream, candidate));
             return;
           }

@@ -23,6 +23,7 @@ import type { EngineApi, Mark, Progress, Result, SourceInfo, SourceSpec } from '
 import type { FetchCounter } from './byte-source.ts';
 import { sessionsCsv } from './csv.ts';
 import type { DuckSide } from './duck-ops.ts';
+import type { ParquetOps } from './parquet-ops.ts';
 import { CANCELLED, fail, toEngineError } from './errors.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
@@ -78,12 +79,28 @@ const duckReady: Promise<DuckSide> = (async () => {
   emit('engine', 'Starting the query engine');
   const ops = await import('./duck-ops.ts');
   // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
-  void ops.startParquetWasm().catch(() => undefined);
+  void parquet().catch(() => undefined);
   const duck = await ops.startDuck(mark);
   mark('engine:duckdb-ready');
   emit('engine', 'Query engine ready');
   return { duck, ops };
 })();
+
+let parquetOps: Promise<ParquetOps> | null = null;
+/** parquet-wasm, compiled on first use (a session's rows), or alongside DuckDB. */
+function parquet(): Promise<ParquetOps> {
+  if (!parquetOps) {
+    const loading = import('./parquet-ops.ts').then(async (ops) => {
+      await ops.startParquetWasm();
+      return ops;
+    });
+    parquetOps = loading;
+    loading.catch(() => {
+      if (parquetOps === loading) parquetOps = null;
+    });
+  }
+  return parquetOps;
+}
 
 let fastInFlight = 0;
 /** A fast page was delivered and may not be painted yet: DuckDB waits for shown() or the grace. */
@@ -160,10 +177,13 @@ async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<Sourc
       if (gen === generation) await d.ops.resetTables(d.duck);
       return d;
     });
-    const loader = createLoader(source, duck, () => gen === generation, {
+    const loader = createLoader(source, duck, parquet, () => gen === generation, {
       load: (m) => emit('load', m),
       mark,
+      needDuck,
     });
+    // A link that opens a conversation reads its rows with parquet-wasm: compile it meanwhile.
+    if (hint?.session) void parquet().catch(() => undefined);
     // The first view is known before the app renders: start reading what its page needs.
     if (hint) {
       const page = fastPage(loader, hint, nowUs());
@@ -202,7 +222,8 @@ async function request<T>(
   work: (o: Opened, stale: () => boolean) => Promise<T>,
 ): Promise<Result<T>> {
   if (purpose) latest.set(purpose, requestId);
-  if (purpose !== 'sessionsPage') needDuck();
+  // A page and a session are computed without DuckDB when they can be; run() starts it if not.
+  if (purpose !== 'sessionsPage' && purpose !== 'session') needDuck();
   const gen = generation;
   const stale = (): boolean =>
     gen !== generation || cancelled.has(requestId) || (purpose !== null && latest.get(purpose) !== requestId);
@@ -225,6 +246,7 @@ async function request<T>(
 
 /** Runs a query once DuckDB is up (loading may have gone ahead while it started). */
 async function run(o: Opened, q: SqlQuery, stale: () => boolean): Promise<Record<string, unknown>[]> {
+  needDuck();
   const { duck, ops } = await o.duck;
   if (stale()) throw new Error('superseded');
   return ops.queryRows(duck, q.sql, q.params);
