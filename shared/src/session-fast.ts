@@ -5,7 +5,6 @@
  * insert into DuckDB-WASM and no query there (~40–80 ms of a ~150 ms open, bench-viewer).
  *
  * `null` where the SQL's answer is not certain from these rows alone (the caller asks DuckDB):
- * - a key of a sessionless trace (its spans may sit in other sessions' rows);
  * - a message of the session whose span is not among the rows (a log record that came before its
  *   span: the SQL's answer depends on which spans DuckDB holds);
  * - two calls with one (trace, span) id, an id or sort value that is NULL, or two rows that tie on
@@ -106,8 +105,17 @@ export interface SessionRows {
  */
 export function sessionRowsFast(key: string, spans: RowColumns, messages: RowColumns): SessionRows | null {
   const k = parseSessionKey(key);
-  if (k.kind !== 'session') return null;
-  const sid = k.sessionId;
+  // A session's calls carry its id; a sessionless trace's calls are every call of the trace, and
+  // its messages without a stored span are those without a session id (as in the SQL).
+  const isCall =
+    k.kind === 'session'
+      ? (i: number): boolean => value(spans, 'session_id', i) === k.sessionId
+      : (i: number): boolean => value(spans, 'trace_id', i) === k.traceId;
+  const isOwnMessage =
+    k.kind === 'session'
+      ? (i: number): boolean => value(messages, 'session_id', i) === k.sessionId
+      : (i: number): boolean =>
+          value(messages, 'session_id', i) === null && value(messages, 'trace_id', i) === k.traceId;
 
   /** Every stored span by (trace, span) id: SQL keeps a message without one on its own. */
   const stored = new Set<string>();
@@ -118,7 +126,7 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     const span = value(spans, 'span_id', i);
     const ids = typeof trace === 'string' && typeof span === 'string';
     if (ids) stored.add(`${trace}\u0000${span}`);
-    if (value(spans, 'session_id', i) !== sid || value(spans, 'is_llm_call', i) !== true) continue;
+    if (!isCall(i) || value(spans, 'is_llm_call', i) !== true) continue;
     const start = orderNumber(value(spans, 'start_time', i));
     if (!ids || start === null) return null;
     const id = `${trace}\u0000${span}`;
@@ -133,7 +141,7 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
   for (let i = 0; i < messages.length; i++) {
     const trace = value(messages, 'trace_id', i);
     const span = value(messages, 'span_id', i);
-    const mine = value(messages, 'session_id', i) === sid;
+    const mine = isOwnMessage(i);
     if (typeof trace !== 'string' || typeof span !== 'string') {
       // SQL keeps it on its session id alone (no span can match a NULL id).
       if (mine) return null;

@@ -1,7 +1,7 @@
 /**
  * sessionRowsFast against the SQL it stands in for: random span and message rows loaded into a
  * real DuckDB (@duckdb/node-api), then sessionCalls / sessionMessages with `inherit: false` for
- * random keys. Few distinct ids and times, so that rows share calls, tie on times and span ids,
+ * random keys (session ids and trace keys). Few distinct ids and times, so that rows share calls, tie on times and span ids,
  * and messages miss their spans.
  */
 import fc from 'fast-check';
@@ -124,7 +124,7 @@ describe('sessionRowsFast', () => {
       fc.asyncProperty(
         fc.array(spanArb, { maxLength: 12 }),
         fc.array(messageArb, { maxLength: 20 }),
-        fc.constantFrom(...SESSIONS),
+        fc.constantFrom(...SESSIONS, ...TRACES.map((t) => `trace:${t}`)),
         async (spans, messages, sid) => {
           await load('spans', SPANS_COLUMNS, spans);
           await load('messages', MESSAGES_COLUMNS, messages);
@@ -150,7 +150,7 @@ describe('sessionRowsFast', () => {
     expect(declined).toBeGreaterThan(10);
   });
 
-  it('answers a session whose every message has its call, in the SQL order', () => {
+  it('answers a session whose every message has its call, in the SQL order, and a trace key', () => {
     const spans = columnsOf(
       [
         { session_id: 'S', trace_id: 't', span_id: 'b', start_time: T0 + 5, is_llm_call: true, model: 'm2' },
@@ -178,9 +178,11 @@ describe('sessionRowsFast', () => {
       ['a', 'assistant'],
       ['b', 'assistant'],
     ]);
+    // A trace key takes every call of the trace, whatever its session id.
+    expect(sessionRowsFast('trace:t', spans, messages)?.calls.map((c) => c.span_id)).toEqual(['a', 'b']);
   });
 
-  it('declines trace keys, and messages whose span is not stored', () => {
+  it('declines messages whose span is not stored', () => {
     const spans = columnsOf(
       [{ session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0, is_llm_call: true }],
       SPANS_COLUMNS,
@@ -189,7 +191,6 @@ describe('sessionRowsFast', () => {
       [{ session_id: 'S', trace_id: 't', span_id: 'later', seq: 0, direction: 'input', role: 'user' }],
       MESSAGES_COLUMNS,
     );
-    expect(sessionRowsFast('trace:t', spans, columnsOf([], MESSAGES_COLUMNS))).toBeNull();
     expect(sessionRowsFast('S', spans, early)).toBeNull();
     expect(sessionRowsFast('S', spans, columnsOf([], MESSAGES_COLUMNS))?.calls).toHaveLength(1);
   });

@@ -283,6 +283,7 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     const [row] = await native(`SELECT trace_id, count(*) FILTER (is_llm_call)::INT
       FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
       GROUP BY trace_id HAVING count(session_id) = 0 ORDER BY trace_id LIMIT 1`);
+    const computed = await marksNamed('engine:session-rows');
     const r = await engine<{ ok: true; value: { sessionId: string | null; calls: unknown[] } }>(
       `(e, a) => e.session(a.key, a.view, 21)`,
       { key: `trace:${String(row?.[0])}`, view },
@@ -290,6 +291,7 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(r.ok).toBe(true);
     expect(r.value.sessionId).toBeNull();
     expect(r.value.calls).toHaveLength(Number(row?.[1]));
+    expect(await marksNamed('engine:session-rows')).toBe(computed + 1);
   });
 
   it('exports the filtered sessions as CSV and as Parquet', async () => {
