@@ -14,48 +14,13 @@
 import { compareCodePoints } from './code-point-order.ts';
 import { parseSessionKey } from './sql/query.ts';
 import type { ResultRow } from './sql/rows.ts';
+import { CALL_FIELDS, MESSAGE_FIELDS } from './sql/session.ts';
 
 /** Rows as columns by name (a missing column is all NULL). */
 export interface RowColumns {
   length: number;
   columns: Readonly<Record<string, ArrayLike<unknown> | undefined>>;
 }
-
-/** The columns of a call row, as sessionCalls names them. */
-const CALL_FIELDS = [
-  'trace_id',
-  'span_id',
-  'duration_ms',
-  'model',
-  'provider',
-  'operation',
-  'status_code',
-  'status_message',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'reasoning_tokens',
-  'input_cost_usd',
-  'output_cost_usd',
-  'total_cost_usd',
-  'cost_source',
-] as const;
-
-/** The columns of a message row, as sessionMessages names them. */
-const MESSAGE_FIELDS = [
-  'trace_id',
-  'span_id',
-  'seq',
-  'direction',
-  'role',
-  'content',
-  'parts',
-  'tool_call_id',
-  'tool_name',
-  'finish_reason',
-  'model',
-  'content_hash',
-] as const;
 
 function value(rows: RowColumns, name: string, i: number): unknown {
   const v = rows.columns[name]?.[i];

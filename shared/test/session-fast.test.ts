@@ -5,8 +5,9 @@
  * and messages miss their spans.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { nativeDuck } from './native-duck.ts';
 import { MESSAGES_COLUMNS, SPANS_COLUMNS, createTableSql, type Column } from '../src/schema.ts';
 import { sessionRowsFast, type RowColumns } from '../src/session-fast.ts';
 import { mapCalls, mapMessages } from '../src/sql/rows.ts';
@@ -52,17 +53,7 @@ const messageArb: fc.Arbitrary<Row> = fc
     source: 'span',
   }));
 
-let db: DuckDBInstance;
-let conn: DuckDBConnection;
-
-beforeAll(async () => {
-  db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  conn = await db.connect();
-});
-afterAll(() => {
-  conn?.closeSync();
-  db?.closeSync();
-});
+const native = nativeDuck();
 
 /** A value for a column the generators leave out: NULL, or a filler for NOT NULL ones. */
 function filler(c: Column): DuckDBValue {
@@ -82,8 +73,8 @@ async function load(
   columns: readonly Column[],
   rows: readonly Row[],
 ): Promise<void> {
-  await conn.run(`DROP TABLE IF EXISTS ${table}`);
-  await conn.run(createTableSql(table));
+  await native().run(`DROP TABLE IF EXISTS ${table}`);
+  await native().run(createTableSql(table));
   if (rows.length === 0) return;
   const tuple = `(${columns
     .map((c) =>
@@ -94,7 +85,7 @@ async function load(
           : `CAST(? AS ${c.type})`,
     )
     .join(', ')})`;
-  await conn.run(
+  await native().run(
     `INSERT INTO ${table} VALUES ${rows.map(() => tuple).join(', ')}`,
     rows.flatMap((r) => columns.map((c) => (c.name in r ? (r[c.name] as DuckDBValue) : filler(c)))),
   );
@@ -111,8 +102,8 @@ async function sqlRows(key: string) {
   const calls = sessionCalls(key, { inherit: false });
   const messages = sessionMessages(key, { inherit: false });
   return {
-    calls: mapCalls((await conn.runAndReadAll(calls.sql, calls.params)).getRowObjectsJS()),
-    messages: mapMessages((await conn.runAndReadAll(messages.sql, messages.params)).getRowObjectsJS()),
+    calls: mapCalls((await native().runAndReadAll(calls.sql, calls.params)).getRowObjectsJS()),
+    messages: mapMessages((await native().runAndReadAll(messages.sql, messages.params)).getRowObjectsJS()),
   };
 }
 

@@ -4,8 +4,9 @@
  * CREATE_SESSION_ROLLUP_SQL, and random views run through sessionsPage({ rollup: true }).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { type DuckDBValue, listValue } from '@duckdb/node-api';
+import { nativeDuck } from './native-duck.ts';
 import { SESSIONS_COLUMNS, createTableSql } from '../src/schema.ts';
 import { compareCodePoints } from '../src/code-point-order.ts';
 import {
@@ -108,17 +109,7 @@ const viewArb: fc.Arbitrary<ViewState> = fc
     pageSize: v.pageSize as ViewState['pageSize'],
   }));
 
-let db: DuckDBInstance;
-let conn: DuckDBConnection;
-
-beforeAll(async () => {
-  db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  conn = await db.connect();
-});
-afterAll(() => {
-  conn?.closeSync();
-  db?.closeSync();
-});
+const native = nativeDuck();
 
 const COLUMNS = SESSIONS_COLUMNS.map((c) => c.name);
 
@@ -129,8 +120,8 @@ function bind(r: SummaryRow, name: string): DuckDBValue {
 }
 
 async function load(rows: readonly SummaryRow[]): Promise<void> {
-  await conn.run('DROP TABLE IF EXISTS sessions');
-  await conn.run(createTableSql('sessions'));
+  await native().run('DROP TABLE IF EXISTS sessions');
+  await native().run(createTableSql('sessions'));
   const tuple = `(${SESSIONS_COLUMNS.map((c) =>
     c.type === 'TIMESTAMP'
       ? 'make_timestamp(CAST(? AS BIGINT))'
@@ -143,16 +134,16 @@ async function load(rows: readonly SummaryRow[]): Promise<void> {
             : '?',
   ).join(', ')})`;
   if (rows.length > 0)
-    await conn.run(
+    await native().run(
       `INSERT INTO sessions VALUES ${rows.map(() => tuple).join(', ')}`,
       rows.flatMap((r) => COLUMNS.map((c) => bind(r, c))),
     );
-  await conn.run(CREATE_SESSION_ROLLUP_SQL);
+  await native().run(CREATE_SESSION_ROLLUP_SQL);
 }
 
 async function sqlPage(view: ViewState): Promise<SessionsPage> {
   const q = sessionsPage(view, NOW, { rollup: true });
-  const reader = await conn.runAndReadAll(q.sql, q.params);
+  const reader = await native().runAndReadAll(q.sql, q.params);
   return mapSessionsPage(reader.getRowObjectsJS());
 }
 

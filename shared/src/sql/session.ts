@@ -6,11 +6,27 @@
  */
 import { Params, type SqlQuery, parseSessionKey } from './query.ts';
 
-/** Columns of a call, in the shape mapCalls reads. */
-const CALL_COLUMNS = `sp.trace_id, sp.span_id, epoch_us(sp.start_time) AS start_us, sp.duration_ms, sp.model,
-  sp.provider, sp.operation, sp.status_code, sp.status_message, sp.input_tokens, sp.output_tokens,
-  sp.cached_input_tokens, sp.reasoning_tokens, sp.input_cost_usd, sp.output_cost_usd,
-  sp.total_cost_usd, sp.cost_source`;
+/** The span columns of a call row, as mapCalls reads them (besides start_us, its start in µs). */
+export const CALL_FIELDS = [
+  'trace_id',
+  'span_id',
+  'duration_ms',
+  'model',
+  'provider',
+  'operation',
+  'status_code',
+  'status_message',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'reasoning_tokens',
+  'input_cost_usd',
+  'output_cost_usd',
+  'total_cost_usd',
+  'cost_source',
+] as const;
+
+const CALL_COLUMNS = `${CALL_FIELDS.map((f) => `sp.${f}`).join(', ')}, epoch_us(sp.start_time) AS start_us`;
 
 export interface SessionQueryOptions {
   /**
@@ -50,8 +66,23 @@ ORDER BY sp.start_time, sp.span_id`;
   return p.query(sql);
 }
 
-const MESSAGE_COLUMNS = `m.trace_id, m.span_id, m.seq, m.direction, m.role, m.content, m.parts, m.tool_call_id,
-  m.tool_name, m.finish_reason, m.model, m.content_hash`;
+/** The columns of a message row, as mapMessages reads them (besides start_us). */
+export const MESSAGE_FIELDS = [
+  'trace_id',
+  'span_id',
+  'seq',
+  'direction',
+  'role',
+  'content',
+  'parts',
+  'tool_call_id',
+  'tool_name',
+  'finish_reason',
+  'model',
+  'content_hash',
+] as const;
+
+const MESSAGE_COLUMNS = MESSAGE_FIELDS.map((f) => `m.${f}`).join(', ');
 
 /**
  * Messages of a session's LLM calls, joined to the calls by (trace_id, span_id) whether or not the
