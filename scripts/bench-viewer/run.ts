@@ -206,6 +206,28 @@ async function timelineOf(page: Page, firstPageMs: number): Promise<Array<{ name
   ].sort((a, b) => a.ms - b.ms);
 }
 
+/** Navigates to `url`; resolves to when an element matching `selector` entered the DOM (ms after navigation). */
+async function msUntilShown(page: Page, url: string, selector: string): Promise<number> {
+  await page.addInitScript((wanted) => {
+    const w = window as unknown as { __shownAt?: number };
+    new MutationObserver((_, obs) => {
+      if (document.querySelector(wanted)) {
+        w.__shownAt = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, selector);
+  await page.goto(url);
+  await page.waitForFunction(
+    () => (window as unknown as { __shownAt?: number }).__shownAt !== undefined,
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
+  return page.evaluate(() => (window as unknown as { __shownAt: number }).__shownAt);
+}
+
 /** One cold page load (fresh browser context: no HTTP cache) until the first sessions page is shown. */
 async function coldRun(baseUrl: string, mode: 'app' | 'harness', measureWarm: boolean): Promise<BrowserRun> {
   const browser = await launchChromium();
@@ -215,22 +237,7 @@ async function coldRun(baseUrl: string, mode: 'app' | 'harness', measureWarm: bo
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     let firstPageMs: number;
     if (mode === 'app') {
-      await page.addInitScript(() => {
-        const w = window as unknown as { __firstRowAt?: number };
-        new MutationObserver((_, obs) => {
-          if (document.querySelector('tbody tr[data-key]')) {
-            w.__firstRowAt = performance.now();
-            obs.disconnect();
-          }
-        }).observe(document, { childList: true, subtree: true });
-      });
-      await page.goto(`${baseUrl}/?t=all&engine-debug`);
-      await page.waitForFunction(
-        () => (window as unknown as { __firstRowAt?: number }).__firstRowAt !== undefined,
-        null,
-        { timeout: 120_000 },
-      );
-      firstPageMs = await page.evaluate(() => (window as unknown as { __firstRowAt: number }).__firstRowAt);
+      firstPageMs = await msUntilShown(page, `${baseUrl}/?t=all&engine-debug`, 'tbody tr[data-key]');
     } else {
       await page.goto(`${baseUrl}/`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
@@ -327,22 +334,11 @@ async function coldLinkRun(baseUrl: string, key: string): Promise<number> {
   try {
     const page = await (await browser.newContext()).newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
-    await page.addInitScript(() => {
-      const w = window as unknown as { __messageAt?: number };
-      new MutationObserver((_, obs) => {
-        if (document.querySelector('[data-testid="conversation"] article')) {
-          w.__messageAt = performance.now();
-          obs.disconnect();
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(`${baseUrl}/?t=all&session=${encodeURIComponent(key)}`);
-    await page.waitForFunction(
-      () => (window as unknown as { __messageAt?: number }).__messageAt !== undefined,
-      null,
-      { timeout: 120_000 },
+    return await msUntilShown(
+      page,
+      `${baseUrl}/?t=all&session=${encodeURIComponent(key)}`,
+      '[data-testid="conversation"] article',
     );
-    return await page.evaluate(() => (window as unknown as { __messageAt: number }).__messageAt);
   } finally {
     await browser.close();
   }

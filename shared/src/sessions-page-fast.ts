@@ -237,6 +237,17 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   };
 }
 
+/** Per file, the row numbers (ascending) of the rows of these groups. */
+function rowsOfGroups(index: SessionIndex, groups: readonly number[]): number[][] {
+  const wanted = new Uint8Array(index.keys.length);
+  for (const g of groups) wanted[g] = 1;
+  return index.groupOf.map((groupOf) => {
+    const mine: number[] = [];
+    for (let i = 0; i < groupOf.length; i++) if (wanted[groupOf[i] as number]) mine.push(i);
+    return mine;
+  });
+}
+
 /** Per group, its earliest first_time; null when a row has none (SQL would rank differently). */
 function firstAll(index: SessionIndex, batches: readonly SummaryColumns[]): number[] | null {
   const first = new Array<number>(index.keys.length).fill(Number.POSITIVE_INFINITY);
@@ -481,11 +492,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     // Cold (a link that opens a session): one scan for the key, first_time of its rows only.
     const g = idx.keys.indexOf(key);
     if (g < 0) return null;
-    const rows = idx.groupOf.map((groupOf) => {
-      const mine: number[] = [];
-      for (let i = 0; i < groupOf.length; i++) if (groupOf[i] === g) mine.push(i);
-      return mine;
-    });
+    const rows = rowsOfGroups(idx, [g]);
     const read = await load(['first_time'], rows);
     let fromUs = Number.POSITIVE_INFINITY;
     for (const [b, batch] of read.entries()) {
@@ -581,13 +588,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const groups = firstK(selected, offset + size, cmp).slice(offset);
     if (groups.length === 0) return { rows: [], total: selected.length };
 
-    const onPage = new Uint8Array(idx.keys.length);
-    for (const g of groups) onPage[g] = 1;
-    const rows = idx.groupOf.map((groupOf) => {
-      const mine: number[] = [];
-      for (let i = 0; i < groupOf.length; i++) if (onPage[groupOf[i] as number]) mine.push(i);
-      return mine;
-    });
+    const rows = rowsOfGroups(idx, groups);
     const details = await (warmed ?? load(DETAIL_COLUMNS, rows));
     const list = pageRows(idx, groups, rows, details);
     return list && { rows: list, total: selected.length };

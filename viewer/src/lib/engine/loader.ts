@@ -364,9 +364,16 @@ export function createLoader(
     key: string,
     extent: UsRange | null,
     orphans: boolean,
-  ): { sid: string | null; window: UsRange; withNulls: boolean; files: CatalogFile[] } => {
+  ): {
+    sid: string | null;
+    traceId: string | null;
+    window: UsRange;
+    withNulls: boolean;
+    files: CatalogFile[];
+  } => {
     const k = parseSessionKey(key);
     const sid = k.kind === 'session' ? k.sessionId : null;
+    const traceId = k.kind === 'trace' ? k.traceId : null;
     const everywhere: UsRange = { fromUs: Number.MIN_SAFE_INTEGER, toUs: Number.MAX_SAFE_INTEGER };
     // The summaries bound the session's span starts; the margin keeps spans of its traces that
     // arrived without the session id (their start can lie just outside).
@@ -376,7 +383,7 @@ export function createLoader(
       if (filesForSession([f], table, sid, window).length > 0) return true;
       return withNulls && filesForSession([f], table, null, window).length > 0;
     });
-    return { sid, window, withNulls, files };
+    return { sid, traceId, window, withNulls, files };
   };
 
   /**
@@ -389,15 +396,13 @@ export function createLoader(
     extent: UsRange | null,
     orphans: boolean,
   ): Promise<{ rows: ColumnBatch; orphans: boolean }> => {
-    const k = parseSessionKey(key);
-    const { sid, window, withNulls, files } = sessionScope(table, key, extent, orphans);
+    const { sid, traceId, window, withNulls, files } = sessionScope(table, key, extent, orphans);
     const columns = table === 'spans' ? LIGHT_SPAN_COLUMNS : MESSAGE_COLUMNS;
     const batches: ColumnBatch[] = [];
     const groupFilters: GroupFilter[] = [
       ...(sid !== null ? [{ sessionId: sid, time: window, timeColumn: 'start_time' }] : []),
       ...(withNulls ? [{ sessionId: null, time: window, timeColumn: 'start_time' }] : []),
     ];
-    const traceId = k.kind === 'trace' ? k.traceId : null;
     // The rows that can belong to the session; which id-less rows do is known once all are read.
     const candidate: CandidateRows = { sessionId: sid, nulls: withNulls, traceId };
     await Promise.all(
