@@ -36,6 +36,11 @@ export interface LoadEvents {
   mark(name: string): void;
   /** A session needs DuckDB (its rows or queries): start it if it waits. */
   needDuck(): void;
+  /**
+   * Resolves when DuckDB starts. Files are converted for it from then on: on the cold path,
+   * compiling parquet-wasm and converting the summaries competed with the first page for the CPU.
+   */
+  duckStarted: Promise<void>;
 }
 
 const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.name);
@@ -177,7 +182,9 @@ export function createLoader(
         const bytes = table === 'sessions' ? read() : limit(read);
         // Kept for the JavaScript indexes: the cold one decodes them while DuckDB starts.
         if (table === 'sessions') summaryBytes.set(f.path, bytes);
-        return bytes.then(async (b) => (await parquet()).fileToIpc(b, columns, f.path));
+        return Promise.all([bytes, events.duckStarted]).then(async ([b]) =>
+          (await parquet()).fileToIpc(b, columns, f.path),
+        );
       });
       const load = Promise.all(streams).then(async (s) => {
         const { duck, ops } = await tables;

@@ -181,6 +181,7 @@ async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<Sourc
       load: (m) => emit('load', m),
       mark,
       needDuck,
+      duckStarted: duckGate,
     });
     // A link that opens a conversation reads its rows with parquet-wasm: compile it meanwhile.
     if (hint?.session) void parquet().catch(() => undefined);
