@@ -44,6 +44,11 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
         title: 'The manifest cannot be read',
         advice: 'manifest.json is missing or malformed. Point at the snapshot root that contains it.',
       };
+    case 'source-changed':
+      return {
+        title: `${where} changed while it was open`,
+        advice: 'Files it named were merged or expired. Refresh to read its current state.',
+      };
     case 'query-failed':
       return {
         title: 'A query failed',

@@ -50,7 +50,16 @@ class Channel<T> {
   pending = $state(false);
   #current = 0;
 
-  async run(engine: Remote<EngineApi>, nextId: () => number, call: (id: number) => Promise<Result<T>>) {
+  /**
+   * `onSourceChanged`: the source moved on under this request (a file it named is gone); the
+   * shown result stays, marked pending, until the refreshed source answers again.
+   */
+  async run(
+    engine: Remote<EngineApi>,
+    nextId: () => number,
+    call: (id: number) => Promise<Result<T>>,
+    onSourceChanged: () => void,
+  ) {
     const previous = this.#current;
     const id = nextId();
     this.#current = id;
@@ -70,7 +79,10 @@ class Channel<T> {
     if (id !== this.#current) return;
     this.pending = false;
     if (result.ok) this.state = { status: 'ready', value: result.value, queryMs: result.queryMs };
-    else if (result.error.kind !== 'cancelled') this.state = { status: 'error', error: result.error };
+    else if (result.error.kind === 'source-changed') {
+      this.pending = true;
+      onSourceChanged();
+    } else if (result.error.kind !== 'cancelled') this.state = { status: 'error', error: result.error };
   }
 
   clear() {
@@ -88,10 +100,23 @@ export class Workspace {
   models = new Channel<ModelCount[]>();
   series = new Channel<TimeBucket[]>();
   detail = new Channel<SessionDetail>();
+  /** Bumped when the open source was read anew: every shown result is asked for again. */
+  revision = $state(0);
+  refreshing = $state(false);
+  /** Rows the source gained since it was opened, as the last check saw them. */
+  newRows = $state(0);
+  #src = '';
   #requestSeq = 0;
   #openSeq = 0;
   #shown = false;
+  /** The revision an automatic refresh (a file gone) was last made for: at most one each. */
+  #recoveredAt = -1;
   #nextId = () => ++this.#requestSeq;
+  #sourceChanged = () => {
+    if (this.#recoveredAt === this.revision) return;
+    this.#recoveredAt = this.revision;
+    void this.refresh();
+  };
 
   constructor(engine: Remote<EngineApi>) {
     this.engine = engine;
@@ -100,6 +125,9 @@ export class Workspace {
 
   async open(src: string): Promise<void> {
     const openId = ++this.#openSeq;
+    this.#src = src;
+    this.newRows = 0;
+    this.refreshing = false;
     for (const c of [this.page, this.models, this.series, this.detail]) c.clear();
     const resolved = sourceSpec(src);
     if (!resolved.ok) {
@@ -124,13 +152,57 @@ export class Workspace {
       : { status: 'error', error: result.error };
   }
 
+  /**
+   * Reads the open source anew (its manifest moved on) while the shown results stay; once it is
+   * open, `revision` changes and the page asks for every result again. `hint`: the view shown.
+   */
+  async refresh(hint?: ViewState): Promise<void> {
+    const resolved = sourceSpec(this.#src);
+    if (this.refreshing || this.source.status !== 'ready' || !resolved.ok) return;
+    const openId = this.#openSeq;
+    this.refreshing = true;
+    let result: Result<SourceInfo>;
+    try {
+      result = await this.engine.open(resolved.spec, hint, true);
+    } catch (e) {
+      result = {
+        ok: false,
+        error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) },
+      };
+    }
+    // A source opened meanwhile supersedes this refresh.
+    if (openId !== this.#openSeq) return;
+    this.refreshing = false;
+    this.newRows = 0;
+    if (!result.ok) {
+      this.source = { status: 'error', error: result.error };
+      return;
+    }
+    this.source = { status: 'ready', value: result.value, queryMs: result.queryMs };
+    this.revision++;
+  }
+
+  /** Asks whether the open source gained rows since it was opened (remote manifests only). */
+  async check(): Promise<void> {
+    if (this.source.status !== 'ready' || this.refreshing) return;
+    const openId = this.#openSeq;
+    const result = await this.engine.checkSource().catch(() => null);
+    if (openId !== this.#openSeq || this.refreshing || !result?.ok || !result.value) return;
+    this.newRows = Math.max(0, result.value.rowsAdded);
+  }
+
   queryList(view: ViewState): void {
     void this.page
-      .run(this.engine, this.#nextId, async (id) => {
-        const result = await this.engine.sessionsPage(view, id);
-        performance.mark('app:page-result');
-        return result;
-      })
+      .run(
+        this.engine,
+        this.#nextId,
+        async (id) => {
+          const result = await this.engine.sessionsPage(view, id);
+          performance.mark('app:page-result');
+          return result;
+        },
+        this.#sourceChanged,
+      )
       .then(() => this.#firstPageShown());
   }
 
@@ -143,8 +215,18 @@ export class Workspace {
   }
 
   queryFilters(view: ViewState): void {
-    void this.models.run(this.engine, this.#nextId, (id) => this.engine.models(view, id));
-    void this.series.run(this.engine, this.#nextId, (id) => this.engine.timeseries(view, id));
+    void this.models.run(
+      this.engine,
+      this.#nextId,
+      (id) => this.engine.models(view, id),
+      this.#sourceChanged,
+    );
+    void this.series.run(
+      this.engine,
+      this.#nextId,
+      (id) => this.engine.timeseries(view, id),
+      this.#sourceChanged,
+    );
   }
 
   querySession(view: ViewState): void {
@@ -152,6 +234,11 @@ export class Workspace {
       this.detail.clear();
       return;
     }
-    void this.detail.run(this.engine, this.#nextId, (id) => this.engine.session(view.session, view, id));
+    void this.detail.run(
+      this.engine,
+      this.#nextId,
+      (id) => this.engine.session(view.session, view, id),
+      this.#sourceChanged,
+    );
   }
 }

@@ -3,11 +3,16 @@
  * captured fixtures (plus crafted XSS and paging sessions). Every wait is on a condition.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
-import { startCollector, type RunningCollector } from './collector.ts';
+import { writeSnapshot } from '../engine/snapshot-writer.ts';
+import { startStaticServer } from '../engine/static-server.ts';
+import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import { chatTraceBody } from './otlp-json.ts';
 import { LOAD_MODELS } from './load-body.ts';
 import { seed, type SeededSession } from './seed.ts';
 import { IMG_PAYLOAD, SCRIPT_PAYLOAD, XSS_SESSION } from './xss-body.ts';
@@ -281,5 +286,90 @@ describe('local files', () => {
       .waitFor();
     await row(page, XSS_SESSION).waitFor();
     await page.close();
+  });
+});
+
+describe('a source that changes while it is open', () => {
+  it('offers the data that arrived since, and shows it on refresh', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    await page.getByRole('button', { name: 'Refresh', exact: true }).waitFor();
+    const session = 'live-session-1';
+    expect(await row(page, session).count()).toBe(0);
+    await post(
+      collector.url,
+      '/v1/traces',
+      chatTraceBody([
+        {
+          sessionId: session,
+          traceId: '11fe0000000000000000000000000001',
+          spanId: '11fe000000000001',
+          model: 'gpt-4o-mini',
+          startMs: Date.now() - 1_000,
+          durationMs: 300,
+          input: [{ role: 'user', text: 'Anything new?' }],
+          output: 'Yes.',
+          inputTokens: 5,
+          outputTokens: 2,
+        },
+      ]),
+      'application/json',
+    );
+    await waitFlushed(collector.url);
+    // The page looks every 15 s, and whenever its window gains focus.
+    const fresh = page.getByRole('button', { name: 'New data: refresh' });
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+          return fresh.count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await fresh.click();
+    await row(page, session).waitFor();
+    expect(await page.getByRole('button', { name: 'Refresh', exact: true }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('opens a session whose files were merged away since the source was opened', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-viewer-compacted-'));
+    const snapshot = await writeSnapshot(root, {
+      sessions: 30,
+      spansPerSession: 4,
+      days: 1,
+      endIso: '2026-11-26T00:00:00Z',
+      rowGroupSize: 2048,
+    });
+    const server = await startStaticServer(
+      { '/data/': root, '/': fileURLToPath(new URL('../../build', import.meta.url)) },
+      { spaFallback: 'index.html' },
+    );
+    const ctx = await newContext(browser, server.url);
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${server.url}/?t=all`);
+      const first = rows(page).first();
+      await first.waitFor();
+      const key = (await first.getAttribute('data-key')) ?? '';
+      // A compaction: the span and message rows under new names, the files the page knows deleted.
+      const moved = snapshot.files.map((f) =>
+        f.table === 'sessions' ? f : { ...f, path: f.path.replace(/\.parquet$/, '-merged.parquet') },
+      );
+      for (const [i, f] of snapshot.files.entries())
+        if (f.table !== 'sessions')
+          fs.renameSync(path.join(root, f.path), path.join(root, moved[i]?.path ?? ''));
+      fs.writeFileSync(path.join(root, 'manifest.json'), JSON.stringify({ ...snapshot, files: moved }));
+      await first.click();
+      await page.getByTestId('session-title').filter({ hasText: key }).waitFor();
+      await page.getByTestId('conversation').locator('article').first().waitFor();
+      expect(await page.getByTestId('error').count()).toBe(0);
+      await page.close();
+    } finally {
+      await ctx.close();
+      await server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

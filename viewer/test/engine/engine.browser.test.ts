@@ -2,7 +2,7 @@
  * The data worker in real Chromium: built by Vite like the app, reading a real DuckDB-written
  * snapshot over real HTTP, checked against native DuckDB over the same files.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -375,5 +375,70 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
       { url: `${app.url}/data${rel}`, view },
     );
     expect(r).toEqual({ ok: true, total: count?.[0], label: 'dropped.parquet (local)' });
+  });
+
+  it('tells when its source changed, names a file gone since, and reads the source anew', async () => {
+    const root = join(dir, 'live');
+    const first = await writeSnapshot(root, {
+      sessions: 40,
+      spansPerSession: 4,
+      days: 1,
+      endIso: '2026-11-26T00:00:00Z',
+      rowGroupSize: 2048,
+    });
+    const live = await startStaticServer({ '/': root });
+    try {
+      const spec = { kind: 'url', url: `${live.url}/` };
+      expect((await engine<{ ok: boolean }>(`(e, s) => e.open(s)`, spec)).ok).toBe(true);
+      const listed = await engine<{ ok: true; value: { rows: { key: string }[] } }>(
+        `(e, v) => e.sessionsPage(v, 1)`,
+        view,
+      );
+      const key = listed.value.rows[0]?.key ?? '';
+      expect(key).not.toBe('');
+      expect(await engine(`(e) => e.checkSource()`)).toMatchObject({
+        ok: true,
+        value: { rowsAdded: 0, filesChanged: false },
+      });
+
+      // A compaction: the same span and message rows under new names, the old files deleted.
+      const moved = first.files.map((f) =>
+        f.table === 'sessions' ? f : { ...f, path: f.path.replace(/\.parquet$/, '-merged.parquet') },
+      );
+      for (const [i, f] of first.files.entries())
+        if (f.table !== 'sessions') await rename(join(root, f.path), join(root, moved[i]?.path ?? ''));
+      await writeFile(join(root, 'manifest.json'), JSON.stringify({ ...first, files: moved }));
+      expect(await engine(`(e) => e.checkSource()`)).toMatchObject({
+        ok: true,
+        value: { rowsAdded: 0, filesChanged: true },
+      });
+      const stale = await engine<{ ok: false; error: { kind: string } }>(
+        `(e, k) => e.session(k, undefined, 2)`,
+        key,
+      );
+      expect(stale.ok).toBe(false);
+      expect(stale.error.kind).toBe('source-changed');
+
+      expect((await engine<{ ok: boolean }>(`(e, s) => e.open(s, undefined, true)`, spec)).ok).toBe(true);
+      const fresh = await engine<{ ok: boolean; value: { messages: unknown[] } }>(
+        `(e, k) => e.session(k, undefined, 3)`,
+        key,
+      );
+      expect(fresh.ok).toBe(true);
+      expect(fresh.value.messages.length).toBeGreaterThan(0);
+
+      // New data: more sessions written over it.
+      await writeSnapshot(root, {
+        sessions: 60,
+        spansPerSession: 4,
+        days: 1,
+        endIso: '2026-11-26T00:00:00Z',
+        rowGroupSize: 2048,
+      });
+      const grown = await engine<{ ok: true; value: { rowsAdded: number } }>(`(e) => e.checkSource()`);
+      expect(grown.value.rowsAdded).toBeGreaterThan(0);
+    } finally {
+      await live.close();
+    }
   });
 });

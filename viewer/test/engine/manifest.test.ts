@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
 import {
+  compareCatalogs,
   filesForSession,
   filesInRange,
   parseManifest,
@@ -113,5 +114,44 @@ describe('file selection', () => {
     ]);
     // A sessionless trace can be in any file of its time.
     expect(filesForSession(files, 'spans', null, extent)).toHaveLength(2);
+  });
+});
+
+describe('compareCatalogs', () => {
+  const t = ['2026-11-26T00:00:00Z', '2026-11-26T01:00:00Z'] as const;
+  const before = catalog([
+    file('spans', 'spans/a.parquet', ...t),
+    file('messages', 'messages/a.parquet', ...t),
+    file('sessions', 'sessions/a.parquet', ...t),
+  ]);
+
+  it('sees nothing in the same manifest', () => {
+    expect(compareCatalogs(before, before)).toEqual({ rowsAdded: 0, filesChanged: false });
+  });
+
+  it('counts the span and message rows a new file adds', () => {
+    const after = catalog([
+      file('spans', 'spans/a.parquet', ...t),
+      file('messages', 'messages/a.parquet', ...t),
+      file('sessions', 'sessions/a.parquet', ...t),
+      file('spans', 'spans/b.parquet', ...t),
+      file('messages', 'messages/b.parquet', ...t),
+      file('sessions', 'sessions/b.parquet', ...t),
+    ]);
+    expect(compareCatalogs(before, after)).toEqual({ rowsAdded: 20, filesChanged: true });
+  });
+
+  it('sees a compaction as changed files without new rows, whatever it did to the summaries', () => {
+    const merged = catalog([
+      { ...file('spans', 'spans/merged.parquet', ...t) },
+      file('messages', 'messages/a.parquet', ...t),
+      { ...file('sessions', 'sessions/merged.parquet', ...t), rows: 7 },
+    ]);
+    expect(compareCatalogs(before, merged)).toEqual({ rowsAdded: 0, filesChanged: true });
+  });
+
+  it('reports rows removed by retention as negative', () => {
+    const expired = catalog([file('sessions', 'sessions/a.parquet', ...t)]);
+    expect(compareCatalogs(before, expired)).toEqual({ rowsAdded: -20, filesChanged: true });
   });
 });

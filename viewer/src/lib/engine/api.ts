@@ -14,7 +14,15 @@ export type SourceSpec =
   | { kind: 'files'; files: File[] };
 
 export type EngineErrorKind =
-  'unreachable' | 'cors' | 'not-parquet' | 'schema-too-new' | 'bad-manifest' | 'query-failed' | 'cancelled';
+  | 'unreachable'
+  | 'cors'
+  | 'not-parquet'
+  | 'schema-too-new'
+  | 'bad-manifest'
+  /** A file the opened manifest names is gone (compaction, retention): open the source again. */
+  | 'source-changed'
+  | 'query-failed'
+  | 'cancelled';
 
 export interface EngineError {
   kind: EngineErrorKind;
@@ -41,6 +49,14 @@ export interface Progress {
   bytesTotal: number | null;
 }
 
+/** How a remote source's manifest now differs from the one that was opened. */
+export interface SourceCheck {
+  /** Span and message rows added since (negative when retention removed more). */
+  rowsAdded: number;
+  /** Its files differ (new files, or compaction and retention replaced some). */
+  filesChanged: boolean;
+}
+
 /** A cold-start step: name and wall-clock time (ms since the epoch, sub-millisecond). */
 export interface Mark {
   name: string;
@@ -51,8 +67,14 @@ export interface EngineApi {
   /**
    * Opens a source; opening the same URL or collector source again while it is open reuses it.
    * `hint`: the view about to be shown, so reading what its first page needs starts at once.
+   * `fresh`: read it anew even if it is open (a refresh: its manifest has moved on).
    */
-  open(source: SourceSpec, hint?: ViewState): Promise<Result<SourceInfo>>;
+  open(source: SourceSpec, hint?: ViewState, fresh?: boolean): Promise<Result<SourceInfo>>;
+  /**
+   * Reads the open source's manifest again and compares it with the one opened; null for sources
+   * that cannot change under the viewer (dropped files, a single Parquet URL).
+   */
+  checkSource(): Promise<Result<SourceCheck | null>>;
   sessionsPage(view: ViewState, requestId: number): Promise<Result<SessionsPage>>;
   models(view: ViewState, requestId: number): Promise<Result<ModelCount[]>>;
   timeseries(view: ViewState, requestId: number): Promise<Result<TimeBucket[]>>;

@@ -3,6 +3,7 @@
  * the bytes fetched and turn failures into EngineErrors, and dropped File objects.
  */
 import type { AsyncBuffer } from 'hyparquet';
+import type { EngineError } from './api.ts';
 import { classifyFetchFailure, classifyHttpStatus, EngineFailure } from './errors.ts';
 
 /** Files at most this big are fetched whole in one request: fewer round trips than footer + chunks. */
@@ -13,13 +14,20 @@ export interface FetchCounter {
   onFetched: (bytes: number) => void;
 }
 
-export async function fetchChecked(url: string, init: RequestInit, origin: string): Promise<Response> {
+/** `notFound`: what a 404 means here, when it means more than a missing URL. */
+export async function fetchChecked(
+  url: string,
+  init: RequestInit,
+  origin: string,
+  notFound?: EngineError,
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, init);
   } catch (err) {
     throw new EngineFailure(classifyFetchFailure(err, url, origin));
   }
+  if (res.status === 404 && notFound) throw new EngineFailure(notFound);
   if (!res.ok) throw new EngineFailure(classifyHttpStatus(res.status, url));
   return res;
 }
@@ -44,10 +52,16 @@ export function urlSource(
   byteLength: number,
   origin: string,
   counter: FetchCounter,
+  notFound?: EngineError,
 ): AsyncBuffer {
   let whole: Promise<ArrayBuffer> | undefined;
   const get = async (start: number, end: number): Promise<ArrayBuffer> => {
-    const res = await fetchChecked(url, { headers: { Range: `bytes=${start}-${end - 1}` } }, origin);
+    const res = await fetchChecked(
+      url,
+      { headers: { Range: `bytes=${start}-${end - 1}` } },
+      origin,
+      notFound,
+    );
     const buf = await res.arrayBuffer();
     counter.bytes += buf.byteLength;
     counter.onFetched(buf.byteLength);

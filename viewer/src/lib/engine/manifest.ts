@@ -122,6 +122,21 @@ export function filesForSession(
   });
 }
 
+/** What changed between two catalogs of one source (see SourceCheck). */
+export function compareCatalogs(
+  before: readonly CatalogFile[],
+  after: readonly CatalogFile[],
+): { rowsAdded: number; filesChanged: boolean } {
+  const rows = (files: readonly CatalogFile[]): number =>
+    files.reduce((n, f) => n + (f.table === 'sessions' ? 0 : f.rows), 0);
+  const paths = new Set(before.map((f) => f.path));
+  return {
+    // Summaries are left out: compaction may rewrite them into a different number of rows.
+    rowsAdded: rows(after) - rows(before),
+    filesChanged: after.length !== before.length || after.some((f) => !paths.has(f.path)),
+  };
+}
+
 export function extentOf(files: readonly CatalogFile[]): UsRange | null {
   if (files.length === 0) return null;
   return { fromUs: Math.min(...files.map((f) => f.minUs)), toUs: Math.max(...files.map((f) => f.maxUs)) };

@@ -4,10 +4,10 @@
  * dropped files (Parquet files, or a snapshot folder with its manifest.json).
  */
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import type { SourceSpec } from './api.ts';
+import type { EngineError, SourceCheck, SourceSpec } from './api.ts';
 import { byteLengthOfUrl, fetchChecked, fileSource, urlSource, type FetchCounter } from './byte-source.ts';
 import { EngineFailure } from './errors.ts';
-import { parseManifest, type CatalogFile } from './manifest.ts';
+import { compareCatalogs, parseManifest, type CatalogFile } from './manifest.ts';
 import { columnNames, guessTable, readMetadata } from './parquet-read.ts';
 
 export interface OpenedSource {
@@ -20,6 +20,8 @@ export interface OpenedSource {
   byteSource(path: string): AsyncBuffer;
   /** Footers already read while opening (single files), to avoid reading them twice. */
   knownMetadata: Map<string, FileMetaData>;
+  /** Reads the manifest again and compares it with `files` (sources that can change only). */
+  check?: () => Promise<SourceCheck>;
 }
 
 function statRange(metadata: FileMetaData, column: string, pick: 'min' | 'max'): number | null {
@@ -82,15 +84,27 @@ async function openManifestUrl(
   label: string,
   shareable: boolean,
 ): Promise<OpenedSource> {
-  const res = await fetchChecked(manifestUrl, { cache: 'no-store' }, origin);
-  const text = await res.text();
-  counter.bytes += text.length;
-  counter.onFetched(text.length);
-  const parsed = parseManifest(text);
-  if (!parsed.ok) throw new EngineFailure(parsed.error);
+  // Revalidated on every read (it changes as data arrives): the checks below cost a 304 when it did not.
+  const read = async (opening: boolean): Promise<{ files: CatalogFile[]; schemaVersion: number }> => {
+    const res = await fetchChecked(manifestUrl, { cache: 'no-cache' }, origin);
+    const text = await res.text();
+    // A check's text mostly comes from the HTTP cache (304): only the open counts as fetched.
+    if (opening) {
+      counter.bytes += text.length;
+      counter.onFetched(text.length);
+    }
+    const parsed = parseManifest(text);
+    if (!parsed.ok) throw new EngineFailure(parsed.error);
+    return parsed;
+  };
+  const parsed = await read(true);
   const base = new URL('.', manifestUrl);
   const sizes = new Map(parsed.files.map((f) => [f.path, f.bytes]));
   const sources = new Map<string, AsyncBuffer>();
+  const gone = (path: string): EngineError => ({
+    kind: 'source-changed',
+    message: `${path} is no longer in ${label}: it changed since it was opened (files merged or expired).`,
+  });
   return {
     label,
     shareable,
@@ -100,12 +114,13 @@ async function openManifestUrl(
     byteSource: (path) => {
       let s = sources.get(path);
       if (!s) {
-        s = urlSource(new URL(path, base).href, sizes.get(path) ?? 0, origin, counter);
+        s = urlSource(new URL(path, base).href, sizes.get(path) ?? 0, origin, counter, gone(path));
         sources.set(path, s);
       }
       return s;
     },
     knownMetadata: new Map(),
+    check: async () => compareCatalogs(parsed.files, (await read(false)).files),
   };
 }
 

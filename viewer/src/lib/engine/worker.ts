@@ -146,10 +146,10 @@ const nowUs = (): number => Date.now() * 1000;
 /** Page queries read the rollup table the loader builds over the loaded summaries. */
 const ROLLUP = { rollup: true };
 
-function open(spec: SourceSpec, hint?: ViewState): Promise<Result<SourceInfo>> {
+function open(spec: SourceSpec, hint?: ViewState, fresh = false): Promise<Result<SourceInfo>> {
   // The app asks for its source before it hydrates (engine/client.ts) and again when it renders.
   const key = spec.kind === 'files' ? null : JSON.stringify(spec);
-  if (key !== null && lastOpen?.key === key && lastOpen.gen === generation) {
+  if (!fresh && key !== null && lastOpen?.key === key && lastOpen.gen === generation) {
     const reused = lastOpen.result;
     return reused.then((r) => (r.ok ? r : openFresh(spec, key, hint)));
   }
@@ -309,6 +309,16 @@ const api: EngineApi = {
     const root = opened?.source.baseUrl ?? '.';
     const files = opened?.source.baseUrl ? opened.source.files.map(toManifestFile) : undefined;
     return sqlForCli(view, nowUs(), root, files);
+  },
+  checkSource: async () => {
+    const t0 = performance.now();
+    try {
+      const opened = await current;
+      const value = opened?.source.check ? await opened.source.check() : null;
+      return { ok: true, value, queryMs: performance.now() - t0 };
+    } catch (err) {
+      return { ok: false, error: toEngineError(err) };
+    }
   },
   cancel: async (id) => {
     cancelled.add(id);
