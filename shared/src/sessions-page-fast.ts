@@ -167,9 +167,11 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   const hashOf = new Int32Array(rows);
   const lastOf = new Float64Array(rows);
   const byTrace = new Map<string, number>();
-  const keys: string[] = [];
-  const sessionIds: (string | null)[] = [];
-  const traceIds: (string | null)[] = [];
+  // Sized for every row and cut to the groups at the end: no growing while 100k keys go in.
+  const keys = new Array<string>(rows);
+  const sessionIds = new Array<string | null>(rows);
+  const traceIds = new Array<string | null>(rows);
+  let groups = 0;
   const groupOfs: Int32Array[] = [];
   /** Session ids that look like the key of a sessionless trace. */
   const traceLike: string[] = [];
@@ -179,28 +181,30 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
     const lastCol = column(b, 'last_time');
     const hashes = b.hashes?.session_id;
     const groupOf = new Int32Array(b.length);
+    // text() and int() inlined: at the cold start this loop runs before the JIT has optimized it.
     for (let i = 0; i < b.length; i++) {
-      const sessionId = text(sid[i]);
-      const l = int(lastCol[i]);
+      const sv = sid[i];
+      const lv = lastCol[i];
+      const l = typeof lv === 'number' ? lv : typeof lv === 'bigint' ? Number(lv) : Number.NaN;
       if (!safe(l)) return null;
       let g: number;
-      if (sessionId !== null) {
-        const h = hashes ? (hashes[i] as number) : stringHash(sessionId);
+      if (typeof sv === 'string') {
+        const h = hashes ? (hashes[i] as number) : stringHash(sv);
         let slot = (h ^ (h >>> 16)) & mask;
         for (;;) {
           g = table[slot] as number;
           if (g === -1) {
-            g = keys.length;
-            keys.push(sessionId);
-            if (sessionId.startsWith(TRACE_KEY_PREFIX)) traceLike.push(sessionId);
-            sessionIds.push(sessionId);
-            traceIds.push(null);
+            g = groups++;
+            keys[g] = sv;
+            if (sv.startsWith(TRACE_KEY_PREFIX)) traceLike.push(sv);
+            sessionIds[g] = sv;
+            traceIds[g] = null;
             lastOf[g] = l;
             table[slot] = g;
             hashOf[g] = h;
             break;
           }
-          if (hashOf[g] === h && sessionIds[g] === sessionId) {
+          if (hashOf[g] === h && sessionIds[g] === sv) {
             if (l > (lastOf[g] as number)) lastOf[g] = l;
             break;
           }
@@ -211,10 +215,10 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
         if (traceId === null) return null;
         const found = byTrace.get(traceId);
         if (found === undefined) {
-          g = keys.length;
-          keys.push(`${TRACE_KEY_PREFIX}${traceId}`);
-          sessionIds.push(null);
-          traceIds.push(traceId);
+          g = groups++;
+          keys[g] = `${TRACE_KEY_PREFIX}${traceId}`;
+          sessionIds[g] = null;
+          traceIds[g] = traceId;
           lastOf[g] = l;
           byTrace.set(traceId, g);
         } else {
@@ -228,11 +232,14 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   }
   // One key for two groups: SQL orders them arbitrarily.
   if (traceLike.some((id) => byTrace.has(id.slice(TRACE_KEY_PREFIX.length)))) return null;
+  keys.length = groups;
+  sessionIds.length = groups;
+  traceIds.length = groups;
   return {
     keys,
     sessionIds,
     traceIds,
-    last: lastOf.subarray(0, keys.length),
+    last: lastOf.subarray(0, groups),
     groupOf: groupOfs,
   };
 }
