@@ -59,6 +59,54 @@ describe('GET /data', () => {
     expect(again.status).toBe(304);
   });
 
+  it('gives a replaced manifest a new ETag even with the same size and mtime', async () => {
+    const file = path.join(collector.dataDir, 'manifest.json');
+    const bytes = await fs.readFile(file);
+    const stat = await fs.stat(file);
+    const first = await get(`${collector.url}/data/manifest.json`);
+    // Replaced as the collector does it (write, rename), same bytes, same times: a new inode only.
+    await fs.writeFile(`${file}.test`, bytes);
+    await fs.utimes(`${file}.test`, stat.atimeMs / 1000, stat.mtimeMs / 1000);
+    await fs.rename(`${file}.test`, file);
+    expect(Math.floor((await fs.stat(file)).mtimeMs)).toBe(Math.floor(stat.mtimeMs));
+    const second = await get(`${collector.url}/data/manifest.json`, {
+      'If-None-Match': first.headers.get('etag') as string,
+    });
+    expect(second.status).toBe(200);
+    expect(second.headers.get('etag')).not.toBe(first.headers.get('etag'));
+    expect(second.body.equals(bytes)).toBe(true);
+  });
+
+  it('sends headers and bytes of one version of a manifest replaced while it is read', async () => {
+    const file = path.join(collector.dataDir, 'manifest.json');
+    const original = await fs.readFile(file, 'utf8');
+    // Two versions of different lengths, swapped in by rename as fast as possible meanwhile.
+    const versions = [original, JSON.stringify({ ...JSON.parse(original), note: 'x'.repeat(5000) })];
+    let swapping = true;
+    const swapper = (async () => {
+      for (let i = 0; swapping; i++) {
+        await fs.writeFile(`${file}.swap`, versions[i % 2] as string);
+        await fs.rename(`${file}.swap`, file);
+      }
+    })();
+    try {
+      for (let round = 0; round < 20; round++) {
+        const replies = await Promise.all(
+          Array.from({ length: 10 }, () => get(`${collector.url}/data/manifest.json`)),
+        );
+        for (const r of replies) {
+          expect(r.status).toBe(200);
+          expect(versions).toContain(r.text);
+        }
+      }
+    } finally {
+      swapping = false;
+      await swapper;
+      await fs.writeFile(`${file}.swap`, original);
+      await fs.rename(`${file}.swap`, file);
+    }
+  });
+
   it('serves Parquet whole, immutable, byte for byte', async () => {
     const reply = await get(`${collector.url}/data/${parquetPath}`);
     expect(reply.status).toBe(200);

@@ -2,10 +2,10 @@
  * GET/HEAD /data/manifest.json and /data/**.parquet, read-only, for the viewer and for any HTTP
  * Parquet reader: single Range, ETag/If-None-Match, Cache-Control. Anything else is 404.
  */
-import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import { parseRange } from './range.ts';
-import { dataRelativePath, resolveInside, type ResolvedFile } from './safe-path.ts';
+import { dataRelativePath, openInside, type OpenedFile } from './safe-path.ts';
 
 export function dataRoute(dataDir: string): RequestHandler {
   return async (req, res) => {
@@ -17,22 +17,24 @@ export function dataRoute(dataDir: string): RequestHandler {
     // req.url is relative to the /data mount point and still percent-encoded.
     const encoded = (req.url.split('?')[0] ?? '').slice(1);
     const relative = dataRelativePath(encoded);
-    const resolved = relative === null ? null : await resolveInside(dataDir, relative);
-    if (relative === null || resolved === null) {
+    const opened = relative === null ? null : await openInside(dataDir, relative);
+    if (relative === null || opened === null) {
       res.status(404).json({ error: 'not found' });
       return;
     }
-    sendFile(req, res, resolved, relative === 'manifest.json');
+    sendFile(req, res, opened, relative === 'manifest.json');
   };
 }
 
-function sendFile(req: Request, res: Response, file: ResolvedFile, mutable: boolean): void {
-  const etag = `"${file.size.toString(36)}-${Math.floor(file.mtimeMs).toString(36)}"`;
+/** Sends the open file (and closes it): its headers and bytes are of one version of the file. */
+function sendFile(req: Request, res: Response, file: OpenedFile, mutable: boolean): void {
+  const etag = `"${file.version}"`;
   res.setHeader('ETag', etag);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Cache-Control', mutable ? 'no-cache' : 'public, max-age=31536000, immutable');
   res.setHeader('Content-Type', mutable ? 'application/json' : 'application/vnd.apache.parquet');
   if (etagListMatches(req.headers['if-none-match'], etag)) {
+    release(file);
     res.status(304).end();
     return;
   }
@@ -43,6 +45,7 @@ function sendFile(req: Request, res: Response, file: ResolvedFile, mutable: bool
       : { kind: 'none' as const };
   if (range.kind === 'unsatisfiable') {
     res.setHeader('Content-Range', `bytes */${file.size}`);
+    release(file);
     res.status(416).end();
     return;
   }
@@ -54,12 +57,16 @@ function sendFile(req: Request, res: Response, file: ResolvedFile, mutable: bool
   }
   res.setHeader('Content-Length', String(Math.max(0, end - start + 1)));
   if (req.method === 'HEAD' || file.size === 0) {
+    release(file);
     res.end();
     return;
   }
-  const stream = fs.createReadStream(file.file, { start, end });
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // The stream closes the handle; a client gone mid-way destroys it (and so closes it) too.
+  pipeline(file.handle.createReadStream({ start, end }), res, () => undefined);
+}
+
+function release(file: OpenedFile): void {
+  file.handle.close().catch(() => undefined);
 }
 
 function etagListMatches(header: string | undefined, etag: string): boolean {

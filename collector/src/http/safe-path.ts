@@ -3,7 +3,7 @@
  * errs on the side of 404: one percent-decoding, plain segments only, no hidden or internal files, and the
  * real path (symlinks resolved) must stay inside the real root.
  */
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 // No leading '.' (hidden) or '_' (internal, like the WAL in _wal/, as in Hive/Spark layouts).
@@ -24,21 +24,34 @@ export function dataRelativePath(encodedPath: string): string | null {
   return null;
 }
 
-export interface ResolvedFile {
-  file: string;
+export interface OpenedFile {
+  /** Open for reading: headers and bytes come from this one file, even if its path is replaced meanwhile. */
+  handle: FileHandle;
   size: number;
-  mtimeMs: number;
+  /**
+   * Changes whenever the file does: size, mtime and inode. The manifest is replaced by rename, so
+   * each version has its own inode even when size and mtime (ms) happen to repeat.
+   */
+  version: string;
 }
 
-export async function resolveInside(root: string, relative: string): Promise<ResolvedFile | null> {
+/** The file `relative` names inside `root`, opened; null if it is not a regular file in there. */
+export async function openInside(root: string, relative: string): Promise<OpenedFile | null> {
+  let handle: FileHandle | undefined;
   try {
     const realRoot = await fs.realpath(root);
     const real = await fs.realpath(path.join(realRoot, relative));
     if (!real.startsWith(realRoot + path.sep)) return null;
-    const stat = await fs.stat(real);
-    if (!stat.isFile()) return null;
-    return { file: real, size: stat.size, mtimeMs: stat.mtimeMs };
+    handle = await fs.open(real, 'r');
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      return null;
+    }
+    const version = [stat.size, Math.floor(stat.mtimeMs), stat.ino].map((n) => n.toString(36)).join('-');
+    return { handle, size: stat.size, version };
   } catch {
+    await handle?.close().catch(() => undefined);
     return null;
   }
 }
