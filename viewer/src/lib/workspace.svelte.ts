@@ -6,7 +6,15 @@
 import { proxy, type Remote } from 'comlink';
 import { tick } from 'svelte';
 import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
-import type { EngineApi, EngineError, Progress, Result, SourceInfo, SourceSpec } from './engine/api.ts';
+import type {
+  EngineApi,
+  EngineError,
+  EngineErrorKind,
+  Progress,
+  Result,
+  SourceInfo,
+  SourceSpec,
+} from './engine/api.ts';
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -44,6 +52,21 @@ function sourceSpec(src: string): { ok: true; spec: SourceSpec } | { ok: false; 
   };
 }
 
+/** The call's Result, a thrown error (a dead worker, an uncloneable value) made a failed one. */
+async function settle<T>(call: () => Promise<Result<T>>, kind: EngineErrorKind): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch (e) {
+    return { ok: false, error: { kind, message: e instanceof Error ? e.message : String(e) } };
+  }
+}
+
+function loadable<T>(result: Result<T>): Loadable<T> {
+  return result.ok
+    ? { status: 'ready', value: result.value, queryMs: result.queryMs }
+    : { status: 'error', error: result.error };
+}
+
 class Channel<T> {
   state = $state<Loadable<T>>({ status: 'idle' });
   /** A newer request is in flight; the shown result may be stale. */
@@ -67,22 +90,14 @@ class Channel<T> {
     // Keep showing the previous result while the next one loads (calm, no flashing); mark it stale.
     if (this.state.status !== 'ready') this.state = { status: 'loading', since: performance.now() };
     this.pending = true;
-    let result: Result<T>;
-    try {
-      result = await call(id);
-    } catch (e) {
-      result = {
-        ok: false,
-        error: { kind: 'query-failed', message: e instanceof Error ? e.message : String(e) },
-      };
-    }
+    const result = await settle(() => call(id), 'query-failed');
     if (id !== this.#current) return;
-    this.pending = false;
-    if (result.ok) this.state = { status: 'ready', value: result.value, queryMs: result.queryMs };
-    else if (result.error.kind === 'source-changed') {
-      this.pending = true;
+    if (!result.ok && result.error.kind === 'source-changed') {
       onSourceChanged();
-    } else if (result.error.kind !== 'cancelled') this.state = { status: 'error', error: result.error };
+      return;
+    }
+    this.pending = false;
+    if (result.ok || result.error.kind !== 'cancelled') this.state = loadable(result);
   }
 
   clear() {
@@ -136,20 +151,10 @@ export class Workspace {
     }
     this.source = { status: 'loading', since: performance.now() };
     performance.mark('app:open');
-    let result: Result<SourceInfo>;
-    try {
-      result = await this.engine.open(resolved.spec);
-    } catch (e) {
-      result = {
-        ok: false,
-        error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) },
-      };
-    }
+    const result = await settle(() => this.engine.open(resolved.spec), 'unreachable');
     if (openId !== this.#openSeq) return;
     performance.mark('app:source-ready');
-    this.source = result.ok
-      ? { status: 'ready', value: result.value, queryMs: result.queryMs }
-      : { status: 'error', error: result.error };
+    this.source = loadable(result);
   }
 
   /**
@@ -161,25 +166,13 @@ export class Workspace {
     if (this.refreshing || this.source.status !== 'ready' || !resolved.ok) return;
     const openId = this.#openSeq;
     this.refreshing = true;
-    let result: Result<SourceInfo>;
-    try {
-      result = await this.engine.open(resolved.spec, hint, true);
-    } catch (e) {
-      result = {
-        ok: false,
-        error: { kind: 'unreachable', message: e instanceof Error ? e.message : String(e) },
-      };
-    }
+    const result = await settle(() => this.engine.open(resolved.spec, hint, true), 'unreachable');
     // A source opened meanwhile supersedes this refresh.
     if (openId !== this.#openSeq) return;
     this.refreshing = false;
     this.newRows = 0;
-    if (!result.ok) {
-      this.source = { status: 'error', error: result.error };
-      return;
-    }
-    this.source = { status: 'ready', value: result.value, queryMs: result.queryMs };
-    this.revision++;
+    this.source = loadable(result);
+    if (result.ok) this.revision++;
   }
 
   /** Asks whether the open source gained rows since it was opened (remote manifests only). */
