@@ -81,6 +81,14 @@ export interface TimeBucket {
   totalCostUsd: number | null;
 }
 
+/** The chart's series: buckets of `bucketUs` (those with calls) on a time axis [startUs, endUs). */
+export interface TimeSeries {
+  bucketUs: number;
+  startUs: number;
+  endUs: number;
+  buckets: TimeBucket[];
+}
+
 /** One LLM call of a session, as the conversation viewer lists it. */
 export interface CallSummary {
   traceId: string;

@@ -60,3 +60,30 @@ export function seriesBucketUs(
   if (fromUs !== null) return chooseBucketUs(fromUs, toUs ?? nowUs);
   return extent ? chooseBucketUs(extent.minUs, extent.maxUs) : DAY_US;
 }
+
+/**
+ * The time axis of a series, cut at bucket boundaries: the view's range (a relative one ends now),
+ * or the data's extent for 'all', widened to the buckets themselves (a clock ahead of the
+ * viewer's stamps calls after now). Buckets only exist where there were calls, so the axis, not
+ * their number, says how much time they span.
+ */
+export function seriesDomain(
+  range: { fromUs: number | null; toUs: number | null },
+  nowUs: number,
+  bucketUs: number,
+  buckets: readonly { bucketUs: number }[],
+  extent?: { minUs: number; maxUs: number } | null,
+): { startUs: number; endUs: number } {
+  const open = range.fromUs === null && range.toUs === null;
+  const lows = [open ? extent?.minUs : (range.fromUs ?? extent?.minUs), buckets[0]?.bucketUs];
+  const last = buckets.at(-1)?.bucketUs;
+  const highs = [
+    open ? extent?.maxUs : (range.toUs ?? nowUs),
+    last === undefined ? undefined : last + bucketUs - 1,
+  ];
+  const known = (xs: (number | undefined)[]): number[] => xs.filter((x): x is number => x !== undefined);
+  const lowsKnown = known(lows);
+  const lo = lowsKnown.length > 0 ? Math.min(...lowsKnown) : nowUs;
+  const hi = Math.max(lo, ...known(highs));
+  return { startUs: Math.floor(lo / bucketUs) * bucketUs, endUs: (Math.floor(hi / bucketUs) + 1) * bucketUs };
+}

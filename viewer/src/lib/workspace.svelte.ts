@@ -5,7 +5,7 @@
  */
 import { proxy, type Remote } from 'comlink';
 import { tick } from 'svelte';
-import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
+import type { ModelCount, SessionDetail, SessionsPage, TimeSeries, ViewState } from '@parley/shared/view';
 import type {
   EngineApi,
   EngineError,
@@ -113,7 +113,7 @@ export class Workspace {
   source = $state<Loadable<SourceInfo>>({ status: 'idle' });
   page = new Channel<SessionsPage>();
   models = new Channel<ModelCount[]>();
-  series = new Channel<TimeBucket[]>();
+  series = new Channel<TimeSeries>();
   detail = new Channel<SessionDetail>();
   /** Bumped when the open source was read anew: every shown result is asked for again. */
   revision = $state(0);

@@ -24,6 +24,11 @@ interface Shot {
 
 const tableReady = (page: Page) =>
   page.locator('[data-testid="sessions"][aria-busy="false"] tbody tr[data-key]').first().waitFor();
+/** The table and the tokens/cost chart (it comes once DuckDB is up, after the first page). */
+const sessionsReady = async (page: Page) => {
+  await tableReady(page);
+  await page.getByTestId('usage-chart').waitFor();
+};
 const conversationReady = async (page: Page) => {
   await tableReady(page);
   await page.locator('[data-testid="conversation"] article').first().waitFor();
@@ -35,7 +40,7 @@ const shots: Shot[] = [
     query: 't=all',
     colorScheme: 'light',
     viewport: { width: 1440, height: 900 },
-    ready: tableReady,
+    ready: sessionsReady,
   },
   {
     file: 'conversation.png',
@@ -56,7 +61,7 @@ const shots: Shot[] = [
     query: 't=all&q=conv',
     colorScheme: 'dark',
     viewport: { width: 1440, height: 900 },
-    ready: tableReady,
+    ready: sessionsReady,
   },
   {
     file: 'narrow.png',

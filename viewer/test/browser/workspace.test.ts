@@ -167,6 +167,31 @@ describe('filters and URL state', () => {
     await page.close();
   });
 
+  it('zooms into the time dragged across on the chart', async () => {
+    const page = await open('t=all');
+    await rows(page).first().waitFor();
+    const chart = page.getByTestId('usage-chart');
+    await chart.waitFor();
+    const box = await chart.boundingBox();
+    if (!box) throw new Error('the chart has no box');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => param(page, 'from')).not.toBeNull();
+    const from = Date.parse(param(page, 'from') ?? '');
+    const to = Date.parse(param(page, 'to') ?? '');
+    expect(from).toBeLessThan(to);
+    // The time range selector shows the absolute range.
+    await page.getByRole('button', { name: /→/, pressed: true }).waitFor();
+    // A click (no drag) leaves the range alone.
+    const url = page.url();
+    await page.getByTestId('usage-chart').click();
+    expect(page.url()).toBe(url);
+    await page.close();
+  });
+
   it('a search with quotes and SQL metacharacters returns a clean empty result', async () => {
     const page = await open('t=all');
     await rows(page).first().waitFor();

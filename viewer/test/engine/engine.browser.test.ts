@@ -209,16 +209,29 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('charts the LLM calls of the filtered sessions from the summaries', async () => {
-    const r = await engine<{ ok: true; value: { llmCalls: number; inputTokens: number }[] }>(
-      `(e, v) => e.timeseries(v, 3)`,
-      { ...view, models: ['gpt-4o'] },
-    );
+    const r = await engine<{
+      ok: true;
+      value: {
+        bucketUs: number;
+        startUs: number;
+        endUs: number;
+        buckets: { bucketUs: number; llmCalls: number; inputTokens: number }[];
+      };
+    }>(`(e, v) => e.timeseries(v, 3)`, { ...view, models: ['gpt-4o'] });
     const [row] =
       await native(`SELECT count(*)::INT, sum(input_tokens)::INT FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
       WHERE is_llm_call AND trace_id IN (SELECT trace_id FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false) WHERE model = 'gpt-4o')`);
     expect(r.ok).toBe(true);
-    expect(r.value.reduce((n, b) => n + b.llmCalls, 0)).toBe(row?.[0]);
-    expect(r.value.reduce((n, b) => n + b.inputTokens, 0)).toBe(row?.[1]);
+    const { buckets, bucketUs, startUs, endUs } = r.value;
+    expect(buckets.reduce((n, b) => n + b.llmCalls, 0)).toBe(row?.[0]);
+    expect(buckets.reduce((n, b) => n + b.inputTokens, 0)).toBe(row?.[1]);
+    // The axis holds every bucket, at bucket boundaries.
+    expect(startUs % bucketUs).toBe(0);
+    expect(endUs % bucketUs).toBe(0);
+    for (const b of buckets) {
+      expect(b.bucketUs).toBeGreaterThanOrEqual(startUs);
+      expect(b.bucketUs + bucketUs).toBeLessThanOrEqual(endUs);
+    }
   });
 
   it('returns a clean empty page for a search full of quotes and SQL metacharacters', async () => {

@@ -3,7 +3,7 @@
  * the worker boundary. Every query carries a requestId; a superseded request is cancelled or its
  * result comes back as { ok: false, error: { kind: 'cancelled' } } and is dropped by the caller.
  */
-import type { ModelCount, SessionDetail, SessionsPage, TimeBucket, ViewState } from '@parley/shared/view';
+import type { ModelCount, SessionDetail, SessionsPage, TimeSeries, ViewState } from '@parley/shared/view';
 
 export type SourceSpec =
   /** The collector that serves this app: its /data/manifest.json. */
@@ -77,7 +77,7 @@ export interface EngineApi {
   checkSource(): Promise<Result<SourceCheck | null>>;
   sessionsPage(view: ViewState, requestId: number): Promise<Result<SessionsPage>>;
   models(view: ViewState, requestId: number): Promise<Result<ModelCount[]>>;
-  timeseries(view: ViewState, requestId: number): Promise<Result<TimeBucket[]>>;
+  timeseries(view: ViewState, requestId: number): Promise<Result<TimeSeries>>;
   session(key: string, view: ViewState, requestId: number): Promise<Result<SessionDetail>>;
   /** Filtered sessions (all pages) as CSV text or Parquet bytes, built in the worker. */
   exportSessions(view: ViewState, format: 'csv' | 'parquet'): Promise<Result<Uint8Array>>;

@@ -9,6 +9,7 @@ import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
 import { modelCounts, sessionsAll, sessionsPage } from '@parley/shared/sql/sessions';
 import { sqlForCli } from '@parley/shared/sql/cli';
 import { summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
+import { resolveTimeRange, seriesDomain } from '@parley/shared/sql/time';
 import {
   mapCalls,
   mapMessages,
@@ -281,7 +282,12 @@ const api: EngineApi = {
   timeseries: (view, id) =>
     request('timeseries', id, async (o, stale) => {
       await o.loader.ensureSummaries(loadRange(view.time, nowUs()));
-      return mapTimeBuckets(await run(o, summaryTimeseries(view, nowUs(), o.loader.extent()), stale));
+      const now = nowUs();
+      const extent = o.loader.extent();
+      const q = summaryTimeseries(view, now, extent);
+      const buckets = mapTimeBuckets(await run(o, q, stale));
+      const domain = seriesDomain(resolveTimeRange(view.time, now), now, q.bucketUs, buckets, extent);
+      return { bucketUs: q.bucketUs, ...domain, buckets };
     }),
   session: (key, _view, id) =>
     request('session', id, async (o, stale) => {
