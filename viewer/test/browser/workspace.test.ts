@@ -341,7 +341,7 @@ describe('a source that changes while it is open', () => {
       'application/json',
     );
     await waitFlushed(collector.url);
-    // The page looks every 15 s, and whenever its window gains focus.
+    // The page looks every few seconds, and whenever its window gains focus.
     const fresh = page.getByRole('button', { name: 'New data: refresh' });
     await expect
       .poll(
