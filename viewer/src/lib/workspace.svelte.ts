@@ -68,7 +68,11 @@ function loadable<T>(result: Result<T>): Loadable<T> {
 }
 
 class Channel<T> {
-  state = $state<Loadable<T>>({ status: 'idle' });
+  /**
+   * Raw: a result is replaced whole, never changed in place, so its rows need no deep proxies (a
+   * proxy and a signal per field read, ~50 rows of a page or a whole conversation at a time).
+   */
+  state = $state.raw<Loadable<T>>({ status: 'idle' });
   /** A newer request is in flight; the shown result may be stale. */
   pending = $state(false);
   #current = 0;
@@ -109,8 +113,8 @@ class Channel<T> {
 
 export class Workspace {
   readonly engine: Remote<EngineApi>;
-  progress = $state<Progress | null>(null);
-  source = $state<Loadable<SourceInfo>>({ status: 'idle' });
+  progress = $state.raw<Progress | null>(null);
+  source = $state.raw<Loadable<SourceInfo>>({ status: 'idle' });
   page = new Channel<SessionsPage>();
   models = new Channel<ModelCount[]>();
   series = new Channel<TimeSeries>();
