@@ -46,8 +46,9 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
       };
     case 'source-changed':
       return {
-        title: `${where} changed while it was open`,
-        advice: 'Files it named were merged or expired. Refresh to read its current state.',
+        title: `A file of ${where} is missing`,
+        advice:
+          'Its manifest lists a file the server does not have. If the data is live, refresh; a snapshot needs that file copied along with its manifest.',
       };
     case 'query-failed':
       return {

@@ -78,14 +78,14 @@ class Channel<T> {
   #current = 0;
 
   /**
-   * `onSourceChanged`: the source moved on under this request (a file it named is gone); the
-   * shown result stays, marked pending, until the refreshed source answers again.
+   * `onSourceChanged`: a file the request needed is gone. The shown result stays, marked pending,
+   * until the refreshed source answers again, or until `showError` is called (nothing to refresh).
    */
   async run(
     engine: Remote<EngineApi>,
     nextId: () => number,
     call: (id: number) => Promise<Result<T>>,
-    onSourceChanged: () => void,
+    onSourceChanged: (showError: () => void) => void,
   ) {
     const previous = this.#current;
     const id = nextId();
@@ -97,7 +97,11 @@ class Channel<T> {
     const result = await settle(() => call(id), 'query-failed');
     if (id !== this.#current) return;
     if (!result.ok && result.error.kind === 'source-changed') {
-      onSourceChanged();
+      onSourceChanged(() => {
+        if (id !== this.#current) return;
+        this.pending = false;
+        this.state = loadable(result);
+      });
       return;
     }
     this.pending = false;
@@ -128,13 +132,16 @@ export class Workspace {
   #requestSeq = 0;
   #openSeq = 0;
   #shown = false;
-  /** The revision an automatic refresh (a file gone) was last made for: at most one each. */
-  #recoveredAt = -1;
   #nextId = () => ++this.#requestSeq;
-  #sourceChanged = () => {
-    if (this.#recoveredAt === this.revision) return;
-    this.#recoveredAt = this.revision;
-    void this.refresh();
+  /**
+   * A file the open manifest names is gone. If the manifest moved on (compaction, retention), the
+   * source is read anew; if not, the snapshot itself lacks the file and the error is shown (a
+   * refresh would meet it again, and again).
+   */
+  #sourceChanged = (showError: () => void): void => {
+    this.engine
+      .checkSource()
+      .then((r) => (r.ok && r.value?.filesChanged ? void this.refresh() : showError()), showError);
   };
 
   constructor(engine: Remote<EngineApi>) {

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
+import type { Manifest } from '@parley/shared/manifest';
 import { writeSnapshot } from '../engine/snapshot-writer.ts';
 import { startStaticServer } from '../engine/static-server.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
@@ -358,8 +359,14 @@ describe('a source that changes while it is open', () => {
     await page.close();
   });
 
-  it('opens a session whose files were merged away since the source was opened', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-viewer-compacted-'));
+  /**
+   * The viewer over a small static snapshot (written by DuckDB), at its first sessions page: `act`
+   * gets the page, the snapshot's root and manifest, and the first row.
+   */
+  async function onStaticSnapshot(
+    act: (page: Page, root: string, snapshot: Manifest, first: Locator) => Promise<void>,
+  ): Promise<void> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-viewer-static-'));
     const snapshot = await writeSnapshot(root, {
       sessions: 30,
       spansPerSession: 4,
@@ -377,6 +384,17 @@ describe('a source that changes while it is open', () => {
       await page.goto(`${server.url}/?t=all`);
       const first = rows(page).first();
       await first.waitFor();
+      await act(page, root, snapshot, first);
+      await page.close();
+    } finally {
+      await ctx.close();
+      await server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('opens a session whose files were merged away since the source was opened', async () => {
+    await onStaticSnapshot(async (page, root, snapshot, first) => {
       const key = (await first.getAttribute('data-key')) ?? '';
       // A compaction: the span and message rows under new names, the files the page knows deleted.
       const moved = snapshot.files.map((f) =>
@@ -390,11 +408,18 @@ describe('a source that changes while it is open', () => {
       await page.getByTestId('session-title').filter({ hasText: key }).waitFor();
       await page.getByTestId('conversation').locator('article').first().waitFor();
       expect(await page.getByTestId('error').count()).toBe(0);
-      await page.close();
-    } finally {
-      await ctx.close();
-      await server.close();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('names a file its snapshot lacks, rather than reading the snapshot again and again', async () => {
+    await onStaticSnapshot(async (page, root, snapshot, first) => {
+      // An incomplete copy: the manifest lists span and message files the host does not have.
+      for (const f of snapshot.files) if (f.table !== 'sessions') fs.rmSync(path.join(root, f.path));
+      await first.click();
+      const error = page.getByTestId('conversation').getByTestId('error');
+      await error.waitFor();
+      expect(await error.getAttribute('data-kind')).toBe('source-changed');
+      expect(await error.innerText()).toMatch(/missing/);
+    });
   });
 });

@@ -19,7 +19,7 @@ export type EngineErrorKind =
   | 'not-parquet'
   | 'schema-too-new'
   | 'bad-manifest'
-  /** A file the opened manifest names is gone (compaction, retention): open the source again. */
+  /** A file the opened manifest names is missing (compaction, retention, an incomplete copy). */
   | 'source-changed'
   | 'query-failed'
   | 'cancelled';

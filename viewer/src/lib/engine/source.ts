@@ -103,7 +103,7 @@ async function openManifestUrl(
   const sources = new Map<string, AsyncBuffer>();
   const gone = (path: string): EngineError => ({
     kind: 'source-changed',
-    message: `${path} is no longer in ${label}: it changed since it was opened (files merged or expired).`,
+    message: `${path} is missing from ${label} (HTTP 404): merged or expired since it was opened, or never there.`,
   });
   return {
     label,
