@@ -107,6 +107,18 @@ describe('GET /data', () => {
     }
   });
 
+  it('serves an empty manifest from a new data dir before any data arrives', async () => {
+    const fresh = await startTestCollector();
+    try {
+      const reply = await get(`${fresh.url}/data/manifest.json`);
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.text)).toMatchObject({ schema_version: 1, files: [] });
+    } finally {
+      await fresh.close();
+      await fs.rm(fresh.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('serves Parquet whole, immutable, byte for byte', async () => {
     const reply = await get(`${collector.url}/data/${parquetPath}`);
     expect(reply.status).toBe(200);

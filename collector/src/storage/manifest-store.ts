@@ -26,7 +26,9 @@ export interface WriterState {
   next_file_seq: number;
 }
 
-export type LoadResult = { ok: true; manifest: Manifest } | { ok: false; error: string };
+export type LoadResult =
+  /** `missing`: there is no manifest.json yet (a new data dir); `manifest` is the empty one. */
+  { ok: true; manifest: Manifest; missing: boolean } | { ok: false; error: string };
 
 export function emptyManifest(): Manifest {
   return { schema_version: SCHEMA_VERSION, updated_at: new Date(0).toISOString(), files: [] };
@@ -37,7 +39,8 @@ export async function loadManifest(root: string): Promise<LoadResult> {
   try {
     text = await readFile(join(root, MANIFEST_NAME), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, manifest: emptyManifest() };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { ok: true, manifest: emptyManifest(), missing: true };
     return { ok: false, error: `cannot read ${MANIFEST_NAME}: ${(err as Error).message}` };
   }
   let parsed: unknown;
@@ -53,7 +56,7 @@ export async function loadManifest(root: string): Promise<LoadResult> {
       error: `${MANIFEST_NAME} has schema_version ${parsed.schema_version}, expected ${SCHEMA_VERSION}`,
     };
   }
-  return { ok: true, manifest: parsed };
+  return { ok: true, manifest: parsed, missing: false };
 }
 
 function isManifest(value: unknown): value is Manifest {

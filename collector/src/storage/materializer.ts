@@ -58,7 +58,11 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   const pricer = await pricerFor(options);
   const loaded = await loadManifest(cfg.dataDir);
   if (!loaded.ok) throw new Error(`storage: ${loaded.error}`);
-  let manifest: Manifest = loaded.manifest;
+  // A new data dir publishes its empty dataset at once: a reader (the viewer) then sees "no data
+  // yet" instead of a 404 that reads as "no collector here".
+  let manifest: Manifest = loaded.missing
+    ? await saveManifest(cfg.dataDir, loaded.manifest)
+    : loaded.manifest;
   let state: WriterState = writerState(manifest, cfg.writerId);
   const recovered = await recover(cfg.dataDir, cfg.walDir, cfg.writerId, manifest, state, options.repairWal);
   if (recovered.orphanFiles > 0 || recovered.tornBytes > 0 || recovered.pending.length > 0) {

@@ -16,7 +16,7 @@ import { post, startCollector, waitFlushed, type RunningCollector } from './coll
 import { chatTraceBody } from './otlp-json.ts';
 import { LOAD_MODELS } from './load-body.ts';
 import { seed, type SeededSession } from './seed.ts';
-import { IMG_PAYLOAD, SCRIPT_PAYLOAD, XSS_SESSION } from './xss-body.ts';
+import { IMG_PAYLOAD, SCRIPT_PAYLOAD, XSS_SESSION, xssTraceBody } from './xss-body.ts';
 
 let collector: RunningCollector;
 let browser: Browser;
@@ -316,6 +316,34 @@ describe('local files', () => {
 });
 
 describe('a source that changes while it is open', () => {
+  it('says a new collector has no data yet, and shows the first session once it arrives', async () => {
+    const fresh = await startCollector();
+    const ctx = await newContext(browser, fresh.url);
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${fresh.url}/`);
+      await page.getByTestId('empty').filter({ hasText: 'No data yet' }).waitFor();
+      expect(await page.getByTestId('error').count()).toBe(0);
+      await post(fresh.url, '/v1/traces', xssTraceBody(Date.now()), 'application/json');
+      await waitFlushed(fresh.url);
+      const refresh = page.getByRole('button', { name: 'New data: refresh' });
+      await expect
+        .poll(
+          async () => {
+            await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+            return refresh.count();
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(1);
+      await refresh.click();
+      await row(page, XSS_SESSION).waitFor();
+    } finally {
+      await ctx.close();
+      await fresh.stop();
+    }
+  });
+
   it('offers the data that arrived since, and shows it on refresh', async () => {
     const page = await open('t=all');
     await rows(page).first().waitFor();
