@@ -315,6 +315,24 @@ describe('local files', () => {
   });
 });
 
+/**
+ * Waits until the page offers new data, then refreshes. The page looks every few seconds and
+ * whenever its window gains focus: focus is given until the button shows.
+ */
+async function refreshOnNewData(page: Page): Promise<void> {
+  const refresh = page.getByRole('button', { name: 'New data: refresh' });
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+        return refresh.count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  await refresh.click();
+}
+
 describe('a source that changes while it is open', () => {
   it('says a new collector has no data yet, and shows the first session once it arrives', async () => {
     const fresh = await startCollector();
@@ -326,17 +344,7 @@ describe('a source that changes while it is open', () => {
       expect(await page.getByTestId('error').count()).toBe(0);
       await post(fresh.url, '/v1/traces', xssTraceBody(Date.now()), 'application/json');
       await waitFlushed(fresh.url);
-      const refresh = page.getByRole('button', { name: 'New data: refresh' });
-      await expect
-        .poll(
-          async () => {
-            await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-            return refresh.count();
-          },
-          { timeout: 20_000 },
-        )
-        .toBe(1);
-      await refresh.click();
+      await refreshOnNewData(page);
       await row(page, XSS_SESSION).waitFor();
     } finally {
       await ctx.close();
@@ -370,18 +378,7 @@ describe('a source that changes while it is open', () => {
       'application/json',
     );
     await waitFlushed(collector.url);
-    // The page looks every few seconds, and whenever its window gains focus.
-    const fresh = page.getByRole('button', { name: 'New data: refresh' });
-    await expect
-      .poll(
-        async () => {
-          await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-          return fresh.count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
-    await fresh.click();
+    await refreshOnNewData(page);
     await row(page, session).waitFor();
     expect(await page.getByRole('button', { name: 'Refresh', exact: true }).count()).toBe(1);
     await page.close();
