@@ -67,6 +67,17 @@ function loadable<T>(result: Result<T>): Loadable<T> {
     : { status: 'error', error: result.error };
 }
 
+/** What every channel of a workspace shares. */
+interface ChannelContext {
+  engine: Remote<EngineApi>;
+  nextId: () => number;
+  /**
+   * A file a request needed is gone. The shown result stays, marked pending, until the refreshed
+   * source answers again, or until `showError` is called (nothing to refresh).
+   */
+  sourceChanged: (showError: () => void) => void;
+}
+
 class Channel<T> {
   /**
    * Raw: a result is replaced whole, never changed in place, so its rows need no deep proxies (a
@@ -76,17 +87,14 @@ class Channel<T> {
   /** A newer request is in flight; the shown result may be stale. */
   pending = $state(false);
   #current = 0;
+  readonly #ctx: ChannelContext;
 
-  /**
-   * `onSourceChanged`: a file the request needed is gone. The shown result stays, marked pending,
-   * until the refreshed source answers again, or until `showError` is called (nothing to refresh).
-   */
-  async run(
-    engine: Remote<EngineApi>,
-    nextId: () => number,
-    call: (id: number) => Promise<Result<T>>,
-    onSourceChanged: (showError: () => void) => void,
-  ) {
+  constructor(ctx: ChannelContext) {
+    this.#ctx = ctx;
+  }
+
+  async run(call: (id: number) => Promise<Result<T>>) {
+    const { engine, nextId, sourceChanged } = this.#ctx;
     const previous = this.#current;
     const id = nextId();
     this.#current = id;
@@ -97,7 +105,7 @@ class Channel<T> {
     const result = await settle(() => call(id), 'query-failed');
     if (id !== this.#current) return;
     if (!result.ok && result.error.kind === 'source-changed') {
-      onSourceChanged(() => {
+      sourceChanged(() => {
         if (id !== this.#current) return;
         this.pending = false;
         this.state = loadable(result);
@@ -119,10 +127,10 @@ export class Workspace {
   readonly engine: Remote<EngineApi>;
   progress = $state.raw<Progress | null>(null);
   source = $state.raw<Loadable<SourceInfo>>({ status: 'idle' });
-  page = new Channel<SessionsPage>();
-  models = new Channel<ModelCount[]>();
-  series = new Channel<TimeSeries>();
-  detail = new Channel<SessionDetail>();
+  readonly page: Channel<SessionsPage>;
+  readonly models: Channel<ModelCount[]>;
+  readonly series: Channel<TimeSeries>;
+  readonly detail: Channel<SessionDetail>;
   /** Bumped when the open source was read anew: every shown result is asked for again. */
   revision = $state(0);
   refreshing = $state(false);
@@ -146,6 +154,11 @@ export class Workspace {
 
   constructor(engine: Remote<EngineApi>) {
     this.engine = engine;
+    const ctx: ChannelContext = { engine, nextId: this.#nextId, sourceChanged: this.#sourceChanged };
+    this.page = new Channel(ctx);
+    this.models = new Channel(ctx);
+    this.series = new Channel(ctx);
+    this.detail = new Channel(ctx);
     void engine.onProgress(proxy((p: Progress) => (this.progress = p)));
   }
 
@@ -197,16 +210,11 @@ export class Workspace {
 
   queryList(view: ViewState): void {
     void this.page
-      .run(
-        this.engine,
-        this.#nextId,
-        async (id) => {
-          const result = await this.engine.sessionsPage(view, id);
-          performance.mark('app:page-result');
-          return result;
-        },
-        this.#sourceChanged,
-      )
+      .run(async (id) => {
+        const result = await this.engine.sessionsPage(view, id);
+        performance.mark('app:page-result');
+        return result;
+      })
       .then(() => this.#firstPageShown());
   }
 
@@ -219,18 +227,8 @@ export class Workspace {
   }
 
   queryFilters(view: ViewState): void {
-    void this.models.run(
-      this.engine,
-      this.#nextId,
-      (id) => this.engine.models(view, id),
-      this.#sourceChanged,
-    );
-    void this.series.run(
-      this.engine,
-      this.#nextId,
-      (id) => this.engine.timeseries(view, id),
-      this.#sourceChanged,
-    );
+    void this.models.run((id) => this.engine.models(view, id));
+    void this.series.run((id) => this.engine.timeseries(view, id));
   }
 
   querySession(view: ViewState): void {
@@ -238,11 +236,6 @@ export class Workspace {
       this.detail.clear();
       return;
     }
-    void this.detail.run(
-      this.engine,
-      this.#nextId,
-      (id) => this.engine.session(view.session, view, id),
-      this.#sourceChanged,
-    );
+    void this.detail.run((id) => this.engine.session(view.session, view, id));
   }
 }
