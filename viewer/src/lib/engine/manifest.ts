@@ -1,7 +1,7 @@
 /** Validates an untrusted manifest.json and picks the files a view or a session needs. */
 import type { Manifest, ManifestFile } from '@parley/shared/manifest';
 import { SCHEMA_VERSION, type TableName } from '@parley/shared/schema';
-import type { EngineError } from './api.ts';
+import type { EngineError, SourceCheck } from './api.ts';
 import { engineError } from './errors.ts';
 import { isoToUs, overlaps, type UsRange } from './time-range.ts';
 
@@ -126,7 +126,7 @@ export function filesForSession(
 export function compareCatalogs(
   before: readonly CatalogFile[],
   after: readonly CatalogFile[],
-): { rowsAdded: number; filesChanged: boolean } {
+): SourceCheck {
   const rows = (files: readonly CatalogFile[]): number =>
     files.reduce((n, f) => n + (f.table === 'sessions' ? 0 : f.rows), 0);
   const paths = new Set(before.map((f) => f.path));
