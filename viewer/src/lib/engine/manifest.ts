@@ -123,10 +123,7 @@ export function filesForSession(
 }
 
 /** What changed between two catalogs of one source (see SourceCheck). */
-export function compareCatalogs(
-  before: readonly CatalogFile[],
-  after: readonly CatalogFile[],
-): SourceCheck {
+export function compareCatalogs(before: readonly CatalogFile[], after: readonly CatalogFile[]): SourceCheck {
   const rows = (files: readonly CatalogFile[]): number =>
     files.reduce((n, f) => n + (f.table === 'sessions' ? 0 : f.rows), 0);
   const paths = new Set(before.map((f) => f.path));
