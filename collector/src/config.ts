@@ -24,6 +24,10 @@ export interface CollectorConfig {
   retentionDays: number | null;
   /** Largest accepted request body, measured after decompression. */
   maxBodyBytes: number;
+  /** WAL bytes acknowledged but not yet in Parquet above which ingest is refused (429/503). */
+  maxBacklogBytes: number;
+  /** How long shutdown keeps writing Parquet; what is left stays in the WAL for the next start. */
+  shutdownDrainMs: number;
   /** '*' or an explicit list of origins allowed to read /data. */
   corsOrigins: '*' | string[];
   pricesFile: string | null;
@@ -98,6 +102,20 @@ export const SETTINGS = {
     default: '33554432',
     description: 'Max request size in bytes, after decompression.',
   },
+  maxBacklogBytes: {
+    flag: '--max-backlog',
+    env: 'PARLEY_MAX_BACKLOG',
+    default: '1073741824',
+    description:
+      'Bytes of acknowledged requests not yet in Parquet (kept on disk in the WAL) above which ingest answers 429/503.',
+  },
+  shutdownDrainMs: {
+    flag: '--shutdown-drain-ms',
+    env: 'PARLEY_SHUTDOWN_DRAIN_MS',
+    default: '10000',
+    description:
+      'On SIGTERM/SIGINT, write Parquet for at most this long; the rest is written at the next start.',
+  },
   corsOrigins: {
     flag: '--cors-origins',
     env: 'PARLEY_CORS_ORIGINS',
@@ -160,6 +178,8 @@ export function parseConfig(
     ['flushSpans', 1, null],
     ['flushIntervalMs', 1, null],
     ['maxBodyBytes', 1024, null],
+    ['maxBacklogBytes', 1024 * 1024, null],
+    ['shutdownDrainMs', 0, null],
     ['retentionDays', 1, null],
   ];
   for (const [key, min, max] of intRules) {
@@ -208,6 +228,8 @@ export function parseConfig(
       flushIntervalMs: ints.flushIntervalMs as number,
       retentionDays: ints.retentionDays ?? null,
       maxBodyBytes: ints.maxBodyBytes as number,
+      maxBacklogBytes: ints.maxBacklogBytes as number,
+      shutdownDrainMs: ints.shutdownDrainMs as number,
       corsOrigins,
       pricesFile: raw.pricesFile === undefined ? null : resolve(raw.pricesFile),
       viewerDir: raw.viewerDir === undefined ? defaults.viewerDir : resolve(raw.viewerDir),

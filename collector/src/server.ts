@@ -43,6 +43,8 @@ export async function startCollector(
     dataDir: config.dataDir,
     flushSpans: config.flushSpans,
     flushIntervalMs: config.flushIntervalMs,
+    maxBacklogBytes: config.maxBacklogBytes,
+    shutdownDrainMs: config.shutdownDrainMs,
     retentionDays: config.retentionDays,
     // The CLI checked the overrides file already; the materializer thread loads it again.
     prices: { overridesFile: config.pricesFile },

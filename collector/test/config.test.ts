@@ -18,6 +18,8 @@ describe('parseConfig', () => {
         flushIntervalMs: 5000,
         retentionDays: null,
         maxBodyBytes: 33554432,
+        maxBacklogBytes: 1073741824,
+        shutdownDrainMs: 10000,
         corsOrigins: '*',
         pricesFile: null,
         viewerDir: null,
@@ -36,6 +38,8 @@ describe('parseConfig', () => {
       PARLEY_FLUSH_INTERVAL_MS: '250',
       PARLEY_RETENTION_DAYS: '7',
       PARLEY_MAX_BODY: '2048',
+      PARLEY_MAX_BACKLOG: '2097152',
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
       PARLEY_CORS_ORIGINS: 'https://a.example, https://b.example',
       PARLEY_PRICES: 'prices.json',
       PARLEY_VIEWER_DIR: 'dist',
@@ -52,6 +56,8 @@ describe('parseConfig', () => {
       flushIntervalMs: 250,
       retentionDays: 7,
       maxBodyBytes: 2048,
+      maxBacklogBytes: 2097152,
+      shutdownDrainMs: 0,
       corsOrigins: ['https://a.example', 'https://b.example'],
       pricesFile: '/srv/app/prices.json',
       viewerDir: '/srv/app/dist',
@@ -78,6 +84,11 @@ describe('parseConfig', () => {
     expect(parseConfig([], { PARLEY_MAX_BODY: '12kb' }, defaults)).toMatchObject({
       ok: false,
       error: { kind: 'invalid_number' },
+    });
+    // A backlog below one MiB would refuse any sizeable batch while the previous one is written.
+    expect(parseConfig(['--max-backlog', '65536'], {}, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_number', value: '65536' },
     });
     expect(parseConfig([], { PARLEY_FLUSH_SPANS: '0' }, defaults)).toMatchObject({
       ok: false,

@@ -12,7 +12,12 @@ import { allParquetFiles, parquetRowCount, queryTable } from './helpers/parquet.
 // Real servers, DuckDB and child processes on a shared 2-core machine: generous limits, no timing asserted.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const FAST_FLUSH = { PARLEY_FLUSH_SPANS: '400', PARLEY_FLUSH_INTERVAL_MS: '100' };
+// These tests read Parquet right after SIGTERM: shutdown must write everything, however slow the machine.
+const FAST_FLUSH = {
+  PARLEY_FLUSH_SPANS: '400',
+  PARLEY_FLUSH_INTERVAL_MS: '100',
+  PARLEY_SHUTDOWN_DRAIN_MS: '600000',
+};
 const dirs: string[] = [];
 const children: ChildCollector[] = [];
 
@@ -102,6 +107,7 @@ describe('process-level durability', () => {
     const collector = await spawnCollector(dataDir, {
       PARLEY_FLUSH_SPANS: '100000',
       PARLEY_FLUSH_INTERVAL_MS: '600000',
+      PARLEY_SHUTDOWN_DRAIN_MS: '600000',
     });
     children.push(collector);
     const [a, b] = await batches(2, 25);

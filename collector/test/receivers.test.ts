@@ -34,6 +34,8 @@ async function start(token: string | null): Promise<RunningCollector> {
       flushIntervalMs: 1000,
       retentionDays: null,
       maxBodyBytes: 1 << 20,
+      maxBacklogBytes: 1 << 30,
+      shutdownDrainMs: 10_000,
       corsOrigins: ['https://viewer.example'],
       pricesFile: null,
       viewerDir: null,

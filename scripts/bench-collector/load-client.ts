@@ -29,6 +29,8 @@ export interface LoadResult {
   failed: number;
   elapsedMs: number;
   latenciesMs: number[];
+  /** When the first 429/503 came (ms from the start), and the spans acknowledged before it; null if none came. */
+  firstThrottle: { atMs: number; ackedSpans: number } | null;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -69,6 +71,7 @@ const result: LoadResult = {
   failed: 0,
   elapsedMs: 0,
   latenciesMs: [],
+  firstThrottle: null,
 };
 let nextBody = 0;
 const started = performance.now();
@@ -86,6 +89,7 @@ async function one(): Promise<void> {
       result.latenciesMs.push(performance.now() - t0);
     } else if (status === 429 || status === 503) {
       result.throttled++;
+      result.firstThrottle ??= { atMs: performance.now() - started, ackedSpans: result.ackedSpans };
       await new Promise((r) => setTimeout(r, Math.min(retryAfter, 1) * 1000));
     } else result.failed++;
   } catch {

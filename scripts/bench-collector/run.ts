@@ -7,8 +7,10 @@
  * 2. Decode-only throughput of those bodies in this process: the ceiling of this design.
  * 3. Starts the real collector CLI as a child process on a temp data dir.
  * 4. Max load: a separate client process, closed loop, N concurrent keep-alive connections;
- *    durable throughput = spans acknowledged / (load time + time until all are in Parquet).
- * 5. Half load: open loop at half that rate; ack latency p50/p99.
+ *    durable throughput = spans acknowledged (each request only once in the fsynced WAL) per
+ *    second of load; into-Parquet throughput = the same spans / (load time + time until all are
+ *    written to Parquet).
+ * 5. Half load: open loop at half the acknowledged rate; ack latency p50/p99.
  * 6. Peak RSS of the collector (VmHWM); Parquet bytes per span vs OTLP bytes per span at rest
  *    (once compaction has merged what it will), and as the load left them.
  * Writes the results into the bench-collector section of docs/benchmarks.md.
@@ -206,18 +208,25 @@ const pid = child.pid as number;
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 const base = { url, bodiesDir, spansPerBody: SPANS_PER_BODY, concurrency: CONCURRENCY };
 
-await runClient({ ...base, durationMs: 3000 });
+const warmUp = await runClient({ ...base, durationMs: 3000 });
+// Written before the load starts, so every span written after it counts toward the load's.
+await waitWritten(url, warmUp.ackedSpans);
 const writtenBefore = await spansWritten(url);
 const loadStart = performance.now();
 const max = await runClient({ ...base, durationMs: SECONDS * 1000 });
+const loadSeconds = (performance.now() - loadStart) / 1000;
+// Durable as the issue defines it: acknowledged only once in the fsynced WAL.
 const ackRate = max.ackedSpans / (max.elapsedMs / 1000);
+const backlogAtLoadEnd = writtenBefore + max.ackedSpans - (await spansWritten(url));
 await waitWritten(url, writtenBefore + max.ackedSpans);
-const durableRate = max.ackedSpans / ((performance.now() - loadStart) / 1000);
+const endToEndSeconds = (performance.now() - loadStart) / 1000;
+const parquetRate = max.ackedSpans / endToEndSeconds;
 log(
-  `max load: ${Math.round(ackRate)} spans/s acked, ${Math.round(durableRate)} spans/s durable (throttled ${max.throttled}, failed ${max.failed})`,
+  `max load: ${Math.round(ackRate)} spans/s acknowledged (throttled ${max.throttled}, failed ${max.failed}); ` +
+    `${backlogAtLoadEnd} spans not yet in Parquet at the end, all written ${(endToEndSeconds - loadSeconds).toFixed(0)} s later: ${Math.round(parquetRate)} spans/s into Parquet`,
 );
 
-const halfRate = durableRate / 2;
+const halfRate = ackRate / 2;
 // ~100 requests, within 90 s: with 30 the p99 is simply the slowest request.
 const halfBodiesPerSecond = halfRate / SPANS_PER_BODY;
 const halfSeconds = Math.min(90, Math.max(SECONDS / 2, 100 / halfBodiesPerSecond));
@@ -226,6 +235,7 @@ const latencies = [...half.latenciesMs].sort((a, b) => a - b);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 log(`half load (${Math.round(halfRate)} spans/s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+await waitWritten(url, writtenBefore + max.ackedSpans + half.ackedSpans);
 
 // 6. Sizes: as the load left them, then at rest, once compaction has merged what it will
 // (the collector keeps compacting while idle; that is what a data dir holds).
@@ -268,7 +278,8 @@ const section = [
   '',
   `Command: \`node scripts/bench-collector/run.ts --seconds ${SECONDS} --concurrency ${CONCURRENCY}\`. ${bodies.length} synthetic bodies of ${SPANS_PER_BODY} GenAI spans ` +
     `(${((otlpBytesPerSpan * SPANS_PER_BODY) / 1e6).toFixed(2)} MB protobuf each), sent over loopback HTTP by a separate client process with ${CONCURRENCY} keep-alive connections ` +
-    `to the real CLI (default flush size, 1 s flush interval). Durable = acknowledged (fsynced WAL) and written to Parquet by the end of the run.`,
+    `to the real CLI (default settings but a 1 s flush interval). Durable = acknowledged, which the collector does only once the request is in its fsynced WAL ` +
+    `(what survives \`kill -9\`); Parquet is written from the WAL behind it, and a backlog waits there, on disk, up to \`--max-backlog\` (1 GiB, 1M spans).`,
   '',
   '| Measure | Result | Target | |',
   '|---|---|---|---|',
@@ -278,18 +289,23 @@ const section = [
     '—',
     null,
   ),
-  row('Acknowledged at max load', `${Math.round(ackRate).toLocaleString('en-US')} spans/s`, '—', null),
   row(
-    'Sustained durable ingest',
-    `${Math.round(durableRate).toLocaleString('en-US')} spans/s`,
+    `Durable ingest at max load, over ${SECONDS} s`,
+    `${Math.round(ackRate).toLocaleString('en-US')} spans/s`,
     '≥ 30,000 spans/s',
-    durableRate >= 30_000,
+    ackRate >= 30_000,
   ),
   row(
     'Durable / decode-only',
-    `${((100 * durableRate) / decodeRate).toFixed(0)} %`,
+    `${((100 * ackRate) / decodeRate).toFixed(0)} %`,
     '≥ 50 %',
-    durableRate >= decodeRate / 2,
+    ackRate >= decodeRate / 2,
+  ),
+  row(
+    'Into Parquet: the same spans / (load + time until all are written)',
+    `${Math.round(parquetRate).toLocaleString('en-US')} spans/s`,
+    '—',
+    null,
   ),
   row(
     `Ack latency p50 at half load (${Math.round(halfRate).toLocaleString('en-US')} spans/s)`,
@@ -317,7 +333,12 @@ const section = [
   '',
   flushSummary(),
   '',
-  `Max-load client: ${max.requests} requests, ${max.throttled} answered 429/503, ${max.failed} failed. Half-load client: ${half.requests} requests, ${half.throttled} throttled, ${half.failed} failed. ` +
+  `Max-load client: ${max.requests} requests, ${max.throttled} answered 429/503, ${max.failed} failed` +
+    (max.firstThrottle === null
+      ? ''
+      : ` (the first after ${(max.firstThrottle.atMs / 1000).toFixed(1)} s, when the backlog was full; until then ${Math.round(max.firstThrottle.ackedSpans / (max.firstThrottle.atMs / 1000)).toLocaleString('en-US')} spans/s were acknowledged)`) +
+    `; when it stopped, ${backlogAtLoadEnd.toLocaleString('en-US')} acknowledged spans were not yet in Parquet, ` +
+    `all written ${(endToEndSeconds - loadSeconds).toFixed(0)} s later. Half-load client: ${half.requests} requests, ${half.throttled} throttled, ${half.failed} failed. ` +
     `Collector exit code after SIGTERM: ${exitCode}; error log lines: ${collectorErrors.length}` +
     (collectorErrors[0] === undefined ? '' : ` (first: \`${errorSummary(collectorErrors[0])}\`)`) +
     `. Parquet at rest: ${spanRows.toLocaleString('en-US')} span rows in ${atRest.files} files (all tables), ${(parquetBytes / 1e6).toFixed(1)} MB, ` +

@@ -24,6 +24,12 @@ export interface StorageConfig {
   maxQueueSpans?: number;
   /** WAL bytes not yet in Parquet above which ingest answers `overloaded` (bounds disk and replay). */
   maxBacklogBytes?: number;
+  /**
+   * How long closing keeps writing Parquet. The backlog can hold minutes of writing (a burst is
+   * acknowledged far faster than it is written); what is left stays in the WAL, durable, and is
+   * written at the next start, so a stop does not outlast a supervisor's kill timeout.
+   */
+  shutdownDrainMs?: number;
   /** Drop partitions older than this many days (see retention.ts); absent = keep everything. */
   retentionDays?: number | null;
   compaction?:
@@ -50,6 +56,7 @@ export interface ResolvedConfig {
   flushIntervalMs: number;
   maxQueueSpans: number;
   maxBacklogBytes: number;
+  shutdownDrainMs: number;
   /** WAL bytes per segment: the active segment is sealed (and flushed) at this size. */
   segmentBytes: number;
   /**
@@ -104,6 +111,12 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return v;
 }
 
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number >= 0, got ${value}`);
+  return v;
+}
+
 export async function resolveConfig(config: StorageConfig): Promise<ConfigResult> {
   if (config.writerId !== undefined && !WRITER_ID.test(config.writerId)) {
     return { ok: false, error: `writerId must match ${WRITER_ID.source}` };
@@ -121,8 +134,11 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         writerId: config.writerId ?? (await persistentWriterId(walDir)),
         flushSpans,
         flushIntervalMs: positive('flushIntervalMs', config.flushIntervalMs, 2_000),
-        maxQueueSpans: positive('maxQueueSpans', config.maxQueueSpans, flushSpans * 10),
-        maxBacklogBytes: positive('maxBacklogBytes', config.maxBacklogBytes, 256 * 1024 * 1024),
+        // The backlog waits on disk, not in memory: its bounds are disk space and the time to
+        // write it out (~1M spans: a few minutes at this machine's Parquet rate, docs/benchmarks.md).
+        maxQueueSpans: positive('maxQueueSpans', config.maxQueueSpans, Math.max(flushSpans * 10, 1_000_000)),
+        maxBacklogBytes: positive('maxBacklogBytes', config.maxBacklogBytes, 1024 * 1024 * 1024),
+        shutdownDrainMs: nonNegative('shutdownDrainMs', config.shutdownDrainMs, 10_000),
         segmentBytes: 8 * 1024 * 1024,
         maxFlushBytes: 16 * 1024 * 1024,
         retentionDays: config.retentionDays ?? null,

@@ -95,6 +95,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let flushQueued = false;
   let lastRetention = 0;
   let closed = false;
+  /** Once closing: when to stop writing and leave the rest in the WAL (see shutdownDrainMs). */
+  let stopAt = Number.POSITIVE_INFINITY;
   const recent = createRecentSpans(cfg.recent);
 
   try {
@@ -298,10 +300,15 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     const segments = await flushable();
     if (!final && !carryDue(Date.now()) && !segments.some((s) => s.kind === 'wal')) return;
     const groups = await groupsOf(segments);
+    if (Date.now() >= stopAt) return;
     let next = groups[0] === undefined ? null : prepareRows(groups[0], 0, final);
     try {
       for (const [i, group] of groups.entries()) {
         const rows = await (next as Promise<PreparedRows>);
+        if (Date.now() >= stopAt) {
+          await removePrepared(rows);
+          return;
+        }
         const following = groups[i + 1];
         next = following === undefined ? null : prepareRows(following, (i + 1) % 2, final);
         try {
@@ -330,6 +337,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     }
     if (cfg.compaction === null) return;
     for (const plan of planCompaction(manifest, cfg.writerId, cfg.compaction)) {
+      if (Date.now() >= stopAt) return;
       const merged = await mergePartition(duck, cfg.dataDir, plan, fileTarget());
       await commit(replaceFiles(manifest, plan.files, merged.files), state);
       // Readers holding the previous manifest may 404 on these until they reload it.
@@ -367,7 +375,12 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     },
     close(upTo) {
       closed = true;
+      // Also bounds a drain already running: it checks between groups.
+      stopAt = Date.now() + cfg.shutdownDrainMs;
       return enqueue(() => flushAll(upTo, true)).finally(async () => {
+        const left = await flushable().catch(() => []);
+        if (left.length > 0)
+          log.log('info', 'storage.shutdown_deferred', { segments_left_in_wal: left.length });
         duck.close();
         await removeTree(scratch);
       });

@@ -29,6 +29,7 @@ function materializerConfig(cfg: ResolvedConfig): MaterializerConfig {
     retentionDays: cfg.retentionDays,
     compaction: cfg.compaction,
     carryMaxAgeMs: cfg.carryMaxAgeMs,
+    shutdownDrainMs: cfg.shutdownDrainMs,
     recent: cfg.recent,
     duckdb: cfg.duckdb,
     prices: cfg.prices,

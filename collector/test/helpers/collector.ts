@@ -28,6 +28,8 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     flushIntervalMs: 600_000,
     retentionDays: null,
     maxBodyBytes: 8 * 1024 * 1024,
+    maxBacklogBytes: 1024 * 1024 * 1024,
+    shutdownDrainMs: 60_000,
     corsOrigins: '*',
     pricesFile: null,
     viewerDir: null,

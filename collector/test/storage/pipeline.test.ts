@@ -378,4 +378,23 @@ describe('storage pipeline', () => {
     const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
     expect(counts).toEqual({ n: '25' });
   });
+  it('leaves what shutdown had no time to write in the WAL, and writes it once at the next start', async () => {
+    const dir = await dataDir();
+    const first = await openPipeline(dir, { shutdownDrainMs: 0, flushSpans: 1_000 });
+    expect(await first.ingest({ signal: 'traces', spans: spansOfTrace(1, 40, 's1') })).toEqual({
+      ok: true,
+      accepted: 40,
+    });
+    await first.close();
+    expect((await manifestOf(dir)).files.filter((f) => f.table === 'spans')).toEqual([]);
+
+    const second = await openPipeline(dir);
+    await second.close();
+    const [counts] = await queryTable(
+      dir,
+      'spans',
+      'SELECT count(*) AS n, count(DISTINCT span_id) AS d FROM t',
+    );
+    expect(counts).toEqual({ n: '40', d: '40' });
+  });
 });

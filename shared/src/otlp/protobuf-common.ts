@@ -159,7 +159,7 @@ export function decodeKeyValue(
     }
   }
   expectEnd(c, end, field);
-  setAttribute(target, key, value);
+  if (c.text) setAttribute(target, key, value);
 }
 
 export function decodeResource(c: Cursor, wt: number, limit: number): Attributes {
@@ -205,11 +205,15 @@ export function decodeAnyValueField(c: Cursor, wt: number, limit: number, field:
   return decodeAnyValue(c, end, field, 0);
 }
 
+/** A well-formed id read without building values (see Cursor.text). */
+export const ID_UNBUILT = '-';
+
 /** Hex of a trace or span id: '' when empty, null when its length is not `size`. */
 export function readId(c: Cursor, wt: number, end: number, field: string, size: number): string | null {
   const idEnd = readBytesEnd(c, wt, end, field);
   const start = c.pos;
   c.pos = idEnd;
   if (idEnd === start) return '';
-  return idEnd - start === size ? bytesToHex(c.buf, start, idEnd) : null;
+  if (idEnd - start !== size) return null;
+  return c.text ? bytesToHex(c.buf, start, idEnd) : ID_UNBUILT;
 }

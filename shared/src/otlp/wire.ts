@@ -4,7 +4,7 @@
  * beyond the values it returns.
  */
 import type { AnyValue, Problem } from '../otlp.ts';
-import { decodeUtf8 } from './bytes.ts';
+import { decodeUtf8, isUtf8 } from './bytes.ts';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -30,9 +30,11 @@ export interface Cursor {
   path: (string | number)[];
   problems: Problem[];
   /**
-   * Whether string values are built (names, attribute values, messages). Without, they are
-   * checked (UTF-8 problems are reported the same) and read as '': for a receiver that only needs
-   * the request's validity, counts and problems, since it logs the body itself.
+   * Whether values are built: strings (names, attribute values, messages), ids as hex, attribute
+   * maps. Without, everything is checked (problems are reported the same) but strings read as '',
+   * ids as ID_UNBUILT and attribute maps stay empty: for a receiver that only needs the request's
+   * validity, counts and problems, since it logs the body itself. Building them was most of the
+   * receiver's garbage (bench-collector profile, 2026-11-26).
    */
   text: boolean;
 }
@@ -286,7 +288,7 @@ function readText(c: Cursor, wireType: number, limit: number, field: string, bui
   if (!build) {
     let i = start;
     while (i < end && buf[i]! < 0x80) i++;
-    if (i === end) return '';
+    if (i === end || isUtf8(buf, i, end)) return '';
   } else if (end - start <= SHORT_STRING) {
     let s = '';
     let i = start;

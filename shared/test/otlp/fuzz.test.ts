@@ -7,6 +7,7 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DecodeResult, decodeLogs, decodeTraces } from '../../src/otlp/decode.ts';
+import { ID_UNBUILT } from '../../src/otlp/protobuf-common.ts';
 import { officialLogs, officialSpans } from './official-bodies.ts';
 
 // Heavy but bounded work; the shared 2-core machine can be slow, and speed is not under test here.
@@ -146,7 +147,7 @@ describe.each(['traces', 'logs'] as const)('decoding %s protobuf without string 
     fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), agrees), { numRuns: 1000 });
   });
 
-  it('reports invalid UTF-8 in a string value as the full decode does, and builds no strings', () => {
+  it('reports invalid UTF-8 in a string value as the full decode does, and builds no values', () => {
     const original = bodies[`${signal}.protobuf`]!;
     let damaged = 0;
     for (let at = 0; at < original.length && damaged < 40; at += 11) {
@@ -159,7 +160,11 @@ describe.each(['traces', 'logs'] as const)('decoding %s protobuf without string 
     }
     expect(damaged).toBeGreaterThan(5);
     const result = scan(original);
-    const first = result.ok ? (result.value[0] as { name?: string; body?: unknown }) : null;
+    const first = result.ok
+      ? (result.value[0] as { name?: string; attributes: object; traceId: string; spanId: string })
+      : null;
     expect(signal === 'traces' ? first?.name : '').toBe('');
+    expect(first?.attributes).toEqual({});
+    expect([first?.traceId, first?.spanId]).toEqual([ID_UNBUILT, ID_UNBUILT]);
   });
 });
