@@ -297,10 +297,10 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
    * (and close) writes everything.
    */
   async function drain(final: boolean): Promise<void> {
+    if (Date.now() >= stopAt) return;
     const segments = await flushable();
     if (!final && !carryDue(Date.now()) && !segments.some((s) => s.kind === 'wal')) return;
     const groups = await groupsOf(segments);
-    if (Date.now() >= stopAt) return;
     let next = groups[0] === undefined ? null : prepareRows(groups[0], 0, final);
     try {
       for (const [i, group] of groups.entries()) {
