@@ -90,6 +90,10 @@ describe('parseConfig', () => {
       ok: false,
       error: { kind: 'invalid_number', value: '65536' },
     });
+    expect(parseConfig(['--shutdown-drain-ms', '-5'], {}, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_number', value: '-5' },
+    });
     expect(parseConfig([], { PARLEY_FLUSH_SPANS: '0' }, defaults)).toMatchObject({
       ok: false,
       error: { kind: 'invalid_number' },
