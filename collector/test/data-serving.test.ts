@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SCHEMA_VERSION } from '@parley/shared/schema';
 import { startTestCollector, type TestCollector } from './helpers/collector.ts';
 import { get, post, tempDir } from './helpers/http.ts';
 import { CONTENT_TYPE, makeSimpleSpans, tracesBody } from './helpers/otlp-bodies.ts';
@@ -52,7 +53,7 @@ describe('GET /data', () => {
     const reply = await get(`${collector.url}/data/manifest.json`);
     expect(reply.status).toBe(200);
     expect(reply.headers.get('cache-control')).toBe('no-cache');
-    expect(JSON.parse(reply.text)).toMatchObject({ schema_version: 1 });
+    expect(JSON.parse(reply.text)).toMatchObject({ schema_version: SCHEMA_VERSION });
     const etag = reply.headers.get('etag');
     expect(etag).toMatch(/^".+"$/);
     const again = await get(`${collector.url}/data/manifest.json`, { 'If-None-Match': etag as string });
@@ -112,7 +113,7 @@ describe('GET /data', () => {
     try {
       const reply = await get(`${fresh.url}/data/manifest.json`);
       expect(reply.status).toBe(200);
-      expect(JSON.parse(reply.text)).toMatchObject({ schema_version: 1, files: [] });
+      expect(JSON.parse(reply.text)).toMatchObject({ schema_version: SCHEMA_VERSION, files: [] });
     } finally {
       await fresh.close();
       await fs.rm(fresh.dataDir, { recursive: true, force: true });

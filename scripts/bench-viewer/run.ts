@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Manifest } from '@parley/shared/manifest';
-import { MESSAGES_COLUMNS, SESSIONS_COLUMNS } from '@parley/shared/schema';
+import { MESSAGES_COLUMNS, SCHEMA_VERSION, SESSIONS_COLUMNS } from '@parley/shared/schema';
 import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
 import { sessionsPage } from '@parley/shared/sql/sessions';
 import { CREATE_SESSION_ROLLUP_SQL } from '@parley/shared/sql/filters';
@@ -71,7 +71,7 @@ async function snapshot(): Promise<{ root: string; manifest: Manifest; generator
     args.generator === 'sql'
       ? `-sum${args['sessions-partition']}-${args['sessions-compression']}-bytime`
       : '';
-  const key = `${args.generator}-s${SPANS}-x${SESSIONS}-seed${args.seed}-end${END.slice(0, 10)}${layout}`;
+  const key = `${args.generator}-v${SCHEMA_VERSION}-s${SPANS}-x${SESSIONS}-seed${args.seed}-end${END.slice(0, 10)}${layout}`;
   const root = join(tmpdir(), 'parley-bench-viewer', key);
   const manifestPath = join(root, 'manifest.json');
   if (!existsSync(manifestPath)) {
@@ -399,7 +399,7 @@ async function compareReaders(
   }
 }
 
-const SUMMARY_KEY_COLUMNS = ['session_id', 'trace_id', 'last_time'];
+const SUMMARY_KEY_COLUMNS = ['session_key', 'last_time'];
 const SUMMARY_LAYOUTS = [
   { name: 'hour-zstd', by: 'date, hour', compression: 'zstd', order: 'session_id, first_time' },
   { name: 'day-zstd', by: 'date', compression: 'zstd', order: 'first_time, session_id' },

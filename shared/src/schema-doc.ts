@@ -180,6 +180,14 @@ and cost over \`is_llm_call\` spans only.
   each message once: per call, the inputs beyond the longest common prefix (by hash) with the
   previous call's inputs + output, then its outputs; a history that diverges starts a branch.
 
+## Schema versions
+
+- **2** adds \`sessions.session_key\`, so that a reader can group summary rows into sessions
+  without comparing their ids (the viewer's first page groups 100k rows by it). Files of version 1
+  are read as they are: their \`session_key\` is NULL, and the collector fills it when compaction
+  rewrites them. A version-1 viewer refuses a version-2 snapshot ("Update the viewer").
+- **1**: the first published schema.
+
 ## Problems and raw columns
 
 \`attributes\`, \`resource_attributes\` and \`events\` keep what was received as JSON: non-finite

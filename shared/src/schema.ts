@@ -4,7 +4,10 @@
  * from these arrays. Changing a column means bumping SCHEMA_VERSION and documenting it.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Versions whose files this code reads as they are: 2 added `sessions.session_key` (NULL in 1). */
+export const MIN_SCHEMA_VERSION = 1;
 
 export type DuckType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'VARCHAR[]';
 
@@ -374,6 +377,13 @@ export const SESSIONS_COLUMNS: readonly Column[] = [
   { name: 'models', type: 'VARCHAR[]', nullable: false, description: 'Distinct models of the LLM calls.' },
   { name: 'user_id', type: 'VARCHAR', nullable: true, description: 'A user id seen in the slice.' },
   { name: 'service_name', type: 'VARCHAR', nullable: true, description: 'A service name seen in the slice.' },
+  {
+    name: 'session_key',
+    type: 'BIGINT',
+    nullable: true,
+    description:
+      "63 bits of MD5('s' || session_id), or of 't' || trace_id for a sessionless trace: equal exactly when the key is (up to a 2^-63 collision), so readers can group rows without comparing ids. NULL in files of schema version 1.",
+  },
 ];
 
 export const TABLES: Record<TableName, readonly Column[]> = {

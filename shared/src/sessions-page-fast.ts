@@ -10,6 +10,12 @@
  * sessions on the page, which for the default sort (latest first) sit in the newest file. warm()
  * decodes the rest and prepares what each filter and sort needs.
  *
+ * The first pages without a search group rows by `session_key` (63 bits of MD5 of the key, see
+ * sql/session-key.ts), so the 100k session ids of a cold start are never made strings: only the
+ * ids of the sessions whose rank their sort value leaves open (the page, and ties at its edges)
+ * are read, and their rows checked to carry one id per key. Files without the column (schema
+ * version 1), a search, the id sort and warm pages use the index of ids.
+ *
  * Where equivalence with the SQL is not certain, the page is `null` and the caller asks DuckDB:
  * - a search text with non-ASCII characters, or any non-ASCII key while searching (SQL lower()
  *   follows Unicode tables that String.toLowerCase() need not match);
@@ -71,6 +77,9 @@ export interface FastSessions {
 
 /** Ranking needs these of every row; first_time too when the range or the sort uses it. */
 const KEY_COLUMNS = ['session_id', 'trace_id', 'last_time'];
+/** The same, grouping by session_key instead of the ids. */
+const HASHED_KEY_COLUMNS = ['session_key', 'last_time'];
+const ID_COLUMNS = ['session_id', 'trace_id'];
 const DETAIL_COLUMNS = [
   'first_time',
   'spans',
@@ -126,13 +135,25 @@ function costOf(v: unknown): number | null | undefined {
 
 const column = (b: SummaryColumns, name: string): ArrayLike<unknown> => b.columns[name] ?? { length: 0 };
 
+/** Rows grouped into sessions: each file's rows' group, and each group's last activity. */
+interface Grouping {
+  count: number;
+  last: Float64Array;
+  groupOf: Int32Array[];
+}
+
+/** What a page row shows of its group. */
+interface GroupIds {
+  key: string;
+  sessionId: string | null;
+  traceId: string | null;
+}
+
 /** One entry per session key (group), in first-seen order, and each row's group. */
-interface SessionIndex {
+interface SessionIndex extends Grouping {
   keys: string[];
   sessionIds: (string | null)[];
   traceIds: (string | null)[];
-  last: Float64Array;
-  groupOf: Int32Array[];
   /** Whether every key is ASCII (computed on the first search, not on the cold path). */
   asciiKeys?: boolean;
   lowerKeys?: string[];
@@ -236,6 +257,7 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   sessionIds.length = groups;
   traceIds.length = groups;
   return {
+    count: groups,
     keys,
     sessionIds,
     traceIds,
@@ -244,9 +266,139 @@ function indexSessions(batches: readonly SummaryColumns[]): SessionIndex | null 
   };
 }
 
+/** The open-addressing table indexKeys groups rows with. */
+interface KeyTable {
+  mask: number;
+  slots: Int32Array;
+  lowOf: Int32Array;
+  numberOf: Float64Array;
+  lastOf: Float64Array;
+  groups: number;
+}
+
+/**
+ * Rows from..to of one file into the table; false when a row has no key or time. A function per
+ * slice of rows because V8 optimizes a function on its calls: at the cold start, one call over
+ * 100k rows ran mostly in the interpreter (Chromium, fresh worker: median 85 ms, 41 ms in slices
+ * of 512, 2026-11-26).
+ */
+function groupKeys(
+  t: KeyTable,
+  keyCol: ArrayLike<unknown>,
+  lows: Int32Array | undefined,
+  lastCol: ArrayLike<unknown>,
+  groupOf: Int32Array,
+  from: number,
+  to: number,
+): boolean {
+  const { mask, slots, lowOf, numberOf, lastOf } = t;
+  let groups = t.groups;
+  for (let i = from; i < to; i++) {
+    const kv = keyCol[i];
+    let n: number;
+    let lo: number;
+    if (typeof kv === 'number' && lows) {
+      n = kv;
+      lo = lows[i] as number;
+    } else if (typeof kv === 'number' && safe(kv)) {
+      n = kv;
+      // ToInt32 keeps the low 32 bits of any integer.
+      lo = kv | 0;
+    } else if (typeof kv === 'bigint') {
+      n = Number(kv);
+      lo = Number(BigInt.asIntN(32, kv));
+    } else return false;
+    const lv = lastCol[i];
+    const l = typeof lv === 'number' ? lv : typeof lv === 'bigint' ? Number(lv) : Number.NaN;
+    if (!safe(l)) return false;
+    let slot = (lo ^ (lo >>> 16)) & mask;
+    let g: number;
+    for (;;) {
+      g = slots[slot] as number;
+      if (g === -1) {
+        g = groups++;
+        slots[slot] = g;
+        lowOf[g] = lo;
+        numberOf[g] = n;
+        lastOf[g] = l;
+        break;
+      }
+      if (lowOf[g] === lo && numberOf[g] === n) {
+        if (l > (lastOf[g] as number)) lastOf[g] = l;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    groupOf[i] = g;
+  }
+  t.groups = groups;
+  return true;
+}
+
+/**
+ * Groups rows by session_key; two keys are equal when their low 32 bits and the key as a number
+ * are (the pair tells 64-bit values apart). Null when a file has no session_key column or a row no
+ * key or time.
+ */
+function indexKeys(batches: readonly SummaryColumns[]): Grouping | null {
+  let rows = 0;
+  for (const b of batches) rows += b.length;
+  let capacity = 16;
+  while (capacity < rows * 2) capacity *= 2;
+  const t: KeyTable = {
+    mask: capacity - 1,
+    slots: new Int32Array(capacity).fill(-1),
+    lowOf: new Int32Array(rows),
+    numberOf: new Float64Array(rows),
+    lastOf: new Float64Array(rows),
+    groups: 0,
+  };
+  const groupOfs: Int32Array[] = [];
+  for (const b of batches) {
+    const keyCol = b.columns.session_key;
+    if (!keyCol) return null;
+    const lows = b.hashes?.session_key;
+    const lastCol = column(b, 'last_time');
+    const groupOf = new Int32Array(b.length);
+    for (let from = 0; from < b.length; from += 512)
+      if (!groupKeys(t, keyCol, lows, lastCol, groupOf, from, Math.min(b.length, from + 512))) return null;
+    groupOfs.push(groupOf);
+  }
+  return { count: t.groups, last: t.lastOf.subarray(0, t.groups), groupOf: groupOfs };
+}
+
+/**
+ * The ids of these groups from their rows (`rows`, as rowsOfGroups gives); null when a row has
+ * none, or two rows of one group differ (a session_key collision: the index of ids tells them apart).
+ */
+function idsFromRows(
+  grouping: Grouping,
+  rows: readonly (readonly number[])[],
+  read: readonly SummaryColumns[],
+): Map<number, GroupIds> | null {
+  const ids = new Map<number, GroupIds>();
+  for (const [b, batch] of read.entries()) {
+    const groupOf = grouping.groupOf[b] as Int32Array;
+    const sid = column(batch, 'session_id');
+    const tid = column(batch, 'trace_id');
+    for (const i of rows[b] ?? []) {
+      const sessionId = text(sid[i]);
+      const traceId = sessionId === null ? text(tid[i]) : null;
+      if (sessionId === null && traceId === null) return null;
+      const g = groupOf[i] as number;
+      const seen = ids.get(g);
+      if (!seen) {
+        const key = sessionId ?? `${TRACE_KEY_PREFIX}${traceId}`;
+        ids.set(g, { key, sessionId, traceId });
+      } else if (seen.sessionId !== sessionId || seen.traceId !== traceId) return null;
+    }
+  }
+  return ids;
+}
+
 /** Per file, the row numbers (ascending) of the rows of these groups. */
-function rowsOfGroups(index: SessionIndex, groups: readonly number[]): number[][] {
-  const wanted = new Uint8Array(index.keys.length);
+function rowsOfGroups(index: Grouping, groups: readonly number[]): number[][] {
+  const wanted = new Uint8Array(index.count);
   for (const g of groups) wanted[g] = 1;
   return index.groupOf.map((groupOf) => {
     const mine: number[] = [];
@@ -256,8 +408,8 @@ function rowsOfGroups(index: SessionIndex, groups: readonly number[]): number[][
 }
 
 /** Per group, its earliest first_time; null when a row has none (SQL would rank differently). */
-function firstAll(index: SessionIndex, batches: readonly SummaryColumns[]): number[] | null {
-  const first = new Array<number>(index.keys.length).fill(Number.POSITIVE_INFINITY);
+function firstAll(index: Grouping, batches: readonly SummaryColumns[]): number[] | null {
+  const first = new Array<number>(index.count).fill(Number.POSITIVE_INFINITY);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, 'first_time');
     const groupOf = index.groupOf[b] as Int32Array;
@@ -275,8 +427,8 @@ function firstAll(index: SessionIndex, batches: readonly SummaryColumns[]): numb
  * Per group, the sum of an integer column over all rows; null when a row is NULL (SQL would then
  * rank differently) or a sum leaves the safe integers.
  */
-function sumAll(index: SessionIndex, batches: readonly SummaryColumns[], name: string): Float64Array | null {
-  const sums = new Float64Array(index.keys.length);
+function sumAll(index: Grouping, batches: readonly SummaryColumns[], name: string): Float64Array | null {
+  const sums = new Float64Array(index.count);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, name);
     const groupOf = index.groupOf[b] as Int32Array;
@@ -291,8 +443,8 @@ function sumAll(index: SessionIndex, batches: readonly SummaryColumns[], name: s
 }
 
 /** Per group, the cost sum in row order (NaN when no row is priced); null when not exact. */
-function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): Float64Array | null {
-  const costs = new Float64Array(index.keys.length).fill(Number.NaN);
+function costAll(index: Grouping, batches: readonly SummaryColumns[]): Float64Array | null {
+  const costs = new Float64Array(index.count).fill(Number.NaN);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, 'total_cost_usd');
     const groupOf = index.groupOf[b] as Int32Array;
@@ -313,11 +465,11 @@ function costAll(index: SessionIndex, batches: readonly SummaryColumns[]): Float
  * AND per session.
  */
 function modelMasksAll(
-  index: SessionIndex,
+  index: Grouping,
   batches: readonly SummaryColumns[],
 ): { bit: Map<string, number>; masks: Uint32Array } | null {
   const bit = new Map<string, number>();
-  const masks = new Uint32Array(index.keys.length);
+  const masks = new Uint32Array(index.count);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, 'models');
     const groupOf = index.groupOf[b] as Int32Array;
@@ -339,8 +491,8 @@ function modelMasksAll(
 }
 
 /** Per group, its distinct models. */
-function modelsAll(index: SessionIndex, batches: readonly SummaryColumns[]): string[][] {
-  const models: string[][] = index.keys.map(() => []);
+function modelsAll(index: Grouping, batches: readonly SummaryColumns[]): string[][] {
+  const models: string[][] = Array.from({ length: index.count }, () => []);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, 'models');
     const groupOf = index.groupOf[b] as Int32Array;
@@ -352,9 +504,13 @@ function modelsAll(index: SessionIndex, batches: readonly SummaryColumns[]): str
   return models;
 }
 
-/** The full rows of the page's groups, from their rows' detail columns; null when not exact. */
+/**
+ * The full rows of the page's groups, from their rows (`rows`: of these groups only) and detail
+ * columns; null when not exact.
+ */
 function pageRows(
-  index: SessionIndex,
+  index: Grouping,
+  idsOf: (group: number) => GroupIds,
   groups: readonly number[],
   rows: readonly (readonly number[])[],
   details: readonly SummaryColumns[],
@@ -362,10 +518,11 @@ function pageRows(
   const at = new Map(groups.map((g, i) => [g, i]));
   const out: SessionListRow[] = groups.map((g) => {
     const lastUs = index.last[g] as number;
+    const { key, sessionId, traceId } = idsOf(g);
     return {
-      key: index.keys[g] as string,
-      sessionId: index.sessionIds[g] ?? null,
-      traceId: index.traceIds[g] ?? null,
+      key,
+      sessionId,
+      traceId,
       firstUs: Number.POSITIVE_INFINITY,
       lastUs,
       durationMs: 0,
@@ -451,22 +608,30 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
   };
   let indexed: Promise<SessionIndex | null> | null = null;
   const index = (): Promise<SessionIndex | null> => (indexed ??= readAll(KEY_COLUMNS).then(indexSessions));
-  const derived = new Map<string, Promise<unknown>>();
-  const once = <T>(name: string, make: () => Promise<T>): Promise<T> => {
-    let d = derived.get(name) as Promise<T> | undefined;
+  let keyed: Promise<Grouping | null> | null = null;
+  const keyGrouping = (): Promise<Grouping | null> => (keyed ??= readAll(HASHED_KEY_COLUMNS).then(indexKeys));
+  /** What is derived from a grouping, made once per grouping. */
+  const derived = new WeakMap<Grouping, Map<string, Promise<unknown>>>();
+  const once = <T>(of: Grouping, name: string, make: () => Promise<T>): Promise<T> => {
+    let mine = derived.get(of);
+    if (!mine) {
+      mine = new Map();
+      derived.set(of, mine);
+    }
+    let d = mine.get(name) as Promise<T> | undefined;
     if (!d) {
       d = make();
-      derived.set(name, d);
+      mine.set(name, d);
     }
     return d;
   };
 
-  const firstOf = (idx: SessionIndex): Promise<number[] | null> =>
-    once('first', async () => firstAll(idx, await readAll(['first_time'])));
+  const firstOf = (idx: Grouping): Promise<number[] | null> =>
+    once(idx, 'first', async () => firstAll(idx, await readAll(['first_time'])));
 
   /** Each group's value of a sort key (NaN for NULL); null when the page cannot be exact. */
-  const sortValues = (idx: SessionIndex, key: SortKey): Promise<Float64Array | null> =>
-    once(`sort:${key}`, async () => {
+  const sortValues = (idx: Grouping, key: SortKey): Promise<Float64Array | null> =>
+    once(idx, `sort:${key}`, async () => {
       const sumColumn = SORTED_SUM[key];
       if (sumColumn === 'total_cost_usd') {
         return costAll(idx, await readAll([sumColumn]));
@@ -482,11 +647,11 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
       return idx.last;
     });
 
-  const modelMasks = (idx: SessionIndex): Promise<{ bit: Map<string, number>; masks: Uint32Array } | null> =>
-    once('model-masks', async () => modelMasksAll(idx, await readAll(['models'])));
+  const modelMasks = (idx: Grouping): Promise<{ bit: Map<string, number>; masks: Uint32Array } | null> =>
+    once(idx, 'model-masks', async () => modelMasksAll(idx, await readAll(['models'])));
 
   const groupsByKey = (idx: SessionIndex): Promise<Map<string, number>> =>
-    once('by-key', async () => new Map(idx.keys.map((k, g) => [k, g])));
+    once(idx, 'by-key', async () => new Map(idx.keys.map((k, g) => [k, g])));
 
   const extent = async (key: string): Promise<{ fromUs: number; toUs: number } | null> => {
     const idx = await index();
@@ -536,19 +701,16 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     ]);
   };
 
-  const page = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
-    const pageNo = Number.isSafeInteger(view.page) && view.page >= 1 ? view.page : 1;
-    const size = Number.isSafeInteger(view.pageSize) && view.pageSize >= 1 ? view.pageSize : 50;
-    const offset = (pageNo - 1) * size;
-    if (!safe(offset) || !safe(offset + size)) return null;
-    const search = view.search.trim();
-    if (NON_ASCII.test(search)) return null;
-    const idx = await index();
-    if (!idx || (search !== '' && !asciiKeys(idx))) return null;
-    const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
-    const values = sortKey === 'session_id' ? null : await sortValues(idx, sortKey);
-    if (sortKey !== 'session_id' && !values) return null;
-
+  /**
+   * The groups the view's time range and models keep (the caller applies the search); null when
+   * that cannot be exact.
+   */
+  const filtered = async (
+    idx: Grouping,
+    view: ViewState,
+    nowUs: number,
+    keep: (group: number) => boolean,
+  ): Promise<number[] | null> => {
     const wanted = view.models.length > 0 ? new Set(view.models) : null;
     // The bitmasks once warm; before, the models of the groups.
     const masks = wanted && warmed ? await modelMasks(idx) : null;
@@ -559,17 +721,15 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
         if (bit !== undefined) wantedMask |= 1 << bit;
       }
     const models =
-      wanted && !masks ? await once('models', async () => modelsAll(idx, await readAll(['models']))) : null;
-
-    // Both are ASCII here, where toLowerCase() is SQL's lower().
-    const needle = search.toLowerCase();
-    if (needle !== '') idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
+      wanted && !masks
+        ? await once(idx, 'models', async () => modelsAll(idx, await readAll(['models'])))
+        : null;
     const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
     const first = toUs !== null ? await firstOf(idx) : null;
     if (toUs !== null && !first) return null;
     const selected: number[] = [];
-    for (let g = 0; g < idx.keys.length; g++) {
-      if (needle !== '' && !(idx.lowerKeys?.[g] as string).includes(needle)) continue;
+    for (let g = 0; g < idx.count; g++) {
+      if (!keep(g)) continue;
       if (fromUs !== null && (idx.last[g] as number) < fromUs) continue;
       if (toUs !== null && (first?.[g] as number) > toUs) continue;
       if (masks) {
@@ -577,27 +737,112 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
       } else if (wanted && !(models?.[g] ?? []).some((m) => wanted.has(m))) continue;
       selected.push(g);
     }
+    return selected;
+  };
 
-    const sign = view.sort.dir === 'asc' ? 1 : -1;
+  /** The sort's order of groups by value alone (NULLS LAST both ways); 0 for equal values. */
+  const valueOrder =
+    (values: Float64Array, sign: number) =>
+    (a: number, b: number): number => {
+      const x = values[a] as number;
+      const y = values[b] as number;
+      if (x === y) return 0;
+      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+      if (Number.isNaN(y)) return -1;
+      return sign * (x < y ? -1 : 1);
+    };
+
+  /**
+   * The page from session_key groups (a sort by value, no search); undefined when the index of
+   * ids should answer instead: a file without session_key, a key collision, or more groups tied
+   * at the page's edges than are worth reading ids for.
+   */
+  const pageByKeys = async (
+    view: ViewState,
+    nowUs: number,
+    sortKey: SortKey,
+    offset: number,
+    size: number,
+  ): Promise<SessionsPage | null | undefined> => {
+    const idx = await keyGrouping();
+    if (!idx) return undefined;
+    const values = await sortValues(idx, sortKey);
+    if (!values) return null;
+    const selected = await filtered(idx, view, nowUs, () => true);
+    if (!selected) return null;
+    const byValue = valueOrder(values, view.sort.dir === 'asc' ? 1 : -1);
+    const top = firstK(selected, offset + size, byValue);
+    const firstOnPage = top[offset];
+    const lastOnPage = top[top.length - 1];
+    if (firstOnPage === undefined || lastOnPage === undefined) return { rows: [], total: selected.length };
+    // The groups ranked before the page by value alone, and every group whose value lies within
+    // the page's: the key decides their order, so their ids are read.
+    let before = 0;
+    const open: number[] = [];
+    for (const g of selected) {
+      if (byValue(g, firstOnPage) < 0) before++;
+      else if (byValue(g, lastOnPage) <= 0) open.push(g);
+    }
+    if (open.length > 4 * size + 1000) return undefined;
+    const rows = rowsOfGroups(idx, open);
+    const read = await load([...ID_COLUMNS, ...DETAIL_COLUMNS], rows);
+    const ids = idsFromRows(idx, rows, read);
+    if (!ids || new Set([...ids.values()].map((i) => i.key)).size !== ids.size) return undefined;
+    const keyOf = (g: number): string => (ids.get(g) as GroupIds).key;
+    open.sort((a, b) => byValue(a, b) || compareCodePoints(keyOf(a), keyOf(b)));
+    const groups = open.slice(offset - before, offset - before + size);
+    const list = pageRows(idx, (g) => ids.get(g) as GroupIds, groups, rowsOfGroups(idx, groups), read);
+    return list && { rows: list, total: selected.length };
+  };
+
+  const page = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
+    const pageNo = Number.isSafeInteger(view.page) && view.page >= 1 ? view.page : 1;
+    const size = Number.isSafeInteger(view.pageSize) && view.pageSize >= 1 ? view.pageSize : 50;
+    const offset = (pageNo - 1) * size;
+    if (!safe(offset) || !safe(offset + size)) return null;
+    const search = view.search.trim();
+    if (NON_ASCII.test(search)) return null;
+    const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
+    // Cold, until the ids are decoded for some other need.
+    if (!warmed && !indexed && search === '' && sortKey !== 'session_id') {
+      const byKeys = await pageByKeys(view, nowUs, sortKey, offset, size);
+      if (byKeys !== undefined) return byKeys;
+    }
+    const idx = await index();
+    if (!idx || (search !== '' && !asciiKeys(idx))) return null;
+    const values = sortKey === 'session_id' ? null : await sortValues(idx, sortKey);
+    if (sortKey !== 'session_id' && !values) return null;
+
+    // Both are ASCII here, where toLowerCase() is SQL's lower().
+    const needle = search.toLowerCase();
+    if (needle !== '') idx.lowerKeys ??= idx.keys.map((k) => k.toLowerCase());
+    const lowerKeys = idx.lowerKeys;
+    const selected = await filtered(
+      idx,
+      view,
+      nowUs,
+      needle === '' ? () => true : (g) => (lowerKeys?.[g] as string).includes(needle),
+    );
+    if (!selected) return null;
+
     const keyOrder = (a: number, b: number): number =>
       compareCodePoints(idx.keys[a] as string, idx.keys[b] as string);
-    const cmp = !values
-      ? (a: number, b: number) => sign * keyOrder(a, b)
-      : (a: number, b: number) => {
-          const x = values[a] as number;
-          const y = values[b] as number;
-          if (x === y) return keyOrder(a, b);
-          // NULLS LAST in both directions.
-          if (Number.isNaN(x)) return Number.isNaN(y) ? keyOrder(a, b) : 1;
-          if (Number.isNaN(y)) return -1;
-          return sign * (x < y ? -1 : 1);
-        };
+    const sign = view.sort.dir === 'asc' ? 1 : -1;
+    const byValue = values ? valueOrder(values, sign) : null;
+    const cmp = byValue
+      ? (a: number, b: number) => byValue(a, b) || keyOrder(a, b)
+      : (a: number, b: number) => sign * keyOrder(a, b);
     const groups = firstK(selected, offset + size, cmp).slice(offset);
     if (groups.length === 0) return { rows: [], total: selected.length };
 
     const rows = rowsOfGroups(idx, groups);
     const details = await (warmed ?? load(DETAIL_COLUMNS, rows));
-    const list = pageRows(idx, groups, rows, details);
+    const idsOf = (g: number): GroupIds => ({
+      key: idx.keys[g] as string,
+      sessionId: idx.sessionIds[g] ?? null,
+      traceId: idx.traceIds[g] ?? null,
+    });
+    const list = pageRows(idx, idsOf, groups, rows, details);
     return list && { rows: list, total: selected.length };
   };
   return { page, warm, extent };

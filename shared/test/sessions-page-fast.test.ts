@@ -3,6 +3,7 @@
  * (@duckdb/node-api, one thread like DuckDB-WASM), the rollup table built with
  * CREATE_SESSION_ROLLUP_SQL, and random views run through sessionsPage({ rollup: true }).
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
@@ -16,6 +17,7 @@ import {
   stringHash,
 } from '../src/sessions-page-fast.ts';
 import { CREATE_SESSION_ROLLUP_SQL } from '../src/sql/filters.ts';
+import { sessionKeySql } from '../src/sql/session-key.ts';
 import { mapSessionsPage } from '../src/sql/rows.ts';
 import { sessionsPage } from '../src/sql/sessions.ts';
 import { SORT_KEYS, defaultViewState } from '../src/url-state.ts';
@@ -147,6 +149,21 @@ async function sqlPage(view: ViewState): Promise<SessionsPage> {
   return mapSessionsPage(reader.getRowObjectsJS());
 }
 
+/** session_key as sql/session-key.ts defines it: MD5 bytes 8–15, little-endian, shifted by one. */
+function sessionKeyOf(r: SummaryRow): bigint | null {
+  const tagged = r.session_id !== null ? `s${r.session_id}` : r.trace_id !== null ? `t${r.trace_id}` : null;
+  if (tagged === null) return null;
+  return createHash('md5').update(tagged).digest().readBigUInt64LE(8) >> 1n;
+}
+
+/** The SQL's session_key of each row loaded, in row order. */
+async function sqlKeys(): Promise<Array<bigint | null>> {
+  const reader = await native().runAndReadAll(
+    `SELECT ${sessionKeySql('session_id', 'trace_id')} AS k FROM sessions ORDER BY rowid`,
+  );
+  return reader.getRowObjectsJS().map((r) => r.k as bigint | null);
+}
+
 /** A value in every row a load did not ask for: reading one shows up as a wrong page. */
 const POISON: Record<string, unknown> = { session_id: 'POISON', trace_id: 'POISON', models: ['POISON'] };
 
@@ -154,7 +171,12 @@ const POISON: Record<string, unknown> = { session_id: 'POISON', trace_id: 'POISO
  * The rows split into files (batches), read through a loader that decodes only the columns and
  * rows asked for, like the viewer's worker; records what was asked.
  */
-function filesOf(rows: readonly SummaryRow[], cuts: readonly number[]) {
+function filesOf(
+  rows: readonly SummaryRow[],
+  cuts: readonly number[],
+  /** null: files of schema version 1, without the column. */
+  keyOf: ((r: SummaryRow) => bigint | null) | null = sessionKeyOf,
+) {
   const bounds = [0, ...cuts.map((c) => Math.min(c, rows.length)).sort((a, b) => a - b), rows.length];
   const files = bounds.slice(1).map((end, i) => rows.slice(bounds[i], end));
   const asked: Array<{ columns: readonly string[]; rows: readonly RowSelection[] }> = [];
@@ -167,17 +189,30 @@ function filesOf(rows: readonly SummaryRow[], cuts: readonly number[]) {
       const sel = selection[b] ?? [];
       const wanted = sel === 'all' ? null : new Set(sel);
       const out: Record<string, unknown[]> = {};
-      for (const name of columns)
+      for (const name of columns) {
+        if (name === 'session_key' && !keyOf) continue;
         out[name] = file.map((r, i) =>
           wanted && !wanted.has(i)
             ? (POISON[name] ?? 1e9)
-            : ((r as unknown as Record<string, unknown>)[name] ?? null),
+            : name === 'session_key' && keyOf
+              ? keyOf(r)
+              : ((r as unknown as Record<string, unknown>)[name] ?? null),
         );
-      // Every other file comes with session id hashes, as the viewer's decoder gives them.
+      }
+      // Every other file comes as the viewer's decoder gives it: session id hashes, and keys as
+      // numbers with their low 32 bits.
+      if (b % 2 === 0) return { length: file.length, columns: out };
+      const hashes: Record<string, Int32Array> = {};
       const ids = out.session_id;
-      if (b % 2 === 0 || !ids) return { length: file.length, columns: out };
-      const hashes = Int32Array.from(ids, (v) => (typeof v === 'string' ? stringHash(v) : 0));
-      return { length: file.length, columns: out, hashes: { session_id: hashes } };
+      if (ids) hashes.session_id = Int32Array.from(ids, (v) => (typeof v === 'string' ? stringHash(v) : 0));
+      const keys = out.session_key;
+      if (keys) {
+        hashes.session_key = Int32Array.from(keys, (v) =>
+          typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : 0,
+        );
+        out.session_key = keys.map((v) => (typeof v === 'bigint' ? Number(v) : v));
+      }
+      return { length: file.length, columns: out, hashes };
     });
   };
   return {
@@ -197,6 +232,7 @@ describe('sessionsPageFast', () => {
         fc.boolean(),
         async (rows, cuts, views, warm) => {
           await load(rows);
+          expect(rows.map(sessionKeyOf)).toEqual(await sqlKeys());
           const { fast: pages } = filesOf(rows, cuts);
           // Warm, pages read every row's columns as decoded up front instead of their own rows'.
           if (warm) await pages.warm();
@@ -317,6 +353,79 @@ describe('sessionsPageFast', () => {
     const page = await filesOf(rows, [1, 2]).fast.page(all, NOW);
     expect(page?.total).toBe(2);
     expect(page).toEqual(await sqlPage(all));
+  });
+
+  /** Whether a load decoded this column for every row of every file. */
+  const decodedWhole = (asked: ReturnType<typeof filesOf>['asked'], name: string): boolean =>
+    asked.some((a) => a.columns.includes(name) && a.rows.every((r) => r === 'all'));
+
+  it('ranks a cold page by session_key, reading ids only for the rows of the page', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      session_id: i % 3 === 0 ? null : `s${i % 25}`,
+      trace_id: `t${i}`,
+      first_time: T0 + i * HOUR,
+      last_time: T0 + i * HOUR + 60_000_000,
+    }));
+    await load(rows);
+    for (const view of [
+      { ...all, pageSize: 2 as ViewState['pageSize'] },
+      { ...all, sort: { key: 'input_tokens' as const, dir: 'asc' as const }, page: 2 },
+      { ...all, models: ['m'], page: 1 },
+    ]) {
+      const { fast, asked } = filesOf(rows, [10, 20]);
+      expect(await fast.page(view, NOW)).toEqual(await sqlPage(view));
+      expect(asked[0]).toEqual({ columns: ['session_key', 'last_time'], rows: ['all', 'all', 'all'] });
+      expect(decodedWhole(asked, 'session_id')).toBe(false);
+    }
+    // The first page, latest first: s4 (rows 4 and 29) and s3 (rows 3 and 28) only.
+    const { fast, asked } = filesOf(rows, [10, 20]);
+    await fast.page({ ...all, pageSize: 2 as ViewState['pageSize'] }, NOW);
+    expect(asked.find((a) => a.columns.includes('session_id'))?.rows).toEqual([[4], [], [8, 9]]);
+  });
+
+  it('orders sessions tied on the sort value by key, across the page edges', async () => {
+    // 12 sessions, four per value: every page of 5 starts or ends inside a tie.
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      ...base,
+      session_id: `s${(i * 7) % 12}`,
+      last_time: T0 + HOUR * (1 + Math.floor(i / 4)),
+    }));
+    await load(rows);
+    for (const dir of ['asc', 'desc'] as const)
+      for (const page of [1, 2, 3]) {
+        const view = {
+          ...all,
+          sort: { key: 'last_time' as const, dir },
+          page,
+          pageSize: 5 as ViewState['pageSize'],
+        };
+        const { fast, asked } = filesOf(rows, [5]);
+        expect(await fast.page(view, NOW)).toEqual(await sqlPage(view));
+        expect(decodedWhole(asked, 'session_id')).toBe(false);
+      }
+  });
+
+  it('tells apart sessions whose session_key collides, by their ids', async () => {
+    const rows = ['a', 'b', 'c', 'a'].map((id, i) => ({ ...base, session_id: id, last_time: T0 + HOUR + i }));
+    await load(rows);
+    const { fast, asked } = filesOf(rows, [2], () => 42n);
+    const page = await fast.page(all, NOW);
+    expect(page?.total).toBe(3);
+    expect(page).toEqual(await sqlPage(all));
+    // The rows of the one key name three sessions: the page comes from the index of ids.
+    expect(decodedWhole(asked, 'session_id')).toBe(true);
+  });
+
+  it('uses the index of ids for files without session_key and for wide ties', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => ({ ...base, session_id: `s${i}` }));
+    await load(rows);
+    for (const keyOf of [null, sessionKeyOf]) {
+      const { fast, asked } = filesOf(rows, [300], keyOf);
+      const view = { ...all, page: 3, pageSize: 25 as ViewState['pageSize'] };
+      expect(await fast.page(view, NOW)).toEqual(await sqlPage(view));
+      expect(decodedWhole(asked, 'session_id')).toBe(true);
+    }
   });
 
   it('orders strings by code point, as SQL orders UTF-8 bytes', () => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, ManifestFile } from '@parley/shared/manifest';
-import { SCHEMA_VERSION } from '@parley/shared/schema';
+import { MIN_SCHEMA_VERSION, SCHEMA_VERSION } from '@parley/shared/schema';
 import { writeFileAtomic } from './durable-fs.ts';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -50,10 +50,10 @@ export async function loadManifest(root: string): Promise<LoadResult> {
     return { ok: false, error: `${MANIFEST_NAME} is not valid JSON: ${(err as Error).message}` };
   }
   if (!isManifest(parsed)) return { ok: false, error: `${MANIFEST_NAME} does not have the manifest shape` };
-  if (parsed.schema_version !== SCHEMA_VERSION) {
+  if (parsed.schema_version < MIN_SCHEMA_VERSION || parsed.schema_version > SCHEMA_VERSION) {
     return {
       ok: false,
-      error: `${MANIFEST_NAME} has schema_version ${parsed.schema_version}, expected ${SCHEMA_VERSION}`,
+      error: `${MANIFEST_NAME} has schema_version ${parsed.schema_version}, expected ${MIN_SCHEMA_VERSION} to ${SCHEMA_VERSION}`,
     };
   }
   return { ok: true, manifest: parsed, missing: false };

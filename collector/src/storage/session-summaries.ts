@@ -4,6 +4,7 @@
  * from summary rows when compaction merges files, so totals always equal the sum over spans.
  */
 
+import { sessionKeySql } from '@parley/shared/sql/session-key';
 import { spanSummariesSql } from '@parley/shared/sql/span-summaries';
 import { LAYOUTS } from './table-layout.ts';
 
@@ -12,7 +13,7 @@ export function summariesFromSpansSql(source: string): string {
   return spanSummariesSql(source, LAYOUTS.sessions.partitionUnit);
 }
 
-/** Merge summary rows of the same partition (compaction). */
+/** Merge summary rows of the same partition (compaction); rows of schema version 1 gain their key. */
 export function reaggregateSummariesSql(source: string): string {
   return `
 SELECT
@@ -31,7 +32,8 @@ SELECT
   sum(errors)::BIGINT AS errors,
   coalesce(list_sort(list_distinct(flatten(list(models)))), []::VARCHAR[]) AS models,
   any_value(user_id) AS user_id,
-  any_value(service_name) AS service_name
+  any_value(service_name) AS service_name,
+  ${sessionKeySql('session_id', 'trace_id')} AS session_key
 FROM ${source}
 GROUP BY date_trunc('${LAYOUTS.sessions.partitionUnit}', first_time), session_id, trace_id`;
 }

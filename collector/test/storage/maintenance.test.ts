@@ -1,6 +1,9 @@
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { SCHEMA_VERSION } from '@parley/shared/schema';
+import { sessionKeySql } from '@parley/shared/sql/session-key';
 import { BASE_US, span } from './otlp-builders.ts';
 import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
 
@@ -70,6 +73,53 @@ describe('compaction', () => {
     const ordered = await queryTable(dir, 'spans', 'SELECT session_id FROM t');
     const ids = ordered.map((r) => String(r.session_id));
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it('reads a data dir of schema version 1 and gives its summary rows a session_key when merging', async () => {
+    const dir = await dataDir();
+    const batch = async (pipeline: Awaited<ReturnType<typeof openPipeline>>, n: number): Promise<void> => {
+      await pipeline.ingest({
+        signal: 'traces',
+        spans: [
+          span({ trace: n * 10 + 1, span: n * 10 + 1, startUs: BASE_US + n, session: `s${n % 2}` }),
+          span({ trace: n * 10 + 2, span: n * 10 + 2, startUs: BASE_US + n }),
+        ],
+      });
+      await pipeline.flush();
+    };
+    const first = await openPipeline(dir, { compaction: { minFiles: 99 } });
+    await batch(first, 1);
+    await batch(first, 2);
+    await first.close();
+    // Back to what version 1 wrote: summaries without the column, and the manifest's version.
+    const manifest = await manifestOf(dir);
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    for (const f of manifest.files.filter((file) => file.table === 'sessions')) {
+      const path = join(dir, f.path);
+      await conn.run(
+        `COPY (SELECT * EXCLUDE (session_key) FROM read_parquet('${path}')) TO '${path}.v1' (FORMAT parquet)`,
+      );
+      await writeFile(path, await readFile(`${path}.v1`));
+      f.bytes = (await stat(path)).size;
+    }
+    conn.closeSync();
+    instance.closeSync();
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, schema_version: 1 }));
+
+    const second = await openPipeline(dir, { compaction: { minFiles: 3 } });
+    await batch(second, 3);
+    await second.close();
+    expect((await manifestOf(dir)).schema_version).toBe(SCHEMA_VERSION);
+    expect(await parquetOnDisk(dir, 'sessions')).toBe(1);
+    const rows = await queryTable(
+      dir,
+      'sessions',
+      `SELECT count(*)::INTEGER AS n, count(DISTINCT session_key)::INTEGER AS keys,
+         count(*) FILTER (session_key IS DISTINCT FROM ${sessionKeySql('session_id', 'trace_id')})::INTEGER AS wrong FROM t`,
+    );
+    // Two sessions and three sessionless traces, each its own key.
+    expect(rows).toEqual([{ n: 5, keys: 5, wrong: 0 }]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SCHEMA_VERSION } from '@parley/shared/schema';
 import { BASE_US, hexId, span, userMessageLog } from './otlp-builders.ts';
 import { manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from './harness.ts';
 
@@ -105,7 +106,7 @@ describe('storage pipeline', () => {
     // Both hours are one day: one summary file, a row per session.
     expect(manifest.files.filter((f) => f.table === 'sessions').map((f) => f.rows)).toEqual([3]);
     const text = await readFile(join(dir, 'manifest.json'), 'utf8');
-    expect(JSON.parse(text).schema_version).toBe(1);
+    expect(JSON.parse(text).schema_version).toBe(SCHEMA_VERSION);
 
     const ordered = await queryTable(dir, 'spans', 'SELECT session_id FROM t');
     expect(ordered.map((r) => r.session_id)).toEqual(['a', 'b', 'c']);

@@ -85,4 +85,24 @@ describe('spanSummariesSql', () => {
       ['t3', 1],
     ]);
   });
+
+  it('keys every row of a group with one session_key, from MD5 of the tagged id', async () => {
+    await conn.run(`CREATE OR REPLACE TABLE keyed AS SELECT * FROM spans UNION ALL
+      SELECT 't3', 'tx', start_time, end_time, is_llm_call, input_tokens, output_tokens, cached_input_tokens,
+             reasoning_tokens, total_cost_usd, status_code, model, user_id, service_name FROM spans WHERE session_id IS NULL`);
+    const reader = await conn.runAndReadAll(
+      `SELECT coalesce(session_id, 'trace:' || trace_id) AS k, list(DISTINCT session_key) AS keys,
+              list(DISTINCT session_key = (md5_number_lower(CASE WHEN session_id IS NULL THEN 't' || trace_id ELSE 's' || session_id END) >> 1)::BIGINT) AS exact
+         FROM (${spanSummariesSql('keyed', 'hour')}) GROUP BY 1 ORDER BY 1`,
+    );
+    const rows = reader.getRowObjectsJS() as Array<{ k: string; keys: bigint[]; exact: boolean[] }>;
+    // 'a' spans two hours: two rows, one key. A session named 't3' and the sessionless trace 't3'
+    // are two groups with two keys, as the rollup keeps them.
+    expect(rows.map((r) => [r.k, r.keys.length, r.exact])).toEqual([
+      ['a', 1, [true]],
+      ['t3', 1, [true]],
+      ['trace:t3', 1, [true]],
+    ]);
+    expect(new Set(rows.map((r) => r.keys[0])).size).toBe(3);
+  });
 });

@@ -2,10 +2,10 @@
  * Every row of one flat (not nested) column, decoded page by page with hyparquet's own page
  * readers but without its list assembly: for a nullable column without nulls that builds a level
  * array and pushes value by value, which with the per-value string conversion was most of the
- * time spent decoding the session summaries' ranking columns. Two common cases skip hyparquet's
+ * time spent decoding the session summaries' ranking columns. Three common cases skip hyparquet's
  * per-value objects too: PLAIN UTF-8 strings are cut from one string per page (the values
- * stringFromBytes gives), and PLAIN INT64 microsecond timestamps are read as two 32-bit halves
- * (the numbers Number(bigint) gives: one rounding of the exact value either way).
+ * stringFromBytes gives), and PLAIN INT64 microsecond timestamps and integers are read as two
+ * 32-bit halves (the numbers Number(bigint) gives: one rounding of the exact value either way).
  */
 import type { AsyncBuffer, Compressors, DecodedArray, FileMetaData } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
@@ -27,7 +27,9 @@ export interface FlatColumn {
   values: unknown[];
   /**
    * For a string column read from PLAIN pages of ASCII values only: stringHash() of each row's
-   * value, computed while its bytes are checked anyway (the session index groups by it); else null.
+   * value, computed while its bytes are checked anyway (the session index groups by it). For an
+   * integer column read from PLAIN pages: each value's low 32 bits, which with the value as a
+   * number tell every 64-bit value apart (the session index groups by session_key). Else null.
    */
   hashes: Int32Array | null;
 }
@@ -120,7 +122,7 @@ function readChunk(
         plainPage(page, daph.num_values, decoder, maxDefinition, noNulls, out, at + read);
       if (!fast) {
         const { definitionLevels, dataPage } = readDataPage(page, daph, decoder);
-        const values = convertWithDictionary(dataPage, dictionary, daph.encoding, decoder);
+        const values = numbers(convertWithDictionary(dataPage, dictionary, daph.encoding, decoder), decoder);
         place(out.values, at + read, values, definitionLevels, maxDefinition);
         out.hashes = null;
       }
@@ -128,7 +130,7 @@ function readChunk(
     } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
       const daph2 = header.data_page_header_v2;
       const { definitionLevels, dataPage } = readDataPageV2(compressed, header, decoder);
-      const values = convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder);
+      const values = numbers(convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder), decoder);
       place(out.values, at + read, values, definitionLevels, maxDefinition);
       out.hashes = null;
       read += daph2.num_rows;
@@ -137,6 +139,12 @@ function readChunk(
     }
   }
   return read;
+}
+
+/** An integer column's values as plainPage gives them: numbers, whatever the page's encoding. */
+function numbers(values: DecodedArray, decoder: ColumnDecoder): ArrayLike<unknown> {
+  if (kindOf(decoder) !== 'int64') return values;
+  return Array.from(values as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 /** Values in row order; with levels, a row whose level is below the maximum is NULL. */
@@ -155,14 +163,18 @@ function place(
   for (let i = 0; i < levels.length; i++) out[at + i] = levels[i] === maxDefinition ? values[v++] : null;
 }
 
-type Kind = 'string' | 'micros' | null;
+type Kind = 'string' | 'micros' | 'int64' | null;
 
-/** Which columns plainPage reads itself: what convert() would turn into strings or µs numbers. */
+/**
+ * Which columns plainPage reads itself: what convert() would turn into strings, µs numbers or
+ * signed 64-bit integers (given as numbers, not bigints).
+ */
 function kindOf(decoder: ColumnDecoder): Kind {
   const { type, converted_type: ctype, logical_type: ltype } = decoder.element;
   if (type === 'BYTE_ARRAY' && (ctype === 'UTF8' || ltype?.type === 'STRING')) return 'string';
   if (type === 'INT64' && ctype === 'TIMESTAMP_MICROS') return 'micros';
   if (type === 'INT64' && !ctype && ltype?.type === 'TIMESTAMP' && ltype.unit === 'MICROS') return 'micros';
+  if (type === 'INT64' && (ctype === 'INT_64' || (!ctype && !ltype))) return 'int64';
   return null;
 }
 
@@ -193,16 +205,19 @@ function plainPage(
   }
   const { values } = out;
   let p = reader.offset;
-  if (kind === 'micros') {
+  if (kind === 'micros' || kind === 'int64') {
+    const low = kind === 'int64' ? out.hashes : null;
     for (let i = 0; i < count; i++) {
       if (levels && levels[i] !== maxDefinition) {
         values[at + i] = null;
         continue;
       }
-      values[at + i] = view.getInt32(p + 4, true) * 4294967296 + view.getUint32(p, true);
+      const lo = view.getInt32(p, true);
+      values[at + i] = view.getInt32(p + 4, true) * 4294967296 + (lo >>> 0);
+      if (low) low[at + i] = lo;
       p += 8;
     }
-    out.hashes = null;
+    if (!low) out.hashes = null;
     return true;
   }
   // One character per byte: ASCII values are exact substrings; the rest are decoded as UTF-8.

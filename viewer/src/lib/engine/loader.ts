@@ -47,7 +47,7 @@ const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.na
 const MESSAGE_COLUMNS = MESSAGES_COLUMNS.map((c) => c.name);
 /** What the page, model list and chart read: the rest of a summary row is never shown. */
 const SESSION_COLUMNS = SESSIONS_COLUMNS.map((c) => c.name).filter(
-  (c) => !['reasoning_tokens', 'user_id', 'service_name'].includes(c),
+  (c) => !['reasoning_tokens', 'user_id', 'service_name', 'session_key'].includes(c),
 );
 const PARALLEL_FILES = 6;
 const MARGIN_US = 5 * 60e6;

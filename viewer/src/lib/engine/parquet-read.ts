@@ -10,6 +10,7 @@ import type { Compressors } from 'hyparquet';
 import type { TableName } from '@parley/shared/schema';
 import { EngineFailure } from './errors.ts';
 import { readFlatColumn } from './flat-column.ts';
+import { snappyDecompress } from './snappy.ts';
 import type { RowRange } from './row-groups.ts';
 
 const utf8 = new TextDecoder();
@@ -33,20 +34,21 @@ export const PARSERS = {
   stringFromBytes,
 };
 
+const OWN_CODECS: Compressors = { SNAPPY: snappyDecompress };
 let extraCodecs: Promise<Compressors> | null = null;
 
 /**
- * Decoders for the file's codecs beyond hyparquet's own (Snappy, uncompressed): ZSTD, gzip, Brotli,
- * LZ4 come from hyparquet-compressors, loaded on first need so the worker's script stays small.
+ * Decoders for the file's codecs: Snappy is ours (snappy.ts); ZSTD, gzip, Brotli, LZ4 come from
+ * hyparquet-compressors, loaded on first need so the worker's script stays small.
  */
-function compressorsFor(metadata: FileMetaData): Promise<Compressors> | undefined {
-  const builtIn = metadata.row_groups.every((g) =>
+function compressorsFor(metadata: FileMetaData): Compressors | Promise<Compressors> {
+  const own = metadata.row_groups.every((g) =>
     g.columns.every(
       (c) => !c.meta_data || c.meta_data.codec === 'SNAPPY' || c.meta_data.codec === 'UNCOMPRESSED',
     ),
   );
-  if (builtIn) return undefined;
-  extraCodecs ??= import('hyparquet-compressors').then((m) => m.compressors);
+  if (own) return OWN_CODECS;
+  extraCodecs ??= import('hyparquet-compressors').then((m) => ({ ...m.compressors, ...OWN_CODECS }));
   return extraCodecs;
 }
 
