@@ -768,22 +768,35 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     if (!idx) return undefined;
     const values = await sortValues(idx, sortKey);
     if (!values) return null;
-    const selected = await filtered(idx, view, nowUs, () => true);
-    if (!selected) return null;
-    const byValue = valueOrder(values, view.sort.dir === 'asc' ? 1 : -1);
-    const top = firstK(selected, offset + size, byValue);
-    const firstOnPage = top[offset];
-    const lastOnPage = top[top.length - 1];
-    if (firstOnPage === undefined || lastOnPage === undefined) return { rows: [], total: selected.length };
+    const range = resolveTimeRange(view.time, nowUs);
+    const unfiltered = view.models.length === 0 && range.fromUs === null && range.toUs === null;
+    const selected = unfiltered ? null : await filtered(idx, view, nowUs, () => true);
+    if (!unfiltered && !selected) return null;
+    const total = selected ? selected.length : idx.count;
+    if (offset >= total) return { rows: [], total };
+    // Each group's place by value alone as one number (NULL, i.e. NaN, last both ways; the values
+    // are finite otherwise), so that a native sort finds the values at the page's edges: no
+    // comparator runs per group while the code is still cold.
+    const sign = view.sort.dir === 'asc' ? 1 : -1;
+    const places = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      const x = values[selected ? (selected[i] as number) : i] as number;
+      places[i] = x !== x ? Number.POSITIVE_INFINITY : sign * x;
+    }
+    const sorted = places.slice().sort();
+    const firstPlace = sorted[offset] as number;
+    const lastPlace = sorted[Math.min(offset + size, total) - 1] as number;
     // The groups ranked before the page by value alone, and every group whose value lies within
     // the page's: the key decides their order, so their ids are read.
     let before = 0;
     const open: number[] = [];
-    for (const g of selected) {
-      if (byValue(g, firstOnPage) < 0) before++;
-      else if (byValue(g, lastOnPage) <= 0) open.push(g);
+    for (let i = 0; i < total; i++) {
+      const place = places[i] as number;
+      if (place < firstPlace) before++;
+      else if (place <= lastPlace) open.push(selected ? (selected[i] as number) : i);
     }
     if (open.length > 4 * size + 1000) return undefined;
+    const byValue = valueOrder(values, sign);
     const rows = rowsOfGroups(idx, open);
     const read = await load([...ID_COLUMNS, ...DETAIL_COLUMNS], rows);
     const ids = idsFromRows(idx, rows, read);
@@ -792,7 +805,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     open.sort((a, b) => byValue(a, b) || compareCodePoints(keyOf(a), keyOf(b)));
     const groups = open.slice(offset - before, offset - before + size);
     const list = pageRows(idx, (g) => ids.get(g) as GroupIds, groups, rowsOfGroups(idx, groups), read);
-    return list && { rows: list, total: selected.length };
+    return list && { rows: list, total };
   };
 
   const page = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {

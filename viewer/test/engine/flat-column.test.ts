@@ -11,7 +11,13 @@ import { parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFlatColumn } from '../../src/lib/engine/flat-column.ts';
-import { columnNames, PARSERS, readMetadata } from '../../src/lib/engine/parquet-read.ts';
+import {
+  columnNames,
+  decodeRows,
+  decodeWhole,
+  PARSERS,
+  readMetadata,
+} from '../../src/lib/engine/parquet-read.ts';
 import { stringHash } from '@parley/shared/sessions-page-fast';
 
 let dir: string;
@@ -98,6 +104,30 @@ describe('readFlatColumn', () => {
       // pages with their low bits; others never.
       expect(hashed).toEqual(['i', 'ascii_id', 'long_plain', 'big', 'key']);
     });
+
+  it('decodes the row groups of some rows as the whole file has them, and no others', async () => {
+    for (const codec of CODECS) {
+      const bytes = await readFile(join(dir, `${codec}.parquet`));
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const file = { byteLength: buffer.byteLength, slice: (s: number, e?: number) => buffer.slice(s, e) };
+      const metadata = await readMetadata(file, codec);
+      const names = [...columnNames(metadata), 'not_a_column'];
+      const whole = await decodeWhole(file, metadata, names);
+      // Rows in the first, third and last row groups of 2,048.
+      const rows = [5, 4100, 4101, 9999];
+      const some = await decodeRows(file, metadata, names, rows);
+      expect(some.length).toBe(10_000);
+      expect(some.columns.not_a_column).toBeUndefined();
+      for (const name of columnNames(metadata)) {
+        const got = some.columns[name] ?? [];
+        for (const i of [0, 2047, 4096, 6143, 8192, 9999, ...rows])
+          expect(got[i], `${codec} ${name} ${i}`).toEqual(whole.columns[name]?.[i]);
+        // The second and fourth row groups were not read.
+        expect(got[2048]).toBeUndefined();
+        expect(got[6144]).toBeUndefined();
+      }
+    }
+  });
 
   it('keeps NULLs, non-ASCII and long strings', async () => {
     const bytes = await readFile(join(dir, 'snappy.parquet'));

@@ -34,13 +34,17 @@ export interface FlatColumn {
   hashes: Int32Array | null;
 }
 
-/** The column's values; null when the column is not flat (use parquetRead). */
+/**
+ * The column's values; null when the column is not flat (use parquetRead). With `groups`, only
+ * the rows of those row groups (by index) are read; the others stay undefined.
+ */
 export async function readFlatColumn(
   file: AsyncBuffer,
   metadata: FileMetaData,
   name: string,
   parsers: Parsers,
   compressors: Compressors | undefined,
+  groups?: ReadonlySet<number>,
 ): Promise<FlatColumn | null> {
   const schemaPath = getSchemaPath(metadata.schema, [name]);
   const leaf = schemaPath[schemaPath.length - 1];
@@ -50,7 +54,11 @@ export async function readFlatColumn(
   // unboxed doubles, not 100k heap numbers for the garbage collector to copy.
   const out: FlatColumn = { values: new Array<unknown>(rows), hashes: new Int32Array(rows) };
   let at = 0;
-  for (const group of metadata.row_groups) {
+  for (const [index, group] of metadata.row_groups.entries()) {
+    if (groups && !groups.has(index)) {
+      at += Number(group.num_rows);
+      continue;
+    }
     const meta = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === name)?.meta_data;
     if (!meta) return null;
     let start = Number(meta.dictionary_page_offset ?? 0);

@@ -192,11 +192,13 @@ export async function decodeRows(
   const length = Number(metadata.num_rows);
   if (rows.length === 0) return { length, columns: {} };
   const ranges: RowRange[] = [];
+  const groups = new Set<number>();
   let start = 0;
   let r = 0;
-  for (const g of metadata.row_groups) {
+  for (const [index, g] of metadata.row_groups.entries()) {
     const end = start + Number(g.num_rows);
     if (r < rows.length && (rows[r] as number) < end) {
+      groups.add(index);
       const last = ranges[ranges.length - 1];
       if (last && last.end === start) last.end = end;
       else ranges.push({ start, end });
@@ -204,8 +206,19 @@ export async function decodeRows(
     }
     start = end;
   }
-  const compact = await readColumns(file, metadata, wanted, ranges);
+  const present = new Set(columnNames(metadata));
+  const compressors = await compressorsFor(metadata);
   const columns: Record<string, unknown[]> = {};
+  // Flat columns through the reader that decoded the ranking columns (see decodeWhole), the
+  // others (lists) through hyparquet.
+  const nested: string[] = [];
+  for (const name of wanted.filter((c) => present.has(c))) {
+    const flat = await readFlatColumn(file, metadata, name, PARSERS, compressors, groups);
+    if (flat) columns[name] = flat.values;
+    else nested.push(name);
+  }
+  if (nested.length === 0) return { length, columns };
+  const compact = await readColumns(file, metadata, nested, ranges);
   for (const [name, values] of Object.entries(compact.columns)) {
     const full = new Array<unknown>(length);
     let at = 0;
