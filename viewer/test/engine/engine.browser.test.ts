@@ -2,7 +2,7 @@
  * The data worker in real Chromium: built by Vite like the app, reading a real DuckDB-written
  * snapshot over real HTTP, checked against native DuckDB over the same files.
  */
-import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -174,6 +174,53 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     const expected = await nativePages(views);
     expect(early.map((r) => r.value)).toEqual(expected);
     expect(late.map((r) => r.value)).toEqual(expected);
+  });
+
+  it('reads a snapshot of schema version 1, whose summaries have no session_key, with the same pages', async () => {
+    // The same snapshot as version 1 wrote it: summaries without the column, the manifest's version.
+    const v1 = join(dir, 'other', 'v1');
+    await cp(join(dir, 'snap'), v1, { recursive: true });
+    const files = manifest.files.map((f) => ({ ...f }));
+    const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const con = await db.connect();
+    try {
+      for (const f of files.filter((file) => file.table === 'sessions')) {
+        const path = join(v1, f.path);
+        await con.run(
+          `COPY (SELECT * EXCLUDE (session_key) FROM read_parquet('${path}')) TO '${path}.v1' (FORMAT parquet, COMPRESSION snappy)`,
+        );
+        await rename(`${path}.v1`, path);
+        f.bytes = (await stat(path)).size;
+      }
+    } finally {
+      con.closeSync();
+      db.closeSync();
+    }
+    await writeFile(join(v1, 'manifest.json'), JSON.stringify({ ...manifest, schema_version: 1, files }));
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${app.url}/`);
+      await fresh.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      const opened = await engine<{ ok: boolean }>(
+        `(e, url) => e.open({ kind: 'url', url })`,
+        `${other.url}/v1/manifest.json`,
+        fresh,
+      );
+      expect(opened.ok).toBe(true);
+      const views: ViewState[] = [view, { ...view, sort: { key: 'input_tokens', dir: 'desc' }, page: 2 }];
+      const results = [];
+      for (const [i, v] of views.entries())
+        results.push(
+          await engine<{ ok: boolean; value: unknown }>(
+            `(e, a) => e.sessionsPage(a.v, a.id)`,
+            { v, id: 20 + i },
+            fresh,
+          ),
+        );
+      expect(results.map((r) => r.value)).toEqual(await nativePages(views));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('answers from a new index once a wider time range has loaded more summary files', async () => {
