@@ -17,7 +17,7 @@ import {
   stringHash,
 } from '../src/sessions-page-fast.ts';
 import { CREATE_SESSION_ROLLUP_SQL } from '../src/sql/filters.ts';
-import { sessionKeySql } from '../src/sql/session-key.ts';
+import { sessionKeyHashSql } from '../src/sql/session-key.ts';
 import { mapSessionsPage } from '../src/sql/rows.ts';
 import { sessionsPage } from '../src/sql/sessions.ts';
 import { SORT_KEYS, defaultViewState } from '../src/url-state.ts';
@@ -159,7 +159,7 @@ function sessionKeyOf(r: SummaryRow): bigint | null {
 /** The SQL's session_key of each row loaded, in row order. */
 async function sqlKeys(): Promise<Array<bigint | null>> {
   const reader = await native().runAndReadAll(
-    `SELECT ${sessionKeySql('session_id', 'trace_id')} AS k FROM sessions ORDER BY rowid`,
+    `SELECT ${sessionKeyHashSql('session_id', 'trace_id')} AS k FROM sessions ORDER BY rowid`,
   );
   return reader.getRowObjectsJS().map((r) => r.k as bigint | null);
 }

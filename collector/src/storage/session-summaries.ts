@@ -4,7 +4,7 @@
  * from summary rows when compaction merges files, so totals always equal the sum over spans.
  */
 
-import { sessionKeySql } from '@parley/shared/sql/session-key';
+import { sessionKeyHashSql } from '@parley/shared/sql/session-key';
 import { spanSummariesSql } from '@parley/shared/sql/span-summaries';
 import { LAYOUTS } from './table-layout.ts';
 
@@ -33,7 +33,7 @@ SELECT
   coalesce(list_sort(list_distinct(flatten(list(models)))), []::VARCHAR[]) AS models,
   any_value(user_id) AS user_id,
   any_value(service_name) AS service_name,
-  ${sessionKeySql('session_id', 'trace_id')} AS session_key
+  ${sessionKeyHashSql('session_id', 'trace_id')} AS session_key
 FROM ${source}
 GROUP BY date_trunc('${LAYOUTS.sessions.partitionUnit}', first_time), session_id, trace_id`;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
-import { sessionKeySql } from '@parley/shared/sql/session-key';
+import { sessionKeyHashSql } from '@parley/shared/sql/session-key';
 import { BASE_US, span } from './otlp-builders.ts';
 import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
 
@@ -116,7 +116,7 @@ describe('compaction', () => {
       dir,
       'sessions',
       `SELECT count(*)::INTEGER AS n, count(DISTINCT session_key)::INTEGER AS keys,
-         count(*) FILTER (session_key IS DISTINCT FROM ${sessionKeySql('session_id', 'trace_id')})::INTEGER AS wrong FROM t`,
+         count(*) FILTER (session_key IS DISTINCT FROM ${sessionKeyHashSql('session_id', 'trace_id')})::INTEGER AS wrong FROM t`,
     );
     // Two sessions and three sessionless traces, each its own key.
     expect(rows).toEqual([{ n: 5, keys: 5, wrong: 0 }]);

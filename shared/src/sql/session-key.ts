@@ -10,6 +10,6 @@
  * A BIGINT expression over two column expressions; NULL when both are NULL. The arguments must be
  * fixed identifiers, never input.
  */
-export function sessionKeySql(sessionId: string, traceId: string): string {
+export function sessionKeyHashSql(sessionId: string, traceId: string): string {
   return `(md5_number_lower(CASE WHEN ${sessionId} IS NULL THEN 't' || ${traceId} ELSE 's' || ${sessionId} END) >> 1)::BIGINT`;
 }

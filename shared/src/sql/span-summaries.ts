@@ -4,7 +4,7 @@
  * definition, so the sessions page means the same numbers whichever produced them.
  */
 
-import { sessionKeySql } from './session-key.ts';
+import { sessionKeyHashSql } from './session-key.ts';
 
 /** Summary times come from the span start, so a row belongs to the partition of its first span. */
 export type SummaryPartition = 'hour' | 'day' | null;
@@ -34,7 +34,7 @@ SELECT
   coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []::VARCHAR[]) AS models,
   any_value(user_id) AS user_id,
   any_value(service_name) AS service_name,
-  any_value(${sessionKeySql('session_id', 'trace_id')}) AS session_key
+  any_value(${sessionKeyHashSql('session_id', 'trace_id')}) AS session_key
 FROM ${source}
 GROUP BY ${byPartition}session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
 }

@@ -14,7 +14,7 @@ import {
   SPANS_COLUMNS,
   type TableName,
 } from '@parley/shared/schema';
-import { sessionKeySql } from '@parley/shared/sql/session-key';
+import { sessionKeyHashSql } from '@parley/shared/sql/session-key';
 
 export interface SnapshotOptions {
   sessions: number;
@@ -126,7 +126,7 @@ export async function writeSnapshot(root: string, opts: SnapshotOptions): Promis
       count(*) FILTER (is_llm_call AND status_code = 'ERROR') AS errors,
       coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []) AS models,
       any_value(user_id) AS user_id, any_value(service_name) AS service_name,
-      any_value(${sessionKeySql('session_id', 'trace_id')}) AS session_key,
+      any_value(${sessionKeyHashSql('session_id', 'trace_id')}) AS session_key,
       strftime(start_time, '%Y-%m-%d') AS date, strftime(start_time, '%H') AS hour
     FROM spans GROUP BY ALL)`);
   const tables: Array<[TableName, string]> = [
