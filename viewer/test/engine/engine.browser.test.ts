@@ -339,6 +339,41 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
       expect(await marksNamed('engine:session-rows')).toBe(computed + (detached ? 0 : 1));
     });
 
+  it('opens a session before parquet-wasm is compiled, reading its rows with hyparquet, as after', async () => {
+    const [row] = await sessionCalls(false);
+    const ask = (on: Page, id: number) =>
+      engine<{ ok: boolean; value: unknown }>(
+        `(e, a) => e.session(a.key, a.view, a.id)`,
+        { key: row?.[0], view, id },
+        on,
+      );
+    // The shared page has DuckDB, and parquet-wasm beside it, up by now.
+    const warm = await ask(page, 23);
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${app.url}/`);
+      await fresh.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      expect(
+        (await engine<{ ok: boolean }>(`(e) => e.open({ kind: 'collector' })`, undefined, fresh)).ok,
+      ).toBe(true);
+      // As in the app: the first page comes from the JavaScript index (DuckDB, and parquet-wasm
+      // with it, wait until it is shown), then the session opens.
+      expect((await engine<{ ok: boolean }>(`(e, v) => e.sessionsPage(v, 1)`, view, fresh)).ok).toBe(true);
+      const cold = await ask(fresh, 2);
+      const marks = await engine<{ name: string; atMs: number }[]>(`(e) => e.timeline()`, undefined, fresh);
+      const at = (match: (name: string) => boolean): number =>
+        Math.min(...marks.filter((m) => match(m.name)).map((m) => m.atMs));
+      const rowsAt = at((n) => n === 'engine:session-rows');
+      expect(rowsAt).toBeLessThan(Number.POSITIVE_INFINITY);
+      // The rows were in before parquet-wasm's module had even arrived.
+      expect(rowsAt).toBeLessThan(at((n) => n.startsWith('fetch-end') && n.includes('parquet_wasm')));
+      expect(cold.ok).toBe(true);
+      expect(cold.value).toEqual(warm.value);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('opens a sessionless trace by its trace key', async () => {
     const [row] = await native(`SELECT trace_id, count(*) FILTER (is_llm_call)::INT
       FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)

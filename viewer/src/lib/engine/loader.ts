@@ -41,6 +41,8 @@ export interface LoadEvents {
    * compiling parquet-wasm and converting the summaries competed with the first page for the CPU.
    */
   duckStarted: Promise<void>;
+  /** parquet-wasm once compiled; null before (asking does not start it). */
+  parquetReady(): ParquetOps | null;
 }
 
 const LIGHT_SPAN_COLUMNS = SPANS_COLUMNS.filter((c) => !c.heavy).map((c) => c.name);
@@ -417,13 +419,16 @@ export function createLoader(
         limit(async () => {
           const m = await metadataOf(f);
           const file = source.byteSource(f.path);
-          if (f.bytes <= WHOLE_FILE_BYTES) {
-            // Small files are fetched whole anyway: decode their candidate groups in wasm.
+          const ops = events.parquetReady();
+          // Small files are fetched whole anyway: their candidate groups decode faster in wasm,
+          // once it is compiled. Before (a link that opens a conversation, a session opened right
+          // after the first page), waiting for its 5 MB download and compile took ~1 s.
+          if (f.bytes <= WHOLE_FILE_BYTES && ops) {
             const groups = [...new Set(groupFilters.flatMap((g) => candidateGroups(m, g)))].sort(
               (a, b) => a - b,
             );
             if (groups.length === 0) return;
-            const [ops, bytes] = await Promise.all([parquet(), file.slice(0, file.byteLength)]);
+            const bytes = await file.slice(0, file.byteLength);
             const stream = await ops.fileToIpc(bytes, columns, f.path, groups);
             batches.push(ops.selectIpcRows(stream, candidate));
             return;

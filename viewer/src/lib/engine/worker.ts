@@ -88,11 +88,13 @@ const duckReady: Promise<DuckSide> = (async () => {
 })();
 
 let parquetOps: Promise<ParquetOps> | null = null;
+let parquetLoaded: ParquetOps | null = null;
 /** parquet-wasm, compiled on first use (a session's rows), or alongside DuckDB. */
 function parquet(): Promise<ParquetOps> {
   if (!parquetOps) {
     const loading = import('./parquet-ops.ts').then(async (ops) => {
       await ops.startParquetWasm();
+      parquetLoaded = ops;
       return ops;
     });
     parquetOps = loading;
@@ -183,9 +185,8 @@ async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<Sourc
       mark,
       needDuck,
       duckStarted: duckGate,
+      parquetReady: () => parquetLoaded,
     });
-    // A link that opens a conversation reads its rows with parquet-wasm: compile it meanwhile.
-    if (hint?.session) void parquet().catch(() => undefined);
     // The first view is known before the app renders: start reading what its page needs.
     if (hint) {
       const page = fastPage(loader, hint, nowUs());
