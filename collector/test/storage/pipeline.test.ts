@@ -379,6 +379,7 @@ describe('storage pipeline', () => {
     const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
     expect(counts).toEqual({ n: '25' });
   });
+
   it('leaves what shutdown had no time to write in the WAL, and writes it once at the next start', async () => {
     const dir = await dataDir();
     const first = await openPipeline(dir, { shutdownDrainMs: 0, flushSpans: 1_000 });

@@ -16,10 +16,12 @@ export type SummaryPartition = 'hour' | 'day' | null;
  */
 export function spanSummariesSql(source: string, partition: SummaryPartition): string {
   const byPartition = partition === null ? '' : `date_trunc('${partition}', start_time), `;
+  // The trace of a sessionless group: with session_id, the group's key (and its hash's input).
+  const sessionlessTrace = 'CASE WHEN session_id IS NULL THEN trace_id END';
   return `
 SELECT
   session_id,
-  CASE WHEN session_id IS NULL THEN trace_id END AS trace_id,
+  ${sessionlessTrace} AS trace_id,
   min(start_time) AS first_time,
   max(end_time) AS last_time,
   count(*)::BIGINT AS spans,
@@ -34,7 +36,7 @@ SELECT
   coalesce(list_sort(list_distinct(list(model) FILTER (is_llm_call AND model IS NOT NULL))), []::VARCHAR[]) AS models,
   any_value(user_id) AS user_id,
   any_value(service_name) AS service_name,
-  any_value(${sessionKeyHashSql('session_id', 'trace_id')}) AS session_key
+  ${sessionKeyHashSql('session_id', sessionlessTrace)} AS session_key
 FROM ${source}
-GROUP BY ${byPartition}session_id, CASE WHEN session_id IS NULL THEN trace_id END`;
+GROUP BY ${byPartition}session_id, ${sessionlessTrace}`;
 }

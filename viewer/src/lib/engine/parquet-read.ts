@@ -128,6 +128,33 @@ export async function readColumns(
 }
 
 /**
+ * The wanted columns readFlatColumn reads (with `groups`, the rows of those row groups only), and
+ * the names of the others (lists), for hyparquet. Missing columns are in neither.
+ */
+async function readFlatColumns(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  wanted: readonly string[],
+  compressors: Compressors,
+  groups?: ReadonlySet<number>,
+): Promise<{ columns: Record<string, unknown[]>; hashes: Record<string, Int32Array>; nested: string[] }> {
+  const present = new Set(columnNames(metadata));
+  const columns: Record<string, unknown[]> = {};
+  const hashes: Record<string, Int32Array> = {};
+  const nested: string[] = [];
+  for (const name of wanted) {
+    if (!present.has(name)) continue;
+    const flat = await readFlatColumn(file, metadata, name, PARSERS, compressors, groups);
+    if (!flat) nested.push(name);
+    else {
+      columns[name] = flat.values;
+      if (flat.hashes) hashes[name] = flat.hashes;
+    }
+  }
+  return { columns, hashes, nested };
+}
+
+/**
  * Every row of the wanted columns of a file held in memory. Flat columns are decoded by
  * readFlatColumn, others (lists) by hyparquet. Missing columns are absent.
  */
@@ -136,20 +163,8 @@ export async function decodeWhole(
   metadata: FileMetaData,
   wanted: readonly string[],
 ): Promise<ColumnBatch> {
-  const present = new Set(columnNames(metadata));
-  const columns = wanted.filter((c) => present.has(c));
   const compressors = await compressorsFor(metadata);
-  const out: Record<string, unknown[]> = {};
-  const hashes: Record<string, Int32Array> = {};
-  const nested: string[] = [];
-  for (const name of columns) {
-    const flat = await readFlatColumn(file, metadata, name, PARSERS, compressors);
-    if (!flat) nested.push(name);
-    else {
-      out[name] = flat.values;
-      if (flat.hashes) hashes[name] = flat.hashes;
-    }
-  }
+  const { columns: out, hashes, nested } = await readFlatColumns(file, metadata, wanted, compressors);
   if (nested.length === 0) return { length: Number(metadata.num_rows), columns: out, hashes };
   const chunks = new Map<string, Array<{ at: number; data: ArrayLike<unknown> }>>(nested.map((c) => [c, []]));
   await parquetRead({
@@ -206,17 +221,9 @@ export async function decodeRows(
     }
     start = end;
   }
-  const present = new Set(columnNames(metadata));
   const compressors = await compressorsFor(metadata);
-  const columns: Record<string, unknown[]> = {};
-  // Flat columns through the reader that decoded the ranking columns (see decodeWhole), the
-  // others (lists) through hyparquet.
-  const nested: string[] = [];
-  for (const name of wanted.filter((c) => present.has(c))) {
-    const flat = await readFlatColumn(file, metadata, name, PARSERS, compressors, groups);
-    if (flat) columns[name] = flat.values;
-    else nested.push(name);
-  }
+  // Hashes of a few row groups are not every row's: not returned.
+  const { columns, nested } = await readFlatColumns(file, metadata, wanted, compressors, groups);
   if (nested.length === 0) return { length, columns };
   const compact = await readColumns(file, metadata, nested, ranges);
   for (const [name, values] of Object.entries(compact.columns)) {
