@@ -121,6 +121,18 @@ describe('compaction', () => {
     // Two sessions and three sessionless traces, each its own key.
     expect(rows).toEqual([{ n: 5, keys: 5, wrong: 0 }]);
   });
+
+  it('refuses a data dir of a schema version it does not know, and leaves its manifest as it was', async () => {
+    for (const version of [0, SCHEMA_VERSION + 1]) {
+      const dir = await dataDir();
+      const text = JSON.stringify({ schema_version: version, updated_at: '', files: [] });
+      await writeFile(join(dir, 'manifest.json'), text);
+      await expect(openPipeline(dir)).rejects.toThrow(
+        new RegExp(`schema_version ${version}, expected 1 to ${SCHEMA_VERSION}`),
+      );
+      expect(await readFile(join(dir, 'manifest.json'), 'utf8')).toBe(text);
+    }
+  });
 });
 
 describe('retention', () => {
