@@ -75,6 +75,8 @@ function runClient(spec: LoadSpec): Promise<LoadResult> {
 }
 
 const collectorErrors: string[] = [];
+/** Warnings by event: e.g. a flush or merge that needed DuckDB's memory limit raised. */
+const collectorWarnings = new Map<string, number>();
 
 function startCollector(): Promise<{ child: ChildProcess; url: string }> {
   // The bin itself, as `npx parley-collector` runs it: its shebang sets the memory settings.
@@ -103,6 +105,10 @@ function startCollector(): Promise<{ child: ChildProcess; url: string }> {
         const entry = JSON.parse(line) as FlushLine & { event?: string; http_port?: number };
         if (entry.event === 'listening') resolve({ child, url: `http://127.0.0.1:${entry.http_port}` });
         if (entry.event === 'storage.flush') flushes.push(entry);
+        if (line.includes('"level":"warn"')) {
+          const event = entry.event ?? 'warn';
+          collectorWarnings.set(event, (collectorWarnings.get(event) ?? 0) + 1);
+        }
       } catch {
         log(`collector: ${line}`);
       }
@@ -341,6 +347,11 @@ const section = [
     `all written ${(endToEndSeconds - loadSeconds).toFixed(0)} s later. Half-load client: ${half.requests} requests, ${half.throttled} throttled, ${half.failed} failed. ` +
     `Collector exit code after SIGTERM: ${exitCode}; error log lines: ${collectorErrors.length}` +
     (collectorErrors[0] === undefined ? '' : ` (first: \`${errorSummary(collectorErrors[0])}\`)`) +
+    `; warnings: ${
+      collectorWarnings.size === 0
+        ? 'none'
+        : [...collectorWarnings].map(([event, n]) => `${n} \`${event}\``).join(', ')
+    }` +
     `. Parquet at rest: ${spanRows.toLocaleString('en-US')} span rows in ${atRest.files} files (all tables), ${(parquetBytes / 1e6).toFixed(1)} MB, ` +
     `${settleSeconds.toFixed(0)} s after the load ended${atRest.pending > 0 ? ' (compaction still pending: gave up waiting)' : ''}; ` +
     `when the load ended: ${atLoadEnd.files} files, ${atLoadEnd.ratio.toFixed(3)}× the OTLP bytes.`,

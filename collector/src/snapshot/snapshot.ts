@@ -91,7 +91,7 @@ export async function createSnapshot(request: SnapshotRequest): Promise<Snapshot
   await removeTree(staging);
   await mkdir(staging, { recursive: true });
   const duck = await openDuck({
-    memoryLimit: '512MB',
+    memoryLimitBytes: 512 * 1024 * 1024,
     threads: 2,
     tempDir: join(tmpdir(), `parley-snapshot-${process.pid}`),
   });

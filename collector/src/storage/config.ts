@@ -43,7 +43,7 @@ export interface StorageConfig {
     | false;
   /** How long a log-derived message waits (carried across flushes) for its span. */
   carryMaxAgeMs?: number;
-  duckdb?: { memoryLimit?: string; threads?: number };
+  duckdb?: { memoryLimitBytes?: number; threads?: number };
   prices: PricesConfig;
   logger: Logger;
 }
@@ -74,7 +74,7 @@ export interface ResolvedConfig {
   } | null;
   carryMaxAgeMs: number;
   recent: { maxAgeMs: number; maxSpans: number };
-  duckdb: { memoryLimit: string; threads: number; tempDir: string };
+  duckdb: { memoryLimitBytes: number; threads: number; tempDir: string };
   prices: PricesConfig;
   logger: Logger;
 }
@@ -139,6 +139,10 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         maxQueueSpans: positive('maxQueueSpans', config.maxQueueSpans, Math.max(flushSpans * 10, 1_000_000)),
         maxBacklogBytes: positive('maxBacklogBytes', config.maxBacklogBytes, 1024 * 1024 * 1024),
         shutdownDrainMs: nonNegative('shutdownDrainMs', config.shutdownDrainMs, 10_000),
+        // What a flush holds at once (decoded rows in JS, their lines, DuckDB's tables and sorts)
+        // grows with its group. Smaller groups measured less memory for more CPU per span: 4 MB
+        // groups with DuckDB at 64 MiB peaked ~40 % lower and cost ~25 % more CPU per span
+        // (docs/benchmarks.md, sixth pass); the Parquet rate is the scarcer of the two here.
         segmentBytes: 8 * 1024 * 1024,
         maxFlushBytes: 16 * 1024 * 1024,
         retentionDays: config.retentionDays ?? null,
@@ -170,9 +174,13 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
         duckdb: {
           // Compaction ran out of 192-512 MB while merges were bounded by compressed bytes only
           // (synthetic prompts compress 25x); bounded by rows too, 128 MB ran bench-collector
-          // without errors (2026-11-26), and this leaves headroom for heavier rows. One thread:
-          // the materializer is one of two threads sharing the 2 cores with the receivers.
-          memoryLimit: config.duckdb?.memoryLimit ?? '192MB',
+          // without errors (2026-11-26), and this leaves headroom for heavier rows. What needs
+          // more says so: a flush sizes the limit to its longest row (materialize.ts), and a
+          // flush or merge that runs out is retried with more (materializer.ts). One thread: the
+          // materializer is one of two threads sharing the 2 cores with the receivers.
+          memoryLimitBytes: Math.ceil(
+            positive('duckdb.memoryLimitBytes', config.duckdb?.memoryLimitBytes, 192 * 1024 * 1024),
+          ),
           threads: positive('duckdb.threads', config.duckdb?.threads, 1),
           tempDir: join(walDir, 'duckdb-tmp'),
         },

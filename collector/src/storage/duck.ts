@@ -6,9 +6,9 @@ import { DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 
 export interface DuckOptions {
-  memoryLimit: string;
+  memoryLimitBytes: number;
   threads: number;
-  /** Where DuckDB may spill when a batch exceeds memoryLimit. */
+  /** Where DuckDB may spill when a batch exceeds memoryLimitBytes. */
   tempDir: string;
 }
 
@@ -23,6 +23,14 @@ export interface Duck {
    * a third cheaper than row objects for results of many rows.
    */
   columns(sql: string, params?: readonly Param[]): Promise<Record<string, unknown[]>>;
+  /** The memory limit DuckDB was opened with. */
+  readonly memoryLimitBytes: number;
+  /**
+   * Runs `work` with the memory limit raised to at least `bytes`, then puts the previous limit
+   * back: the limit bounds the collector's memory, and the few statements that need more (a
+   * row of tens of MB, a merge of unusually wide rows) say so.
+   */
+  withMemoryLimit<T>(bytes: number, work: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -41,16 +49,48 @@ function bind(params: readonly Param[]): { values: DuckDBValue[]; types: Array<D
   return { values, types };
 }
 
+/** A byte count as DuckDB's setting syntax; always an integer this module computed. */
+function limitSetting(bytes: number): string {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new RangeError(`memory limit must be a positive integer of bytes, got ${bytes}`);
+  return `${bytes}B`;
+}
+
+/** DuckDB reports running out of its memory limit with this in the error message. */
+export function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('Out of Memory Error');
+}
+
 export async function openDuck(options: DuckOptions): Promise<Duck> {
   const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: options.memoryLimit,
+    memory_limit: limitSetting(options.memoryLimitBytes),
     threads: String(options.threads),
     temp_directory: options.tempDir,
     // Output order is always explicit (ORDER BY), so DuckDB need not keep insertion order.
     preserve_insertion_order: 'false',
+    // DuckDB's allocator keeps what a statement freed (up to 128 MiB by default) for the next
+    // one; the collector writes in bursts, so that memory would stay resident between them.
+    allocator_flush_threshold: '4MiB',
+    allocator_bulk_deallocation_flush_threshold: '4MiB',
   });
   const conn = await instance.connect();
+  let currentLimit = options.memoryLimitBytes;
+  const setLimit = async (bytes: number): Promise<void> => {
+    await conn.run(`SET memory_limit = '${limitSetting(bytes)}'`);
+    currentLimit = bytes;
+  };
   return {
+    memoryLimitBytes: options.memoryLimitBytes,
+    async withMemoryLimit(bytes, work) {
+      const previous = currentLimit;
+      if (bytes <= previous) return work();
+      await setLimit(bytes);
+      try {
+        return await work();
+      } finally {
+        await setLimit(previous);
+      }
+    },
     async run(sql, params = []) {
       const { values, types } = bind(params);
       await conn.run(sql, values, types as DuckDBType[]);

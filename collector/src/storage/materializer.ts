@@ -9,7 +9,7 @@ import type { Manifest } from '@parley/shared/manifest';
 import type { Pricer } from '@parley/shared/pricing/index';
 import type { Logger } from '../log.ts';
 import { planCompaction, mergePartition, replaceFiles } from './compaction.ts';
-import { openDuck } from './duck.ts';
+import { isOutOfMemory, openDuck } from './duck.ts';
 import type { Duck } from './duck.ts';
 import { publishFile, removeDataFile, removeIfExists, removeTree } from './durable-fs.ts';
 import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
@@ -28,6 +28,12 @@ import { readGroupRows } from './wal-rows.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
+/**
+ * A flush or merge that runs out of DuckDB's memory limit is tried once more with this many
+ * times the limit: unusually wide rows should cost memory for a moment, not stall the WAL or
+ * leave a partition unmerged.
+ */
+const OUT_OF_MEMORY_RETRY_FACTOR = 4;
 
 export interface Materializer {
   /** Segments up to `upTo` are sealed; flush what is due (coalesced with a queued flush). */
@@ -130,6 +136,22 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     };
   }
 
+  /** Both callers remove what a failed attempt wrote, so the work can run again. */
+  async function withMemoryRetry<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isOutOfMemory(err)) throw err;
+      const bytes = duck.memoryLimitBytes * OUT_OF_MEMORY_RETRY_FACTOR;
+      log.log('warn', 'storage.duckdb_memory_raised', {
+        work: what,
+        memory_limit_bytes: bytes,
+        error: (err as Error).message.split('\n')[0],
+      });
+      return duck.withMemoryLimit(bytes, work);
+    }
+  }
+
   function enqueue(task: () => Promise<void>): Promise<void> {
     const next = chain.then(task);
     chain = next.catch((err: unknown) => {
@@ -217,12 +239,14 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     const started = performance.now();
     const wal = group.filter((s) => s.kind === 'wal');
     const carried = group.filter((s) => s.kind === 'carry');
-    const out = await materialize(duck, {
-      spansPath: rows.paths.spans,
-      messagesPath: rows.paths.messages,
-      maxLineBytes: rows.maxLineBytes,
-      target: fileTarget(),
-    });
+    const out = await withMemoryRetry('flush', () =>
+      materialize(duck, {
+        spansPath: rows.paths.spans,
+        messagesPath: rows.paths.messages,
+        maxLineBytes: rows.maxLineBytes,
+        target: fileTarget(),
+      }),
+    );
     const consumed = new Set(carried.map((s) => s.seq));
     const carries = state.carries.filter((c) => !consumed.has(c.seq));
     if (rows.carry !== null) {
@@ -338,7 +362,9 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     if (cfg.compaction === null) return;
     for (const plan of planCompaction(manifest, cfg.writerId, cfg.compaction)) {
       if (Date.now() >= stopAt) return;
-      const merged = await mergePartition(duck, cfg.dataDir, plan, fileTarget());
+      const merged = await withMemoryRetry('compaction', () =>
+        mergePartition(duck, cfg.dataDir, plan, fileTarget()),
+      );
       await commit(replaceFiles(manifest, plan.files, merged.files), state);
       // Readers holding the previous manifest may 404 on these until they reload it.
       for (const f of plan.files) await removeDataFile(cfg.dataDir, f.path);

@@ -38,8 +38,7 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
   };
   // Same DuckDB bounds as the storage tests: inside vitest workers the 2-thread default hit
   // DuckDB's memory limit on the first flush (plain Node, as the CLI runs, does not).
-  const testPipeline: CreatePipeline = (c) =>
-    createPipeline({ ...c, duckdb: { threads: 1, memoryLimit: '256MB' } });
+  const testPipeline: CreatePipeline = (c) => createPipeline({ ...c, duckdb: { threads: 1 } });
   const collector = await startCollector(config, {
     log: silentLogger,
     createPipeline: testPipeline,

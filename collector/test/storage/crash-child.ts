@@ -22,7 +22,7 @@ const pipeline = await createPipeline({
   maxQueueSpans: 1_000_000,
   prices: null,
   logger: silentLogger,
-  duckdb: { memoryLimit: '256MB', threads: 1 },
+  duckdb: { threads: 1 },
   compaction: { minFiles: 4 },
 });
 

@@ -25,7 +25,7 @@ export function openPipeline(dataDir: string, overrides: Partial<StorageConfig> 
     flushIntervalMs: 3_600_000,
     prices: null,
     logger: silentLogger,
-    duckdb: { memoryLimit: '256MB', threads: 1 },
+    duckdb: { threads: 1 },
     ...overrides,
   });
 }

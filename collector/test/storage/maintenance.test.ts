@@ -75,6 +75,50 @@ describe('compaction', () => {
     expect(ids).toEqual([...ids].sort());
   });
 
+  it('retries a flush or merge that runs out of DuckDB memory with a raised limit, losing nothing', async () => {
+    const dir = await dataDir();
+    const raised: unknown[] = [];
+    // 16 MiB is below what DuckDB's JSON reader takes for one flush (a 32 MiB read buffer).
+    const pipeline = await openPipeline(dir, {
+      compaction: { minFiles: 3 },
+      duckdb: { threads: 1, memoryLimitBytes: 16 * 1024 * 1024 },
+      logger: {
+        log(_level, event, fields) {
+          if (event === 'storage.duckdb_memory_raised') raised.push(fields?.work);
+        },
+      },
+    });
+    for (let batch = 0; batch < 5; batch++) {
+      const spans = Array.from({ length: 40 }, (_, i) =>
+        span({
+          trace: batch * 100 + i,
+          span: batch * 100 + i + 1,
+          startUs: BASE_US + batch * 1_000 + i,
+          session: `s${i % 4}`,
+          input: 'q'.repeat(4_000),
+          output: 'a',
+        }),
+      );
+      await pipeline.ingest({ signal: 'traces', spans });
+      await pipeline.flush();
+    }
+    await pipeline.close();
+
+    // Each of the five flushes, and any the close adds.
+    expect(raised.filter((w) => w === 'flush').length).toBeGreaterThanOrEqual(5);
+    expect(raised).toContain('compaction');
+    const manifest = await manifestOf(dir);
+    expect(manifest.files.filter((f) => f.table === 'spans')).toHaveLength(1);
+    const [count] = await queryTable(
+      dir,
+      'spans',
+      'SELECT count(*)::INTEGER AS n, count(DISTINCT span_id)::INTEGER AS d FROM t',
+    );
+    expect(count).toEqual({ n: 200, d: 200 });
+    const [messages] = await queryTable(dir, 'messages', 'SELECT count(*)::INTEGER AS n FROM t');
+    expect(messages).toEqual({ n: 400 });
+  });
+
   it('reads a data dir of schema version 1 and gives its summary rows a session_key when merging', async () => {
     const dir = await dataDir();
     const batch = async (pipeline: Awaited<ReturnType<typeof openPipeline>>, n: number): Promise<void> => {

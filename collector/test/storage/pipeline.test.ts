@@ -297,9 +297,10 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
-  it('writes an acknowledged span whose WAL line is larger than 32 MiB', async () => {
+  it('writes an acknowledged span whose WAL line is larger than 32 MiB, sizing DuckDB memory to it', async () => {
     const dir = await dataDir();
-    const pipeline = await openPipeline(dir);
+    const events: string[] = [];
+    const pipeline = await openPipeline(dir, { logger: { log: (_level, event) => events.push(event) } });
     const big = span({ trace: 23, span: 1, startUs: BASE_US, session: 'conv-big', input: 'q', output: 'a' });
     // Each raw string stays under the normalizer's per-value cap; together they make a ~35 MB WAL
     // line, which DuckDB's default 16 MiB object bound (read buffer 32 MiB) could not read.
@@ -312,6 +313,10 @@ describe('storage pipeline', () => {
       'SELECT session_id, length(attributes) > 34000000 AS big FROM t',
     );
     expect(rows).toEqual([{ session_id: 'conv-big', big: true }]);
+    // The flush asked for the memory its longest line needs (64 MiB would not read it), rather
+    // than failing once and being retried.
+    expect(events).toContain('storage.flush');
+    expect(events).not.toContain('storage.duckdb_memory_raised');
   });
 
   it('keeps an acknowledged span whose strings hold lone surrogates (possible in OTLP/JSON)', async () => {
