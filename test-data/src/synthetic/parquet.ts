@@ -43,7 +43,7 @@ export async function writeParquetDataset(
     dataDir,
     prices: { overridesFile: null },
     logger: silentLogger,
-    duckdb: { memoryLimit: '1GB' },
+    duckdb: { memoryLimitBytes: 1024 * 1024 * 1024 },
     flushSpans: 100_000,
     flushIntervalMs: 3_600_000,
   });
