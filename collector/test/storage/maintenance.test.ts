@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
 import { sessionKeyHashSql } from '@parley/shared/sql/session-key';
+import type { Pipeline } from '../../src/pipeline-types.ts';
 import { BASE_US, span } from './otlp-builders.ts';
+import type { SpanSpec } from './otlp-builders.ts';
 import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
 
 // Each pipeline starts a materializer thread with its own DuckDB: seconds on a loaded 2-core machine.
@@ -32,23 +34,33 @@ const PER_SESSION_FROM_SPANS = `SELECT session_id, count(*)::INTEGER AS spans,
 const PER_SESSION_FROM_SUMMARIES = `SELECT session_id, sum(spans)::INTEGER AS spans, sum(llm_calls)::INTEGER AS calls,
   sum(input_tokens)::INTEGER AS tin, sum(output_tokens)::INTEGER AS tout FROM t GROUP BY 1 ORDER BY 1`;
 
+/** `batches` requests of `size` spans in sessions s0..s3, each flushed into its own files. */
+async function ingestFlushed(
+  pipeline: Pipeline,
+  batches: number,
+  size: number,
+  extra: (batch: number, i: number) => Partial<SpanSpec>,
+): Promise<void> {
+  for (let batch = 0; batch < batches; batch++) {
+    const spans = Array.from({ length: size }, (_, i) =>
+      span({
+        trace: batch * 100 + i,
+        span: batch * 100 + i + 1,
+        startUs: BASE_US + batch * 1_000 + i,
+        session: `s${i % 4}`,
+        ...extra(batch, i),
+      }),
+    );
+    await pipeline.ingest({ signal: 'traces', spans });
+    await pipeline.flush();
+  }
+}
+
 describe('compaction', () => {
   it('merges small files of a partition, keeping every row and the session totals', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir, { compaction: { minFiles: 3 } });
-    for (let batch = 0; batch < 5; batch++) {
-      const spans = Array.from({ length: 20 }, (_, i) =>
-        span({
-          trace: batch * 100 + i,
-          span: batch * 100 + i + 1,
-          startUs: BASE_US + batch * 1_000 + i,
-          session: `s${i % 4}`,
-          inputTokens: batch + i,
-        }),
-      );
-      await pipeline.ingest({ signal: 'traces', spans });
-      await pipeline.flush();
-    }
+    await ingestFlushed(pipeline, 5, 20, (batch, i) => ({ inputTokens: batch + i }));
     await pipeline.close();
 
     const manifest = await manifestOf(dir);
@@ -88,20 +100,7 @@ describe('compaction', () => {
         },
       },
     });
-    for (let batch = 0; batch < 5; batch++) {
-      const spans = Array.from({ length: 40 }, (_, i) =>
-        span({
-          trace: batch * 100 + i,
-          span: batch * 100 + i + 1,
-          startUs: BASE_US + batch * 1_000 + i,
-          session: `s${i % 4}`,
-          input: 'q'.repeat(4_000),
-          output: 'a',
-        }),
-      );
-      await pipeline.ingest({ signal: 'traces', spans });
-      await pipeline.flush();
-    }
+    await ingestFlushed(pipeline, 5, 40, () => ({ input: 'q'.repeat(4_000), output: 'a' }));
     await pipeline.close();
 
     // Each of the five flushes, and any the close adds.
