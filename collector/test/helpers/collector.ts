@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
-import { startCollector, type CreatePipeline, type RunningCollector } from '../../src/server.ts';
+import { startCollector, type RunningCollector } from '../../src/server.ts';
 import { createPipeline } from '../../src/storage/pipeline.ts';
 import { tempDir } from './http.ts';
 
@@ -36,13 +36,7 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     logLevel: 'info',
     ...overrides,
   };
-  // Same DuckDB bounds as the storage tests: inside vitest workers the 2-thread default hit
-  // DuckDB's memory limit on the first flush (plain Node, as the CLI runs, does not).
-  const testPipeline: CreatePipeline = (c) => createPipeline({ ...c, duckdb: { threads: 1 } });
-  const collector = await startCollector(config, {
-    log: silentLogger,
-    createPipeline: testPipeline,
-  });
+  const collector = await startCollector(config, { log: silentLogger, createPipeline });
   return { ...collector, dataDir, url: `http://127.0.0.1:${collector.httpPort}` };
 }
 

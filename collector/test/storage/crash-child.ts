@@ -22,7 +22,6 @@ const pipeline = await createPipeline({
   maxQueueSpans: 1_000_000,
   prices: null,
   logger: silentLogger,
-  duckdb: { threads: 1 },
   compaction: { minFiles: 4 },
 });
 

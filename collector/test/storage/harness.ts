@@ -25,7 +25,6 @@ export function openPipeline(dataDir: string, overrides: Partial<StorageConfig> 
     flushIntervalMs: 3_600_000,
     prices: null,
     logger: silentLogger,
-    duckdb: { threads: 1 },
     ...overrides,
   });
 }

@@ -300,7 +300,11 @@ describe('storage pipeline', () => {
   it('writes an acknowledged span whose WAL line is larger than 32 MiB, sizing DuckDB memory to it', async () => {
     const dir = await dataDir();
     const events: string[] = [];
-    const pipeline = await openPipeline(dir, { logger: { log: (_level, event) => events.push(event) } });
+    // A base limit that cannot hold the line: only the flush sizing the limit to it gets it read.
+    const pipeline = await openPipeline(dir, {
+      duckdb: { memoryLimitBytes: 64 * 1024 * 1024 },
+      logger: { log: (_level, event) => events.push(event) },
+    });
     const big = span({ trace: 23, span: 1, startUs: BASE_US, session: 'conv-big', input: 'q', output: 'a' });
     // Each raw string stays under the normalizer's per-value cap; together they make a ~35 MB WAL
     // line, which DuckDB's default 16 MiB object bound (read buffer 32 MiB) could not read.
@@ -313,8 +317,8 @@ describe('storage pipeline', () => {
       'SELECT session_id, length(attributes) > 34000000 AS big FROM t',
     );
     expect(rows).toEqual([{ session_id: 'conv-big', big: true }]);
-    // The flush asked for the memory its longest line needs (64 MiB would not read it), rather
-    // than failing once and being retried.
+    // The flush asked for the memory its longest line needs, rather than failing once and being
+    // retried with more.
     expect(events).toContain('storage.flush');
     expect(events).not.toContain('storage.duckdb_memory_raised');
   });
