@@ -505,8 +505,8 @@ function modelsAll(index: Grouping, batches: readonly SummaryColumns[]): string[
 }
 
 /**
- * The full rows of the page's groups, from their rows (`rows`: of these groups only) and detail
- * columns; null when not exact.
+ * The full rows of the page's groups, from their rows and detail columns; `rows` may hold rows of
+ * other groups too (those are skipped). Null when not exact.
  */
 function pageRows(
   index: Grouping,
@@ -557,7 +557,9 @@ function pageRows(
       ArrayLike<unknown>,
     ];
     for (const i of rows[b] ?? []) {
-      const r = out[at.get(groupOf[i] as number) as number] as SessionListRow;
+      const place = at.get(groupOf[i] as number);
+      if (place === undefined) continue;
+      const r = out[place] as SessionListRow;
       const f = int(first[i]);
       if (!safe(f)) return null;
       if (f < r.firstUs) r.firstUs = f;
@@ -804,7 +806,8 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const keyOf = (g: number): string => (ids.get(g) as GroupIds).key;
     open.sort((a, b) => byValue(a, b) || compareCodePoints(keyOf(a), keyOf(b)));
     const groups = open.slice(offset - before, offset - before + size);
-    const list = pageRows(idx, (g) => ids.get(g) as GroupIds, groups, rowsOfGroups(idx, groups), read);
+    // The rows read are the open groups': the page's among them.
+    const list = pageRows(idx, (g) => ids.get(g) as GroupIds, groups, rows, read);
     return list && { rows: list, total };
   };
 
