@@ -1,4 +1,5 @@
 import type { OtlpEvent, OtlpSpan, Problem } from '../otlp.ts';
+import { isStorableTime } from './time-bounds.ts';
 import type { Pricer } from '../pricing/types.ts';
 import type { MessageRow, SpanRow } from '../rows.ts';
 import type { BatchCache } from './batch-cache.ts';
@@ -38,7 +39,7 @@ function hexId(v: unknown, length: number, field: string, problems: ProblemSink,
 }
 
 function timeUs(v: unknown, field: string, problems: ProblemSink): number | null {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.trunc(v);
+  if (isStorableTime(v)) return Math.trunc(v);
   problems.add('missing_field', `time is missing or invalid`, field);
   return null;
 }

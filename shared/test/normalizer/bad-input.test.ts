@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '../../src/otlp.ts';
 import { RAW_STRING_MAX_CHARS } from '../../src/normalizer/raw-json.ts';
 import { MAX_TOKENS } from '../../src/normalizer/values.ts';
+import { MAX_TIME_US } from '../../src/normalizer/time-bounds.ts';
 import { createPricer } from '../../src/pricing/index.ts';
 import { normalizeBatch } from '../../src/normalizer/index.ts';
 import { one, problemCodes, run, span } from './helpers.ts';
@@ -163,6 +164,36 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
       span_id: '00f067aa0ba902b7',
     });
     expect(problems).toEqual(['invalid_id', 'negative_duration']);
+  });
+
+  it('a time past year 9999 is invalid: the span keeps its other time, log messages their observed time', () => {
+    const end = MAX_TIME_US - 5;
+    const { row, problems } = one(chat, { startTimeUs: 1e20, endTimeUs: end });
+    expect(row).toMatchObject({ start_time: end, end_time: end });
+    expect(problems).toEqual(['missing_field']);
+    expect(one(chat, { startTimeUs: MAX_TIME_US, endTimeUs: MAX_TIME_US + 1 }).row).toMatchObject({
+      start_time: MAX_TIME_US,
+      end_time: MAX_TIME_US,
+    });
+
+    const s = span(chat);
+    const log = {
+      eventName: 'gen_ai.user.message',
+      traceId: s.traceId,
+      spanId: s.spanId,
+      body: { content: 'hi' },
+    };
+    const out = normalizeBatch(
+      {
+        spans: [],
+        logs: [
+          { ...log, timeUs: 1e25, observedTimeUs: 7_000 },
+          { ...log, spanId: 'aaaaaaaaaaaaaaaa', timeUs: 1e25, observedTimeUs: Number.MAX_VALUE },
+        ] as never[],
+      },
+      { pricer: null },
+    );
+    expect(out.messages.map((m) => m.start_time)).toEqual([7_000, 0]);
   });
 
   it('a reported cost that is not a plausible amount is NULL with a problem', () => {

@@ -1,4 +1,5 @@
 import type { AnyValue, OtlpLogRecord } from '../../otlp.ts';
+import { isStorableTime } from '../time-bounds.ts';
 import type { ProblemSink } from '../problems.ts';
 import { isRecord, str, structured, structuredOrText } from '../values.ts';
 import { CHOICE_EVENT, MESSAGE_EVENT_ROLES, messageEvent, OPERATION_DETAILS_EVENT } from './legacy-events.ts';
@@ -36,9 +37,9 @@ export function logMessages(record: OtlpLogRecord, problems: ProblemSink): LogMe
     traceId: typeof record.traceId === 'string' ? record.traceId.toLowerCase() : '',
     spanId: typeof record.spanId === 'string' ? record.spanId.toLowerCase() : '',
     timeUs:
-      Number.isFinite(record.timeUs) && record.timeUs > 0
+      isStorableTime(record.timeUs) && record.timeUs > 0
         ? record.timeUs
-        : Number.isFinite(record.observedTimeUs)
+        : isStorableTime(record.observedTimeUs)
           ? record.observedTimeUs
           : 0,
     inputs: [] as Message[],
