@@ -15,6 +15,8 @@ import { publishFile, removeDataFile, removeIfExists, removeTree } from './durab
 import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
 import type { WriterState } from './manifest-store.ts';
 import { materialize } from './materialize.ts';
+import type { RowFile } from './materialize.ts';
+import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
 import { completeGroup } from './call-completion.ts';
 import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
@@ -180,7 +182,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
    * into a carry file, named a segment only when the group is committed) ahead of its DuckDB turn.
    */
   interface PreparedRows {
-    paths: { spans: string; messages: string };
+    files: RowFile[];
     maxLineBytes: number;
     spans: number;
     messages: number;
@@ -197,12 +199,20 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
     // Two slots: one group's files are read by DuckDB while the next group's are written.
-    const paths = {
-      spans: join(scratch, `flush-${slot}.spans.ndjson`),
-      messages: join(scratch, `flush-${slot}.messages.ndjson`),
-    };
-    const spansLongest = await lines.write(paths.spans, [{ table: 'spans', rows: done.spans }]);
-    const messagesLongest = await lines.write(paths.messages, [{ table: 'messages', rows: done.messages }]);
+    const files: RowFile[] = [];
+    let maxLineBytes = 0;
+    const parts = [
+      ...spanPartitions(done.spans).map((p) => ({ table: 'spans' as const, ...p })),
+      ...messagePartitions(done.messages).map((p) => ({ table: 'messages' as const, ...p })),
+    ];
+    for (const [i, part] of parts.entries()) {
+      const path = join(scratch, `flush-${slot}.${part.table}.${i}.ndjson`);
+      files.push({ table: part.table, path, partition: part.stats });
+      maxLineBytes = Math.max(
+        maxLineBytes,
+        await lines.write(path, [{ table: part.table, rows: part.rows }]),
+      );
+    }
     let carry: PreparedRows['carry'] = null;
     const held = done.carried;
     if (held.spans.length + held.messages.length > 0) {
@@ -219,8 +229,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       carry = { tmpPath, since_ms: since, rows: held.spans.length + held.messages.length };
     }
     return {
-      paths,
-      maxLineBytes: Math.max(spansLongest, messagesLongest),
+      files,
+      maxLineBytes,
       spans: done.spans.length,
       messages: done.messages.length,
       carry,
@@ -230,8 +240,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
 
   /** A committed group's carry file is a segment by now; an uncommitted one's goes. */
   async function removePrepared(rows: PreparedRows): Promise<void> {
-    await removeIfExists(rows.paths.spans);
-    await removeIfExists(rows.paths.messages);
+    for (const file of rows.files) await removeIfExists(file.path);
     if (rows.carry !== null) await removeIfExists(rows.carry.tmpPath);
   }
 
@@ -241,8 +250,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     const carried = group.filter((s) => s.kind === 'carry');
     const out = await withMemoryRetry('flush', () =>
       materialize(duck, {
-        spansPath: rows.paths.spans,
-        messagesPath: rows.paths.messages,
+        files: rows.files,
         maxLineBytes: rows.maxLineBytes,
         target: fileTarget(),
       }),

@@ -65,6 +65,69 @@ export interface RowSource {
  */
 const ROW_GROUP_MAX_BYTES = '24MB';
 
+/** What the manifest records of a partition's rows; `hourUs` starts its UTC hour (or day). */
+export interface PartitionRows {
+  hourUs: number;
+  rows: number;
+  minUs: number;
+  maxUs: number;
+  models: string[];
+  minSession: string | null;
+  maxSession: string | null;
+}
+
+/** `date=YYYY-MM-DD` and `HH` of a partition start, as DuckDB's strftime gives them in UTC. */
+function partitionNames(hourUs: number): { date: string; hour: string } {
+  const iso = new Date(hourUs / 1000).toISOString();
+  if (iso.length !== 24) throw new RangeError(`partition time out of range: ${hourUs} µs`);
+  return { date: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
+/**
+ * Writes the rows of `query` (a SELECT of the table's contract columns, in order, of one
+ * partition's rows in the layout's order) as one Parquet file. Returns the rows written, which
+ * may be fewer than `partition.rows` when a query's reader drops rows it cannot read.
+ */
+export async function writePartition(
+  duck: Duck,
+  table: TableName,
+  query: RowSource,
+  partition: PartitionRows,
+  target: WriteTarget,
+  result: PartitionWriteResult,
+): Promise<number> {
+  const n = query.params.length;
+  const layout = LAYOUTS[table];
+  const names = partitionNames(partition.hourUs);
+  const relDir = partitionDir(table, names.date, layout.partitionUnit === 'hour' ? names.hour : null);
+  await ensureDurableDir(target.root, relDir);
+  const relPath = `${relDir}/${target.nextFileName()}.parquet`;
+  const finalPath = join(target.root, relPath);
+  const tmpPath = `${finalPath}.tmp`;
+  const copied = await duck.rows(
+    `COPY (${query.sql})
+     TO $${n + 1} (FORMAT parquet, COMPRESSION ${layout.compression}, ROW_GROUP_SIZE ${layout.rowGroupSize},
+                   ROW_GROUP_SIZE_BYTES '${ROW_GROUP_MAX_BYTES}')`,
+    [...query.params, tmpPath],
+  );
+  await publishFile(tmpPath, finalPath);
+  result.written.push(finalPath);
+  const rows = asNumber(copied[0]?.Count);
+  const { size } = await stat(finalPath);
+  result.files.push({
+    table,
+    path: relPath,
+    rows,
+    bytes: size,
+    min_time: isoFromMicros(partition.minUs),
+    max_time: isoFromMicros(partition.maxUs),
+    models: partition.models,
+    min_session_id: partition.minSession,
+    max_session_id: partition.maxSession,
+  });
+  return rows;
+}
+
 /** Rows are split by the UTC hour (or day) of the layout's partition time, one file per partition. */
 export async function writePartitions(
   duck: Duck,
@@ -79,8 +142,6 @@ export async function writePartitions(
   const partitions = await duck.rows(
     `
 SELECT
-  strftime(${hourOf}, '%Y-%m-%d') AS date,
-  strftime(${hourOf}, '%H') AS hour,
   epoch_us(${hourOf}) AS hour_us,
   count(*) AS rows,
   epoch_us(min(${layout.minTime})) AS min_us,
@@ -95,38 +156,29 @@ ORDER BY hour_us`,
   );
 
   for (const p of partitions) {
-    const relDir = partitionDir(
+    const hourUs = asNumber(p.hour_us);
+    const ordered = {
+      sql: `SELECT ${columnList(table)} FROM ${source.sql} AS src
+            WHERE ${hourOf} = make_timestamp($${n + 1}::BIGINT) ORDER BY ${layout.orderBy}`,
+      params: [...source.params, BigInt(hourUs)],
+    };
+    await writePartition(
+      duck,
       table,
-      String(p.date),
-      layout.partitionUnit === 'hour' ? String(p.hour) : null,
+      ordered,
+      {
+        hourUs,
+        rows: asNumber(p.rows),
+        minUs: asNumber(p.min_us),
+        maxUs: asNumber(p.max_us),
+        models: Array.isArray(p.models)
+          ? (p.models as unknown[]).filter((m): m is string => typeof m === 'string')
+          : [],
+        minSession: asStringOrNull(p.min_session),
+        maxSession: asStringOrNull(p.max_session),
+      },
+      target,
+      result,
     );
-    await ensureDurableDir(target.root, relDir);
-    const relPath = `${relDir}/${target.nextFileName()}.parquet`;
-    const finalPath = join(target.root, relPath);
-    const tmpPath = `${finalPath}.tmp`;
-    await duck.run(
-      `COPY (SELECT ${columnList(table)} FROM ${source.sql} AS src
-             WHERE ${hourOf} = make_timestamp($${n + 1}::BIGINT) ORDER BY ${layout.orderBy})
-       TO $${n + 2} (FORMAT parquet, COMPRESSION ${layout.compression}, ROW_GROUP_SIZE ${layout.rowGroupSize},
-                     ROW_GROUP_SIZE_BYTES '${ROW_GROUP_MAX_BYTES}')`,
-      [...source.params, BigInt(String(p.hour_us)), tmpPath],
-    );
-    await publishFile(tmpPath, finalPath);
-    result.written.push(finalPath);
-    const { size } = await stat(finalPath);
-    const models = Array.isArray(p.models)
-      ? (p.models as unknown[]).filter((m): m is string => typeof m === 'string')
-      : [];
-    result.files.push({
-      table,
-      path: relPath,
-      rows: asNumber(p.rows),
-      bytes: size,
-      min_time: isoFromMicros(asNumber(p.min_us)),
-      max_time: isoFromMicros(asNumber(p.max_us)),
-      models,
-      min_session_id: asStringOrNull(p.min_session),
-      max_session_id: asStringOrNull(p.max_session),
-    });
   }
 }

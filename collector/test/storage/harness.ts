@@ -9,6 +9,7 @@ import { createPipeline } from '../../src/storage/pipeline.ts';
 import type { StorageConfig } from '../../src/storage/pipeline.ts';
 import type { Pipeline } from '../../src/pipeline-types.ts';
 import { silentLogger } from '../../src/log.ts';
+import { LAYOUTS } from '../../src/storage/table-layout.ts';
 
 export async function tempDir(
   prefix = 'parley-storage-',
@@ -75,6 +76,40 @@ export async function parquetFacts(
     const [c] = count.getRowObjectsJson() as Array<{ n: number }>;
     const [m] = meta.getRowObjectsJson() as Array<{ codecs: string[]; groups: number }>;
     return { rows: c?.n ?? -1, codecs: m?.codecs ?? [], rowGroups: m?.groups ?? -1 };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Whether one Parquet file's rows are in its table's layout order, and what DuckDB finds in it
+ * of what the manifest records (times as ISO strings, as the manifest has them).
+ */
+export async function layoutFacts(
+  path: string,
+  table: 'spans' | 'messages',
+): Promise<{ inOrder: boolean; facts: Record<string, unknown> }> {
+  const layout = LAYOUTS[table];
+  const key = `{s: session_id, t: CASE WHEN session_id IS NULL THEN trace_id END, st: start_time, sp: span_id${
+    table === 'messages' ? ', q: seq' : ''
+  }}`;
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      `SELECT list(${key} ORDER BY file_row_number) = list(${key} ORDER BY ${layout.orderBy}) AS in_order,
+              count(*)::INTEGER AS rows,
+              strftime(min(${layout.minTime}), '%Y-%m-%dT%H:%M:%S.%fZ') AS min_time,
+              strftime(max(${layout.maxTime}), '%Y-%m-%dT%H:%M:%S.%fZ') AS max_time,
+              ${layout.modelsAgg} AS models,
+              min(session_id) AS min_session_id, max(session_id) AS max_session_id
+       FROM read_parquet($1, file_row_number = true)`,
+      [path],
+    );
+    const [row] = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+    const { in_order, ...facts } = row ?? {};
+    return { inOrder: in_order === true, facts };
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
 import { BASE_US, hexId, span, userMessageLog } from './otlp-builders.ts';
-import { manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from './harness.ts';
+import { generateBatches } from '@parley/test-data/synthetic/generate';
+import { layoutFacts, manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from './harness.ts';
 
 // Each pipeline starts a materializer thread with its own DuckDB: seconds on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -110,6 +111,46 @@ describe('storage pipeline', () => {
 
     const ordered = await queryTable(dir, 'spans', 'SELECT session_id FROM t');
     expect(ordered.map((r) => r.session_id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('writes each flushed file in its layout order, with the statistics DuckDB finds in it', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    // Three hours of sessions, with sessionless traces among them, in two requests.
+    const batches = [
+      ...generateBatches({ spans: 900, sessions: 60, seed: 7, windowMs: 3 * 3_600_000, batchSize: 450 }),
+    ];
+    for (const spans of batches) expect((await pipeline.ingest({ signal: 'traces', spans })).ok).toBe(true);
+    await pipeline.close();
+
+    const manifest = await manifestOf(dir);
+    const flushed = manifest.files.filter((f) => f.table === 'spans' || f.table === 'messages');
+    expect(new Set(flushed.map((f) => f.path.split('/').slice(0, 3).join('/'))).size).toBeGreaterThan(4);
+    for (const file of flushed) {
+      const { inOrder, facts } = await layoutFacts(join(dir, file.path), file.table as 'spans' | 'messages');
+      expect(inOrder, file.path).toBe(true);
+      expect(facts).toEqual({
+        rows: file.rows,
+        min_time: file.min_time,
+        max_time: file.max_time,
+        models: file.models,
+        min_session_id: file.min_session_id,
+        max_session_id: file.max_session_id,
+      });
+    }
+  });
+
+  it('writes a span whose start no timestamp can hold, and does not hold up the spans after it', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const far = { trace: 1, span: 1, startUs: 1e20, session: 'far' };
+    expect((await pipeline.ingest({ signal: 'traces', spans: [span(far)] })).ok).toBe(true);
+    expect((await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 3, 'next') })).ok).toBe(true);
+    await pipeline.close();
+
+    const rows = await queryTable(dir, 'spans', 'SELECT session_id, problems FROM t ORDER BY session_id');
+    expect(rows.map((r) => r.session_id)).toEqual(['far', 'next', 'next', 'next']);
+    expect(String(rows[0]?.problems)).toContain('start_time');
   });
 
   it('gives a span without a session its trace session from an earlier batch', async () => {
