@@ -335,7 +335,7 @@ const section = [
   '',
   `Cost per ${SPANS_PER_BODY}-span body, measured in the bench process. Ack path (receiver thread): decode ${ms(stages.decode)} ms, ` +
     `WAL framing (CRC-32) ${ms(stages.frame)} ms, then the group-commit fsync. Materializer thread: decode again, normalize ${ms(stages.normalize)} ms, ` +
-    `cross-batch completion, row encoding ${ms(stages.rowEncode)} ms, then DuckDB (read, session summaries, sorted ZSTD COPY per table) and the manifest.`,
+    `cross-batch completion, row encoding ${ms(stages.rowEncode)} ms, ordering by partition, then DuckDB (a streamed ZSTD COPY per partition file, session summaries) and the manifest.`,
   '',
   flushSummary(),
   '',
