@@ -29,44 +29,31 @@ const startUs = fc
   .map(([hour, offset]) => BASE_US + hour * HOUR_US + offset);
 const model = nullable(fc.constantFrom('gpt-4o', 'gpt-4o-mini', 'claude', '😀', 'ｍodel', ''));
 
-interface TestSpan extends OrderedSpan {
-  is_llm_call: boolean;
-}
+/** What orders a row and describes its partition; a span adds its duration. */
+const keyedRows = fc.array(
+  fc.record({
+    session_id: nullable(edgeText),
+    trace_id: edgeText,
+    span_id: edgeText,
+    start_time: startUs,
+    model,
+    duration: fc.integer({ min: 0, max: 2 * HOUR_US }),
+  }),
+  { maxLength: 60 },
+);
 
-const spanRows = fc
-  .array(
-    fc.record({
-      session_id: nullable(edgeText),
-      trace_id: edgeText,
-      span_id: edgeText,
-      start_time: startUs,
-      duration: fc.integer({ min: 0, max: 2 * HOUR_US }),
-      model,
-    }),
-    { maxLength: 60 },
-  )
-  .map((rows) =>
-    rows.map(({ duration, span_id, ...row }, i): TestSpan => ({
-      ...row,
-      // Unique, so the order is total and the test compares one order, not one of several.
-      span_id: `${span_id}#${i}`,
-      end_time: row.start_time + duration,
-      is_llm_call: row.model !== null,
-    })),
-  );
+const spanRows = keyedRows.map((rows) =>
+  rows.map(({ duration, span_id, ...row }, i): OrderedSpan => ({
+    ...row,
+    // Unique, so the order is total and the test compares one order, not one of several.
+    span_id: `${span_id}#${i}`,
+    end_time: row.start_time + duration,
+  })),
+);
 
-const messageRows = fc
-  .array(
-    fc.record({
-      session_id: nullable(edgeText),
-      trace_id: edgeText,
-      span_id: edgeText,
-      start_time: startUs,
-      model,
-    }),
-    { maxLength: 60 },
-  )
-  .map((rows) => rows.map((row, seq): OrderedMessage => ({ ...row, seq })));
+const messageRows = keyedRows.map((rows) =>
+  rows.map(({ duration: _, ...row }, seq): OrderedMessage => ({ ...row, seq })),
+);
 
 let duck: Duck;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -123,6 +110,15 @@ function jsOrder(partitions: Array<FlushPartition<OrderedSpan | OrderedMessage>>
   return partitions.flatMap((p) => p.rows.map((r) => `${r.span_id}/${'seq' in r ? r.seq : ''}`));
 }
 
+async function agreeWithDuckdb(
+  table: 'spans' | 'messages',
+  rows: readonly object[],
+  partitions: Array<FlushPartition<OrderedSpan | OrderedMessage>>,
+): Promise<void> {
+  expect(jsOrder(partitions)).toEqual(await duckdbOrder(table, rows));
+  expect(partitions.map((p) => p.stats)).toEqual(await duckdbStats(table, rows));
+}
+
 describe('flush partitions', () => {
   it('compares strings as UTF-8 bytes, as DuckDB compares VARCHAR', () => {
     fc.assert(
@@ -137,27 +133,25 @@ describe('flush partitions', () => {
     expect('\uffff' < '😀').toBe(false);
   });
 
-  it('orders span rows by partition as DuckDB does for the spans layout, with its statistics', async () => {
-    await fc.assert(
-      fc.asyncProperty(spanRows, async (rows) => {
-        const partitions = spanPartitions(rows);
-        expect(jsOrder(partitions)).toEqual(await duckdbOrder('spans', rows));
-        expect(partitions.map((p) => p.stats)).toEqual(await duckdbStats('spans', rows));
-      }),
-      { numRuns: 60 },
+  const RUNS = { numRuns: 60 };
+  const properties: Record<'spans' | 'messages', () => Promise<void>> = {
+    spans: () =>
+      fc.assert(
+        fc.asyncProperty(spanRows, (rows) => agreeWithDuckdb('spans', rows, spanPartitions(rows))),
+        RUNS,
+      ),
+    messages: () =>
+      fc.assert(
+        fc.asyncProperty(messageRows, (rows) => agreeWithDuckdb('messages', rows, messagePartitions(rows))),
+        RUNS,
+      ),
+  };
+  for (const [table, property] of Object.entries(properties)) {
+    it(
+      `orders ${table} rows by partition as DuckDB does for the ${table} layout, with its statistics`,
+      property,
     );
-  });
-
-  it('orders message rows by partition as DuckDB does for the messages layout, with its statistics', async () => {
-    await fc.assert(
-      fc.asyncProperty(messageRows, async (rows) => {
-        const partitions = messagePartitions(rows);
-        expect(jsOrder(partitions)).toEqual(await duckdbOrder('messages', rows));
-        expect(partitions.map((p) => p.stats)).toEqual(await duckdbStats('messages', rows));
-      }),
-      { numRuns: 60 },
-    );
-  });
+  }
 
   it('puts a row starting exactly on the hour into that hour, and one a microsecond earlier before it', () => {
     const row = (start_time: number, span_id: string): OrderedSpan => ({
