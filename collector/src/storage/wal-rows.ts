@@ -14,6 +14,7 @@ import { readRecords } from './wal-frame.ts';
 import type { WalRecord } from './wal-frame.ts';
 import type { GroupRows, QueuedMessage, QueuedSpan } from './call-completion.ts';
 import type { RowLines } from './row-lines.ts';
+import { traceSlices } from './trace-slices.ts';
 
 /** Records per segment stay below this, so (seq, index) orders requests as one number. */
 const RECORDS_PER_SEGMENT = 2 ** 24;
@@ -82,13 +83,20 @@ export async function readGroupRows(
         result.problems.push(`segment ${segment.seq} record ${index}: ${decoded.error}`);
         continue;
       }
-      const normalized = normalizeBatch({ spans: decoded.spans, logs: decoded.logs }, { pricer });
       const rq = requestOrder(segment.seq, index);
-      const messages = normalized.messages.map((m) => Object.assign(m, { rq }));
-      lines.add('spans', normalized.spans);
-      lines.add('messages', messages);
-      for (const span of normalized.spans) result.spans.push(span);
-      for (const message of messages) result.messages.push(message);
+      // A record is spans or log records, never both (one request's signal).
+      const slices =
+        decoded.spans.length > 0
+          ? traceSlices(decoded.spans).map((spans) => ({ spans, logs: [] }))
+          : traceSlices(decoded.logs).map((logs) => ({ spans: [], logs }));
+      for (const slice of slices) {
+        const normalized = normalizeBatch(slice, { pricer });
+        const messages = normalized.messages.map((m) => Object.assign(m, { rq }));
+        lines.add('spans', normalized.spans);
+        lines.add('messages', messages);
+        for (const span of normalized.spans) result.spans.push(span);
+        for (const message of messages) result.messages.push(message);
+      }
     }
   }
   return result;
