@@ -1,8 +1,8 @@
 /**
  * A flush's rows split into their hour partitions and put in each table's file order, in JS, with
  * what the manifest records of each partition. DuckDB then only streams each partition's rows
- * into Parquet: it neither holds the group in a table nor sorts it, which had made DuckDB the
- * largest part of the collector's memory during a flush (docs/benchmarks.md, seventh pass).
+ * into Parquet: it neither holds the group in a table nor sorts it, which took twice its time
+ * per flush (docs/benchmarks.md, seventh pass).
  *
  * The order and the statistics must be what DuckDB gives for LAYOUTS (table-layout.ts):
  * ascending, NULLs last, VARCHAR compared as UTF-8 bytes. The tests hold both against DuckDB.

@@ -85,8 +85,9 @@ function partitionNames(hourUs: number): { date: string; hour: string } {
 
 /**
  * Writes the rows of `query` (a SELECT of the table's contract columns, in order, of one
- * partition's rows in the layout's order) as one Parquet file. Returns the rows written, which
- * may be fewer than `partition.rows` when a query's reader drops rows it cannot read.
+ * partition's rows in the layout's order) as one Parquet file. The manifest entry counts the rows
+ * the COPY wrote: fewer than `partition.rows` if the query's reader dropped a row it could not
+ * read (the materializer logs that as `storage.rows_unreadable`).
  */
 export async function writePartition(
   duck: Duck,
@@ -95,7 +96,7 @@ export async function writePartition(
   partition: PartitionRows,
   target: WriteTarget,
   result: PartitionWriteResult,
-): Promise<number> {
+): Promise<void> {
   const n = query.params.length;
   const layout = LAYOUTS[table];
   const names = partitionNames(partition.hourUs);
@@ -125,7 +126,6 @@ export async function writePartition(
     min_session_id: partition.minSession,
     max_session_id: partition.maxSession,
   });
-  return rows;
 }
 
 /** Rows are split by the UTC hour (or day) of the layout's partition time, one file per partition. */

@@ -23,6 +23,9 @@ const pipeline = await createPipeline({
   prices: null,
   logger: silentLogger,
   compaction: { minFiles: 4 },
+  // The drain must write everything the runs left, however slow the machine: a close stops
+  // writing after shutdownDrainMs and leaves the rest in the WAL, which the test counts as missing.
+  shutdownDrainMs: 10 * 60_000,
 });
 
 if (mode === '--drain') {
