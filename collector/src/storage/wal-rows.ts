@@ -77,6 +77,9 @@ export async function readGroupRows(
       result.problems.push(`segment ${segment.seq}: ${read.problem} record at byte ${read.validBytes}`);
     }
     for (const [index, record] of read.records.entries()) {
+      // DuckDB writes the previous group meanwhile; each of its statements ends in a callback on
+      // this thread, which would otherwise wait for the whole group to be read.
+      if (index > 0) await new Promise((resolve) => setImmediate(resolve));
       const decoded = decodeRecord(record);
       if (!decoded.ok) {
         // It decoded when acknowledged; only a changed decoder could get here.
