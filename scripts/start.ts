@@ -64,7 +64,7 @@ console.log(`parley: OTLP    http://localhost:${port}/v1/traces, /v1/logs (${grp
 // The same memory settings as the collector's bin (see collector/bin/parley-collector.js).
 const collector = spawn(
   'node',
-  ['--max-semi-space-size=4', join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir],
+  ['--max-semi-space-size=16', join(root, 'collector', 'src', 'cli.ts'), '--port', port, '--data', dataDir],
   {
     cwd: root,
     stdio: 'inherit',
