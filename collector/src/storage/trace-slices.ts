@@ -1,9 +1,9 @@
 /**
  * A WAL record's spans (or log records) in slices of whole traces, normalized one slice at a time.
  * A request may hold hundreds of thousands of small spans within the body limit; normalized all
- * at once, its rows' text and row lines were all alive together (a 24 MB request of 300k spans
- * took the collector to 1.76 GB). The normalizer completes calls and joins messages within a
- * trace, so slicing by trace changes no row.
+ * at once, its rows' text and row lines were all alive together (a 29.5 MB request of 300k spans
+ * took the collector to 1.53 GB, sliced 1.28 GB). The normalizer completes calls and joins
+ * messages within a trace, so slicing by trace changes no row.
  */
 const SLICE_ITEMS = 8192;
 
