@@ -88,7 +88,7 @@ async function run(
       FROM read_ndjson($1, columns = ${LINE_COLUMNS_SQL}, format = 'newline_delimited', ignore_errors = true,
                        maximum_object_size = ${objectBytes})
       WHERE k = '${spans ? 's' : 'm'}'`;
-    await writePartition(
+    const written = await writePartition(
       duck,
       file.table,
       { sql: query, params: [file.path] },
@@ -96,7 +96,7 @@ async function run(
       input.target,
       result,
     );
-    if (spans) spanFiles.push(result.written.at(-1) as string);
+    if (spans) spanFiles.push(written);
   }
   if (spanFiles.length === 0) return;
   // From the span files just written: Parquet gives back only the columns summaries read.

@@ -85,7 +85,7 @@ function partitionNames(hourUs: number): { date: string; hour: string } {
 
 /**
  * Writes the rows of `query` (a SELECT of the table's contract columns, in order, of one
- * partition's rows in the layout's order) as one Parquet file. The manifest entry counts the rows
+ * partition's rows in the layout's order) as one Parquet file, and returns its path. The manifest entry counts the rows
  * the COPY wrote: fewer than `partition.rows` if the query's reader dropped a row it could not
  * read (the materializer logs that as `storage.rows_unreadable`).
  */
@@ -96,7 +96,7 @@ export async function writePartition(
   partition: PartitionRows,
   target: WriteTarget,
   result: PartitionWriteResult,
-): Promise<void> {
+): Promise<string> {
   const n = query.params.length;
   const layout = LAYOUTS[table];
   const names = partitionNames(partition.hourUs);
@@ -126,6 +126,7 @@ export async function writePartition(
     min_session_id: partition.minSession,
     max_session_id: partition.maxSession,
   });
+  return finalPath;
 }
 
 /** Rows are split by the UTC hour (or day) of the layout's partition time, one file per partition. */
