@@ -14,6 +14,7 @@ import { openDuck } from '../storage/duck.ts';
 import type { Duck } from '../storage/duck.ts';
 import { fsyncDir, removeTree } from '../storage/durable-fs.ts';
 import { MANIFEST_NAME, emptyManifest, loadManifest, saveManifest } from '../storage/manifest-store.ts';
+import type { LoadResult } from '../storage/manifest-store.ts';
 import { writePartitions } from '../storage/partition-writer.ts';
 import type { WriteTarget } from '../storage/partition-writer.ts';
 import { summariesFromSpansSql } from '../storage/session-summaries.ts';
@@ -63,7 +64,18 @@ function partitionKey(path: string): string {
   return path.split('/').slice(1, -1).join('/');
 }
 
-export async function createSnapshot(request: SnapshotRequest): Promise<SnapshotResult> {
+/**
+ * A running collector's compaction and retention replace and delete files after switching the
+ * manifest: a copy that finds a source gone starts again from the manifest as it is then.
+ */
+const ATTEMPTS = 5;
+
+type ReadManifest = (root: string) => Promise<LoadResult>;
+
+export async function createSnapshot(
+  request: SnapshotRequest,
+  readManifest: ReadManifest = loadManifest,
+): Promise<SnapshotResult> {
   const { from, out, sinceUs, untilUs } = request;
   if (!(untilUs > sinceUs))
     return { ok: false, error: 'the time range is empty (--until must be after --since)' };
@@ -71,74 +83,104 @@ export async function createSnapshot(request: SnapshotRequest): Promise<Snapshot
   if (!(await stat(join(from, MANIFEST_NAME)).catch(() => null))) {
     return { ok: false, error: `${from} has no ${MANIFEST_NAME}: not a Parley data directory` };
   }
-  const loaded = await loadManifest(from);
-  if (!loaded.ok) return { ok: false, error: loaded.error };
   const destinationProblem = await checkDestination(out, from);
   if (destinationProblem) return { ok: false, error: destinationProblem };
 
-  // Session summaries are not copied: they are rebuilt from the copied spans below.
-  const copied = loaded.manifest.files.filter((f) => f.table !== 'sessions' && overlaps(f, sinceUs, untilUs));
-  const sourceOf = (file: ManifestFile): string => join(from, ...file.path.split('/'));
-  const partitions = new Map<string, Map<TableName, string[]>>();
-  for (const file of copied) {
-    const key = partitionKey(file.path);
-    const tables = partitions.get(key) ?? new Map<TableName, string[]>();
-    tables.set(file.table, [...(tables.get(file.table) ?? []), sourceOf(file)]);
-    partitions.set(key, tables);
-  }
-
   const staging = join(dirname(resolve(out)), `.${basename(resolve(out))}.partial-${process.pid}`);
-  await removeTree(staging);
-  await mkdir(staging, { recursive: true });
   const duck = await openDuck({
     memoryLimitBytes: 512 * 1024 * 1024,
     threads: 2,
     tempDir: join(tmpdir(), `parley-snapshot-${process.pid}`),
   });
   try {
-    let seq = 1;
-    const target: WriteTarget = {
-      root: staging,
-      nextFileName: () => `snapshot-${String(seq++).padStart(6, '0')}`,
-    };
-    const files: ManifestFile[] = [];
-    for (const key of [...partitions.keys()].sort()) {
-      const tables = partitions.get(key) as Map<TableName, string[]>;
-      await copyPartition(duck, tables, sinceUs, untilUs, target, files);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await readManifest(from);
+      if (!loaded.ok) return { ok: false, error: loaded.error };
+      const sources = loaded.manifest.files
+        .filter((f) => f.table !== 'sessions' && overlaps(f, sinceUs, untilUs))
+        .map((file) => ({ file, path: join(from, ...file.path.split('/')) }));
+      await removeTree(staging);
+      await mkdir(staging, { recursive: true });
+      try {
+        const files = await copyRange(duck, sources, sinceUs, untilUs, staging);
+        await saveManifest(staging, { ...emptyManifest(), files });
+        if (await isDirectory(out)) await rmdir(out);
+        await rename(staging, out);
+        await fsyncDir(dirname(resolve(out)));
+        const rows: Record<TableName, number> = { spans: 0, messages: 0, sessions: 0 };
+        for (const f of files) rows[f.table] += f.rows;
+        return {
+          ok: true,
+          files: files.length,
+          bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+          rows,
+          since: isoFromMicros(sinceUs),
+          until: isoFromMicros(untilUs),
+        };
+      } catch (err) {
+        await removeTree(staging);
+        const gone = await anyMissing(sources.map((s) => s.path));
+        if (gone === null || attempt === ATTEMPTS) {
+          const why = gone === null ? '' : ` (${gone} was removed while copying, ${ATTEMPTS} times in a row)`;
+          return { ok: false, error: `snapshot failed: ${(err as Error).message}${why}` };
+        }
+      }
     }
-    // Summaries are rebuilt from the copied range's spans in one pass: their partitions (days)
-    // are coarser than the span partitions, and each comes out as one file.
-    const spanSources = copied.filter((f) => f.table === 'spans').map(sourceOf);
-    if (spanSources.length > 0) {
-      const spans = rangeRows('spans', spanSources, sinceUs, untilUs);
-      await writePartitions(
-        duck,
-        'sessions',
-        { sql: `(${summariesFromSpansSql(spans.sql)})`, params: spans.params },
-        target,
-        { files, written: [] },
-      );
-    }
-    await saveManifest(staging, { ...emptyManifest(), files });
-    if (await isDirectory(out)) await rmdir(out);
-    await rename(staging, out);
-    await fsyncDir(dirname(resolve(out)));
-    const rows: Record<TableName, number> = { spans: 0, messages: 0, sessions: 0 };
-    for (const f of files) rows[f.table] += f.rows;
-    return {
-      ok: true,
-      files: files.length,
-      bytes: files.reduce((sum, f) => sum + f.bytes, 0),
-      rows,
-      since: isoFromMicros(sinceUs),
-      until: isoFromMicros(untilUs),
-    };
-  } catch (err) {
-    await removeTree(staging);
-    return { ok: false, error: `snapshot failed: ${(err as Error).message}` };
   } finally {
     duck.close();
   }
+}
+
+async function anyMissing(paths: readonly string[]): Promise<string | null> {
+  for (const path of paths) {
+    const found = await stat(path).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => err.code !== 'ENOENT',
+    );
+    if (!found) return path;
+  }
+  return null;
+}
+
+/** Writes the range's rows under `root`, one file per table and partition; returns their entries. */
+async function copyRange(
+  duck: Duck,
+  sources: ReadonlyArray<{ file: ManifestFile; path: string }>,
+  sinceUs: number,
+  untilUs: number,
+  root: string,
+): Promise<ManifestFile[]> {
+  const partitions = new Map<string, Map<TableName, string[]>>();
+  for (const { file, path } of sources) {
+    const key = partitionKey(file.path);
+    const tables = partitions.get(key) ?? new Map<TableName, string[]>();
+    tables.set(file.table, [...(tables.get(file.table) ?? []), path]);
+    partitions.set(key, tables);
+  }
+  let seq = 1;
+  const target: WriteTarget = {
+    root,
+    nextFileName: () => `snapshot-${String(seq++).padStart(6, '0')}`,
+  };
+  const files: ManifestFile[] = [];
+  for (const key of [...partitions.keys()].sort()) {
+    const tables = partitions.get(key) as Map<TableName, string[]>;
+    await copyPartition(duck, tables, sinceUs, untilUs, target, files);
+  }
+  // Summaries are rebuilt from the copied range's spans in one pass: their partitions (days)
+  // are coarser than the span partitions, and each comes out as one file.
+  const spanSources = sources.filter((s) => s.file.table === 'spans').map((s) => s.path);
+  if (spanSources.length > 0) {
+    const spans = rangeRows('spans', spanSources, sinceUs, untilUs);
+    await writePartitions(
+      duck,
+      'sessions',
+      { sql: `(${summariesFromSpansSql(spans.sql)})`, params: spans.params },
+      target,
+      { files, written: [] },
+    );
+  }
+  return files;
 }
 
 async function copyPartition(

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/snapshot/cli.ts';
+import { createSnapshot } from '../../src/snapshot/snapshot.ts';
+import { loadManifest, saveManifest } from '../../src/storage/manifest-store.ts';
 import { BASE_US, span, userMessageLog } from '../storage/otlp-builders.ts';
 import { manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from '../storage/harness.ts';
 
@@ -117,6 +119,52 @@ describe('snapshot', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/40 spans, 40 messages/);
   }, 60_000);
+
+  it('starts again from the current manifest when a source file is merged away while it copies', async () => {
+    const live = await tempDir('parley-snaplive-');
+    cleanups.push(live.cleanup);
+    await cp(source, live.path, { recursive: true });
+    const out = await outDir();
+    let reads = 0;
+    const result = await createSnapshot(
+      { from: live.path, out, sinceUs: 0, untilUs: BASE_US + 10 * HOUR_US },
+      async (root) => {
+        const loaded = await loadManifest(root);
+        if (++reads > 1 || !loaded.ok) return loaded;
+        // What compaction does just after this reader took the manifest: a new manifest names the
+        // file's replacement, then the old file goes.
+        const [first, ...rest] = loaded.manifest.files;
+        if (first === undefined) throw new Error('source has no files');
+        const moved = { ...first, path: first.path.replace(/\.parquet$/, '-merged.parquet') };
+        await saveManifest(root, { ...loaded.manifest, files: [moved, ...rest] });
+        await rename(join(root, first.path), join(root, moved.path));
+        return loaded;
+      },
+    );
+    expect(reads).toBe(2);
+    expect(result).toMatchObject({ ok: true, rows: { spans: 40, messages: 40 } });
+    const entries = await readdir(join(out, '..'));
+    expect(entries.filter((e) => e.includes('partial'))).toEqual([]);
+  });
+
+  it('gives up with the missing file named when sources keep vanishing', async () => {
+    const out = await outDir();
+    let reads = 0;
+    const result = await createSnapshot(
+      { from: source, out, sinceUs: 0, untilUs: BASE_US + 10 * HOUR_US },
+      async (root) => {
+        reads++;
+        const loaded = await loadManifest(root);
+        if (!loaded.ok) return loaded;
+        const ghost = { ...loaded.manifest.files[0]!, path: 'spans/date=2026-11-26/hour=05/gone.parquet' };
+        return { ...loaded, manifest: { ...loaded.manifest, files: [ghost, ...loaded.manifest.files] } };
+      },
+    );
+    expect(reads).toBe(5);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/gone\.parquet was removed while copying, 5 times in a row/);
+    expect(await stat(out).catch(() => null)).toBeNull();
+  });
 
   it('explains bad arguments and unusable directories', async () => {
     const out = await outDir();
