@@ -35,17 +35,21 @@ export function encodeLines(table: 'spans' | 'messages', rows: readonly object[]
 /**
  * A row as JSON text DuckDB accepts. A lone UTF-16 surrogate (possible in OTLP/JSON input)
  * becomes a `\udXXX` escape that DuckDB's JSON reader rejects, which would drop the acknowledged
- * row at flush; such strings are stored with U+FFFD instead, as any UTF-8 store must. The
- * escape's text is checked first, so well-formed rows cost one substring search.
+ * row at flush; such strings, and such items of list columns (`finish_reasons`), are stored with
+ * U+FFFD instead, as any UTF-8 store must. The escape's text is checked first, so well-formed
+ * rows cost one substring search.
  */
 function rowJson(row: object): string {
   const json = JSON.stringify(row);
   if (!json.includes('\\ud')) return json;
   const wellFormed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    wellFormed[key] = typeof value === 'string' ? value.toWellFormed() : value;
-  }
+  for (const [key, value] of Object.entries(row)) wellFormed[key] = wellFormedValue(value);
   return JSON.stringify(wellFormed);
+}
+
+function wellFormedValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  return Array.isArray(value) ? value.map(wellFormedValue) : value;
 }
 
 /** Kept between calls (encoding is synchronous); each result is copied out at its exact size. */

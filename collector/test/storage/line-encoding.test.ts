@@ -1,8 +1,8 @@
 /**
  * encodeLines writes row lines into a reused buffer for speed; each line must still be byte for
  * byte what the plain definition gives: the table tag, then `JSON.stringify(row)` without its `{`,
- * with lone surrogates in top-level strings stored as U+FFFD (DuckDB's JSON reader rejects their
- * `\udXXX` escapes). `reference` is that definition.
+ * with lone surrogates in strings (top-level, or items of list columns) stored as U+FFFD (DuckDB's
+ * JSON reader rejects their `\udXXX` escapes). `reference` is that definition.
  */
 import fc from 'fast-check';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
@@ -13,13 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeLines } from '../../src/storage/line-encoding.ts';
 
 function rowJson(row: object): string {
-  const json = JSON.stringify(row);
-  if (!json.includes('\\ud')) return json;
-  const wellFormed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    wellFormed[key] = typeof value === 'string' ? value.toWellFormed() : value;
-  }
-  return JSON.stringify(wellFormed);
+  return JSON.stringify(row, (_key, value: unknown) =>
+    typeof value === 'string' ? value.toWellFormed() : value,
+  );
 }
 
 function referenceLines(table: 'spans' | 'messages', rows: readonly object[]): string[] {

@@ -367,6 +367,16 @@ describe('storage pipeline', () => {
   it('keeps an acknowledged span whose strings hold lone surrogates (possible in OTLP/JSON)', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir);
+    const stopped = span({
+      trace: 22,
+      span: 2,
+      startUs: BASE_US + 1,
+      session: 'conv-22',
+      input: 'a',
+      output: 'b',
+    });
+    // A list column too: DuckDB's reader dropped the whole row over one item.
+    stopped.attributes['gen_ai.response.finish_reasons'] = ['stop\ud800'];
     const spans = [
       span({
         trace: 21,
@@ -376,12 +386,19 @@ describe('storage pipeline', () => {
         input: 'hi \udc00',
         output: 'ok',
       }),
-      span({ trace: 22, span: 2, startUs: BASE_US + 1, session: 'conv-22', input: 'a', output: 'b' }),
+      stopped,
     ];
     expect(await pipeline.ingest({ signal: 'traces', spans })).toEqual({ ok: true, accepted: 2 });
     await pipeline.close();
-    const rows = await queryTable(dir, 'spans', 'SELECT session_id FROM t ORDER BY session_id');
-    expect(rows).toEqual([{ session_id: 'conv-22' }, { session_id: 'conv-\ufffd' }]);
+    const rows = await queryTable(
+      dir,
+      'spans',
+      'SELECT session_id, finish_reasons FROM t ORDER BY session_id',
+    );
+    expect(rows).toEqual([
+      { session_id: 'conv-22', finish_reasons: ['stop\ufffd'] },
+      { session_id: 'conv-\ufffd', finish_reasons: null },
+    ]);
     const inputs = await queryTable(
       dir,
       'messages',
