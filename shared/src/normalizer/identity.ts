@@ -1,6 +1,7 @@
 import type { Attributes, OtlpEvent } from '../otlp.ts';
 import type { Convention } from './convention.ts';
 import { firstStr, str, tryJson } from './values.ts';
+import { ownValue } from './own-value.ts';
 
 export const REQUEST_MODEL_KEYS = [
   'gen_ai.request.model',
@@ -63,7 +64,7 @@ const VERCEL_FLAVOR =
 export function normalizeProvider(raw: string): string {
   let p = raw.trim().toLowerCase();
   p = p.replace(VERCEL_FLAVOR, '');
-  return PROVIDER_ALIASES[p] ?? p;
+  return ownValue(PROVIDER_ALIASES, p) ?? p;
 }
 
 export function provider(attrs: Attributes): string | null {
@@ -130,15 +131,15 @@ export function operation(attrs: Attributes, convention: Convention | null): str
   const otel = str(attrs, 'gen_ai.operation.name');
   if (otel !== null) return otel;
   const tlKind = str(attrs, 'traceloop.span.kind');
-  if (tlKind !== null) return TRACELOOP_SPAN_KINDS[tlKind] ?? tlKind;
+  if (tlKind !== null) return ownValue(TRACELOOP_SPAN_KINDS, tlKind) ?? tlKind;
   const tlType = str(attrs, 'llm.request.type');
-  if (tlType !== null) return TRACELOOP_REQUEST_TYPES[tlType] ?? tlType;
+  if (tlType !== null) return ownValue(TRACELOOP_REQUEST_TYPES, tlType) ?? tlType;
   const oiKind = str(attrs, 'openinference.span.kind');
-  if (oiKind !== null) return OPENINFERENCE_KINDS[oiKind.toUpperCase()] ?? oiKind.toLowerCase();
+  if (oiKind !== null) return ownValue(OPENINFERENCE_KINDS, oiKind.toUpperCase()) ?? oiKind.toLowerCase();
   const vercel = str(attrs, 'ai.operationId');
   if (vercel !== null) return vercelOperation(vercel);
   const lf = str(attrs, 'langfuse.observation.type');
-  if (lf !== null) return LANGFUSE_TYPES[lf] ?? lf;
+  if (lf !== null) return ownValue(LANGFUSE_TYPES, lf) ?? lf;
   // OTel <= 1.26 had no operation name: a span with a model and usage is a chat call
   if (convention === 'otel-genai-legacy' && str(attrs, 'gen_ai.request.model') !== null) return 'chat';
   return null;

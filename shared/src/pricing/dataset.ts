@@ -6,6 +6,7 @@ import {
   type Provider,
   type TieredPrices,
 } from '@pydantic/genai-prices';
+import { ownValue } from '../normalizer/own-value.ts';
 
 /** Token usage in OTel terms: `input` includes the cache reads and writes. */
 export interface TokenUsage {
@@ -70,7 +71,7 @@ export function createDatasetPricer(options: { fastPath?: boolean } = {}): Datas
 
   function datasetProvider(provider: string | null): string | undefined {
     if (provider === null) return undefined;
-    const id = DATASET_PROVIDER_IDS[provider] ?? provider;
+    const id = ownValue(DATASET_PROVIDER_IDS, provider) ?? provider;
     let known = knownProviders.get(id);
     if (known === undefined) {
       known = findProvider({ providerId: id }) !== undefined;

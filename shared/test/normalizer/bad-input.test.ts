@@ -5,7 +5,7 @@ import { MAX_TOKENS } from '../../src/normalizer/values.ts';
 import { MAX_TIME_US } from '../../src/normalizer/time-bounds.ts';
 import { createPricer } from '../../src/pricing/index.ts';
 import { normalizeBatch } from '../../src/normalizer/index.ts';
-import { one, problemCodes, run, span } from './helpers.ts';
+import { event, log, one, problemCodes, run, span } from './helpers.ts';
 
 const chat = {
   'gen_ai.operation.name': 'chat',
@@ -208,6 +208,77 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     const { row, problems } = one({ ...chat, nested: deep as never });
     expect(problems).toEqual(['attribute_truncated']);
     expect(row.attributes.length).toBeGreaterThan(10);
+  });
+
+  it('JSON nested 20,000 deep inside messages is cut where it is deep, not a stack overflow', () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const deepObject = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const toolCall = (args: string): string =>
+      `[{"role":"assistant","parts":[{"type":"tool_call","id":"c1","name":"f","arguments":${args}}]}]`;
+    const cases: Array<[string, Record<string, string>]> = [
+      ['tool call arguments', { 'gen_ai.input.messages': toolCall(deep) }],
+      [
+        'an unknown part type',
+        { 'gen_ai.input.messages': `[{"role":"user","parts":[{"type":"x","v":${deep}}]}]` },
+      ],
+      [
+        'a tool response',
+        {
+          'gen_ai.output.messages': `[{"role":"tool","parts":[{"type":"tool_call_response","id":"c1","response":${deep}}]}]`,
+        },
+      ],
+      [
+        'OpenAI-style function arguments',
+        {
+          'gen_ai.input.messages': `[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":${JSON.stringify(deep)}}}]}]`,
+        },
+      ],
+    ];
+    for (const [what, attributes] of cases) {
+      const { messages } = one({ ...chat, ...attributes });
+      expect(messages, what).toHaveLength(1);
+      const parts = messages[0]?.parts ?? '';
+      expect(parts, what).toContain('"[nested deeper than 64 levels: cut]"');
+      expect(JSON.parse(parts), what).toBeInstanceOf(Array);
+    }
+    const { messages: shallow } = one({ ...chat, 'gen_ai.input.messages': toolCall('[[["x"]]]') });
+    expect(JSON.parse(shallow[0]?.parts ?? '')).toEqual([
+      { type: 'tool_call', id: 'c1', name: 'f', arguments: [[['x']]] },
+    ]);
+    for (const key of ['langfuse.observation.input', 'input.value']) {
+      const { messages, problems } = one({
+        ...chat,
+        'langfuse.observation.type': 'generation',
+        'openinference.span.kind': 'LLM',
+        [key]: deepObject,
+      });
+      expect(
+        messages.map((m) => m.content?.slice(0, 10)),
+        key,
+      ).toContain('{"a":{"a":');
+      expect(problems, key).toContain('attribute_truncated');
+    }
+  });
+
+  it('event names that are Object.prototype members are names like any other', () => {
+    const s = span(chat, {
+      events: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((name) =>
+        event(name, { content: 'x' }),
+      ),
+    });
+    const logs = ['constructor', 'valueOf'].map((name) => log(s, { eventName: name, body: 'hi' }));
+    const out = normalizeBatch({ spans: [s], logs }, { pricer: null });
+    expect(out.spans).toHaveLength(1);
+    expect(out.messages).toEqual([]);
+    for (const value of ['constructor', 'toString', '__proto__']) {
+      const { row } = one({
+        'gen_ai.system': value,
+        'gen_ai.request.model': 'm',
+        'traceloop.span.kind': value,
+      });
+      expect(row.provider, value).toBe(value.toLowerCase());
+      expect(row.operation, value).toBe(value);
+    }
   });
 
   it('a "__proto__" attribute key is kept as data, in the raw JSON and in messages', () => {

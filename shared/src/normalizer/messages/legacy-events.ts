@@ -3,14 +3,20 @@ import type { ProblemSink } from '../problems.ts';
 import { isRecord, parseJson } from '../values.ts';
 import type { Message } from './message.ts';
 import { toMessage, toMessages } from './parts.ts';
+import { ownValue } from '../own-value.ts';
 
 /** OTel 1.28–1.36 per-message events -> the role they imply. */
-export const MESSAGE_EVENT_ROLES: Record<string, string> = {
+const MESSAGE_EVENT_ROLES: Record<string, string> = {
   'gen_ai.system.message': 'system',
   'gen_ai.user.message': 'user',
   'gen_ai.assistant.message': 'assistant',
   'gen_ai.tool.message': 'tool',
 };
+
+/** The role an OTel 1.28–1.36 message event implies, or undefined for any other name. */
+export function messageEventRole(name: string): string | undefined {
+  return ownValue(MESSAGE_EVENT_ROLES, name);
+}
 
 export const CHOICE_EVENT = 'gen_ai.choice';
 export const OPERATION_DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
@@ -34,7 +40,7 @@ export function messageEvent(
   field: string,
   problems: ProblemSink,
 ): { direction: 'input' | 'output'; message: Message; index: number } | null {
-  const role = MESSAGE_EVENT_ROLES[name];
+  const role = messageEventRole(name);
   const value = bodyObject(body, field, problems) ?? {};
   if (role !== undefined) {
     const message = toMessage(value, role);

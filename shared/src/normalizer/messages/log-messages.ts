@@ -2,7 +2,7 @@ import type { AnyValue, OtlpLogRecord } from '../../otlp.ts';
 import { isStorableTime } from '../time-bounds.ts';
 import type { ProblemSink } from '../problems.ts';
 import { isRecord, str, structured, structuredOrText } from '../values.ts';
-import { CHOICE_EVENT, MESSAGE_EVENT_ROLES, messageEvent, OPERATION_DETAILS_EVENT } from './legacy-events.ts';
+import { CHOICE_EVENT, messageEvent, messageEventRole, OPERATION_DETAILS_EVENT } from './legacy-events.ts';
 import type { Message } from './message.ts';
 import { systemInstructions, toMessages } from './parts.ts';
 import { repeatsInstructions } from './span-messages.ts';
@@ -25,7 +25,7 @@ export function logEventName(record: OtlpLogRecord): string {
 }
 
 export function isGenAiMessageEvent(name: string): boolean {
-  return MESSAGE_EVENT_ROLES[name] !== undefined || name === CHOICE_EVENT || name === OPERATION_DETAILS_EVENT;
+  return messageEventRole(name) !== undefined || name === CHOICE_EVENT || name === OPERATION_DETAILS_EVENT;
 }
 
 /** Messages carried by one log record; null when it is not a GenAI message event. */

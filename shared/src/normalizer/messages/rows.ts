@@ -6,12 +6,33 @@ import type { Message, Part } from './message.ts';
 /** Longest message content kept; longer text is cut with a problem recorded on the span. */
 export const CONTENT_MAX_CHARS = 1024 * 1024;
 
+/** Deeper than this, a value inside parts (tool arguments, a tool's response) is cut. */
+const PARTS_MAX_DEPTH = 64;
+const CUT = '[nested deeper than 64 levels: cut]';
+
 /**
  * JSON of parts. normalizePart builds every known part type with a fixed key order, so equal
- * messages serialize (and hash) equally without the cost of sorting keys.
+ * messages serialize (and hash) equally without the cost of sorting keys. JSON.stringify
+ * recurses: tool arguments of 20,000 nested brackets (40 KB of valid JSON) overflow the stack,
+ * and did so again at every flush. Only such a value pays for the bounded copy, with the cut
+ * marked in place.
  */
 export function partsJson(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return JSON.stringify(cutDeep(value, 0)) ?? 'null';
+  }
+}
+
+function cutDeep(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= PARTS_MAX_DEPTH) return CUT;
+  if (Array.isArray(value)) return value.map((item) => cutDeep(item, depth + 1));
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) out[key] = cutDeep(item, depth + 1);
+  return out;
 }
 
 function responseText(response: unknown): string | null {

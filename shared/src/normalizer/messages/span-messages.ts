@@ -6,12 +6,13 @@ import { isRecord, str, structured, structuredOrText, tryJson } from '../values.
 import {
   CHOICE_EVENT,
   contentEvent,
-  MESSAGE_EVENT_ROLES,
+  messageEventRole,
   messageEvent,
   OPERATION_DETAILS_EVENT,
 } from './legacy-events.ts';
 import type { Message, Part } from './message.ts';
 import { partsJson } from './rows.ts';
+import { rawJson } from '../raw-json.ts';
 import {
   contentParts,
   normalizeArguments,
@@ -129,7 +130,7 @@ function fromEvents(
       else outputs = [...(outputs ?? []), ...content.messages];
       continue;
     }
-    if (MESSAGE_EVENT_ROLES[event.name] !== undefined || event.name === CHOICE_EVENT) {
+    if (messageEventRole(event.name) !== undefined || event.name === CHOICE_EVENT) {
       // on a span event the body's fields are the event attributes (or a JSON `body` attribute)
       const body: AnyValue = attrs.body ?? attrs;
       const m = messageEvent(event.name, body, `events.${event.name}`, problems);
@@ -288,7 +289,7 @@ function rawIo(
     }
   }
   problems.add('unrecognized_messages', 'value is not a message list; kept as text', key);
-  return [{ role: fallbackRole, parts: [{ type: 'text', content: JSON.stringify(value) }] }];
+  return [{ role: fallbackRole, parts: [{ type: 'text', content: rawJson(value, key, problems) }] }];
 }
 
 /** An OpenAI-style `choices` array, in index order. */
