@@ -87,6 +87,12 @@ export function renderMetrics(
     'Message rows written to Parquet.',
     stats.messagesWritten,
   );
+  metric(
+    'parley_items_set_aside_total',
+    'counter',
+    'Spans and log records the normalizer failed on (a bug), kept in _wal/set-aside/ instead of Parquet.',
+    stats.itemsSetAside,
+  );
   metric('parley_queue_depth', 'gauge', 'Items logged but not yet written to Parquet.', stats.queueDepth);
   metric(
     'parley_wal_bytes',

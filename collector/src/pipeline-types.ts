@@ -35,6 +35,8 @@ export interface PipelineStats {
   logsReceived: number;
   spansWritten: number;
   messagesWritten: number;
+  /** Spans and log records the normalizer failed on, kept in `_wal/set-aside/` instead of Parquet. */
+  itemsSetAside: number;
   queueDepth: number;
   walBytes: number;
   lastFlushMs: number;

@@ -27,6 +27,7 @@ import { expiredFiles } from './retention.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
 import { readGroupRows } from './wal-rows.ts';
+import { writeSetAside } from './set-aside.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
@@ -184,6 +185,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   interface PreparedRows {
     files: RowFile[];
     maxLineBytes: number;
+    setAside: number;
     spans: number;
     messages: number;
     carry: { tmpPath: string; since_ms: number; rows: number } | null;
@@ -197,6 +199,17 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     const lines = createRowLines();
     const rows = await readGroupRows(group, pricer, lines);
     if (rows.problems.length > 0) log.log('error', 'storage.wal_unreadable', { problems: rows.problems });
+    // Written before the group commits, which deletes the WAL segments holding these items.
+    const asideFiles = await writeSetAside(cfg.walDir, rows.setAside);
+    for (const [i, aside] of rows.setAside.entries()) {
+      log.log('error', 'storage.normalize_failed', {
+        signal: aside.signal,
+        trace_id: aside.traceId,
+        items: aside.items.length,
+        kept_in: asideFiles[i],
+        error: aside.error.split('\n').slice(0, 4).join('\n'),
+      });
+    }
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
     // Two slots: one group's files are read by DuckDB while the next group's are written.
     const files: RowFile[] = [];
@@ -231,6 +244,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     return {
       files,
       maxLineBytes,
+      setAside: rows.setAside.reduce((n, aside) => n + aside.items.length, 0),
       spans: done.spans.length,
       messages: done.messages.length,
       carry,
@@ -283,7 +297,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       });
     }
     // Reported right after the manifest names the files (the main thread's stats lag by a message).
-    emit({ type: 'committed', walCommitted, spans, messages, ms });
+    emit({ type: 'committed', walCommitted, spans, messages, setAside: rows.setAside, ms });
     for (const segment of group) await removeIfExists(segment.path);
     log.log('debug', 'storage.flush', {
       segments: group.length,

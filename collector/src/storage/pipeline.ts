@@ -74,6 +74,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
     logsReceived: 0,
     spansWritten: 0,
     messagesWritten: 0,
+    itemsSetAside: 0,
     queueDepth: 0,
     walBytes: 0,
     lastFlushMs: 0,
@@ -88,6 +89,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       for (const seq of pending.keys()) if (seq <= walCommitted) pending.delete(seq);
       stats.spansWritten += message.spans;
       stats.messagesWritten += message.messages;
+      stats.itemsSetAside += message.setAside;
       stats.flushes++;
       stats.lastFlushMs = message.ms;
     },

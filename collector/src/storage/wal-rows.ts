@@ -15,6 +15,8 @@ import type { WalRecord } from './wal-frame.ts';
 import type { GroupRows, QueuedMessage, QueuedSpan } from './call-completion.ts';
 import type { RowLines } from './row-lines.ts';
 import { traceSlices } from './trace-slices.ts';
+import type { SetAside } from './set-aside.ts';
+import { normalizeIsolated } from './normalize-isolated.ts';
 
 /** Records per segment stay below this, so (seq, index) orders requests as one number. */
 const RECORDS_PER_SEGMENT = 2 ** 24;
@@ -31,6 +33,8 @@ export function requestOrder(seq: number, index: number): number {
 export interface ReadRows extends GroupRows {
   /** Why some bytes or records could not be used, for the log. */
   problems: string[];
+  /** Traces the normalizer threw on, not in the rows (see set-aside.ts). */
+  setAside: SetAside[];
 }
 
 type Decoded = { ok: true; spans: OtlpSpan[]; logs: OtlpLogRecord[] } | { ok: false; error: string };
@@ -63,7 +67,7 @@ export async function readGroupRows(
   pricer: Pricer | null,
   lines: RowLines,
 ): Promise<ReadRows> {
-  const result: ReadRows = { spans: [], messages: [], problems: [] };
+  const result: ReadRows = { spans: [], messages: [], problems: [], setAside: [] };
   for (const segment of segments) {
     if (segment.kind === 'carry') await readCarry(segment.path, result);
   }
@@ -93,7 +97,12 @@ export async function readGroupRows(
           ? traceSlices(decoded.spans).map((spans) => ({ spans, logs: [] }))
           : traceSlices(decoded.logs).map((logs) => ({ spans: [], logs }));
       for (const slice of slices) {
-        const normalized = normalizeBatch(slice, { pricer });
+        const normalized = normalizeIsolated(
+          slice,
+          (alone) => normalizeBatch(alone, { pricer }),
+          rq,
+          result.setAside,
+        );
         const messages = normalized.messages.map((m) => Object.assign(m, { rq }));
         lines.add('spans', normalized.spans);
         lines.add('messages', messages);

@@ -52,6 +52,8 @@ export type FromMaterializer =
       walCommitted: number;
       spans: number;
       messages: number;
+      /** Spans and log records set aside (see set-aside.ts) by the committed group. */
+      setAside: number;
       ms: number;
     }
   | { type: 'log'; level: LogLevel; event: string; fields: Record<string, unknown> }

@@ -18,6 +18,7 @@ export function scriptedPipeline(): ScriptedPipeline {
     logsReceived: 0,
     spansWritten: 0,
     messagesWritten: 0,
+    itemsSetAside: 0,
     queueDepth: 0,
     walBytes: 0,
     lastFlushMs: 0,
