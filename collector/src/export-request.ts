@@ -24,6 +24,8 @@ export interface ExportDeps {
   metrics: Metrics;
   log: Logger;
   admission: Admission;
+  /** False once shutdown has begun: requests on connections still open are refused. */
+  accepting: () => boolean;
 }
 
 export async function exportRequest(
@@ -32,6 +34,7 @@ export async function exportRequest(
   body: Uint8Array,
   encoding: Encoding,
 ): Promise<ExportOutcome> {
+  if (!deps.accepting()) return { kind: 'closing' };
   if (body.byteLength === 0) return { kind: 'malformed', message: 'empty request body' };
 
   let request: IngestRequest;

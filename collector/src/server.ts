@@ -50,7 +50,9 @@ export async function startCollector(
     prices: { overridesFile: config.pricesFile },
     logger: log,
   });
+  let accepting = true;
   const deps = {
+    accepting: () => accepting,
     pipeline,
     metrics: createMetrics(),
     log,
@@ -87,9 +89,15 @@ export async function startCollector(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       log.log('info', 'shutdown_started', {});
+      // Exporters keep connections alive: without this they were answered 200 through the whole
+      // drain, and at its end the forced close cut requests already stored (retried: duplicates).
+      accepting = false;
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
-      const force = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      const force = setTimeout(() => {
+        log.log('warn', 'shutdown_connections_cut', { after_ms: DRAIN_TIMEOUT_MS });
+        httpServer.closeAllConnections();
+      }, DRAIN_TIMEOUT_MS);
       await Promise.all([drained, grpcServer?.close()]);
       clearTimeout(force);
       await pipeline.close();

@@ -3,9 +3,11 @@
  * failure), over real HTTP and gRPC, with a pipeline scripted by the test.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeTraces } from '@parley/shared/otlp/decode';
+import type { CollectorConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { startCollector, type RunningCollector } from '../src/server.ts';
 import { get, post, tempDir } from './helpers/http.ts';
@@ -22,27 +24,28 @@ let url: string;
 let body: Uint8Array;
 let dataDir: string;
 
+function configFor(token: string | null): CollectorConfig {
+  return {
+    port: 0,
+    grpcPort: 0,
+    host: '127.0.0.1',
+    dataDir,
+    token,
+    flushSpans: 10,
+    flushIntervalMs: 1000,
+    retentionDays: null,
+    maxBodyBytes: 1 << 20,
+    maxBacklogBytes: 1 << 30,
+    shutdownDrainMs: 10_000,
+    corsOrigins: ['https://viewer.example'],
+    pricesFile: null,
+    viewerDir: null,
+    logLevel: 'info',
+  };
+}
+
 async function start(token: string | null): Promise<RunningCollector> {
-  return startCollector(
-    {
-      port: 0,
-      grpcPort: 0,
-      host: '127.0.0.1',
-      dataDir,
-      token,
-      flushSpans: 10,
-      flushIntervalMs: 1000,
-      retentionDays: null,
-      maxBodyBytes: 1 << 20,
-      maxBacklogBytes: 1 << 30,
-      shutdownDrainMs: 10_000,
-      corsOrigins: ['https://viewer.example'],
-      pricesFile: null,
-      viewerDir: null,
-      logLevel: 'info',
-    },
-    { log: silentLogger, createPipeline: async () => pipeline },
-  );
+  return startCollector(configFor(token), { log: silentLogger, createPipeline: async () => pipeline });
 }
 
 beforeAll(async () => {
@@ -90,6 +93,54 @@ describe('receivers and the pipeline answer', () => {
     const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
     expect(reply.status).toBe(503);
     expect(reply.headers.get('retry-after')).not.toBeNull();
+  });
+
+  it('on shutdown, a busy keep-alive connection gets 503 and is closed, not answered 200 through the drain', async () => {
+    const own = scriptedPipeline();
+    own.next = { ok: true, accepted: 3 };
+    let open = (): void => {};
+    own.hold = new Promise((resolve) => (open = resolve));
+    const events: string[] = [];
+    const c = await startCollector(
+      { ...configFor(null), grpcPort: null },
+      {
+        log: { log: (_level, event) => void events.push(event) },
+        createPipeline: async () => own,
+      },
+    );
+    const base = `http://127.0.0.1:${c.httpPort}`;
+    // One connection: the second request waits for the first one's and reuses it.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (): Promise<{ status: number; connection: string | undefined } | { error: string }> =>
+      new Promise((resolve) => {
+        const req = http.request(
+          `${base}/v1/traces`,
+          { method: 'POST', agent, headers: { 'Content-Type': CONTENT_TYPE.protobuf } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+          },
+        );
+        req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        req.end(body);
+      });
+    const first = send();
+    const second = send();
+    const active = async (): Promise<number> =>
+      Number(/^parley_exports_active (\d+)$/m.exec((await get(`${base}/metrics`)).text)?.[1]);
+    while ((await active()) < 1) await new Promise((r) => setImmediate(r));
+    const closed = c.close();
+    open();
+    // Stored before shutdown began: acknowledged.
+    expect(await first).toMatchObject({ status: 200 });
+    const after = await second;
+    expect(after).not.toMatchObject({ status: 200 });
+    if ('status' in after) expect(after).toEqual({ status: 503, connection: 'close' });
+    await closed;
+    agent.destroy();
+    expect(own.received).toHaveLength(1);
+    expect(events).toContain('shutdown_complete');
+    expect(events).not.toContain('shutdown_connections_cut');
   });
 
   it('answers 500 when storage fails, and keeps serving', async () => {

@@ -15,6 +15,11 @@ export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Once shutdown begins, each answer closes its keep-alive connection, so the server can close.
+  app.use((_req, res, next) => {
+    if (!deps.accepting()) res.setHeader('Connection', 'close');
+    next();
+  });
 
   const ingestCors = cors(
     config.corsOrigins,
