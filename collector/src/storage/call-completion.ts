@@ -46,7 +46,12 @@ export interface CompletionOptions {
   carryMaxAgeMs: number;
 }
 
-/** A client retrying a request whose ack was lost sends the same rows again: keep the first. */
+/**
+ * A client retrying a request whose ack was lost sends the same rows again: keep the first. A
+ * retry that comes after the first copy was written (a later group) is dropped against the
+ * recent spans instead, with the messages the span itself carried; log-derived messages still
+ * join it, as they would any written span.
+ */
 function distinct<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const seen = new Set<string>();
   return rows.filter((row) => {
@@ -86,8 +91,11 @@ export function completeGroup(
   recent: RecentSpans,
   options: CompletionOptions,
 ): CompletedGroup {
-  const spans = distinct(rows.spans, spanKey);
-  const messages = distinct(rows.messages, messageKey);
+  const written = (traceId: string, spanId: string): boolean => recent.has(traceId, spanId);
+  const spans = distinct(rows.spans, spanKey).filter((s) => !written(s.trace_id, s.span_id));
+  const messages = distinct(rows.messages, messageKey).filter(
+    (m) => m.source === 'log' || !written(m.trace_id, m.span_id),
+  );
   const batchKeys = new Set(spans.map(spanKey));
   const traceIds = new Set<string>();
   for (const s of spans) traceIds.add(s.trace_id);

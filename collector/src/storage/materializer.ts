@@ -19,15 +19,18 @@ import type { RowFile } from './materialize.ts';
 import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
 import { completeGroup } from './call-completion.ts';
+import type { CompletedGroup, QueuedSpan } from './call-completion.ts';
 import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
 import { recover } from './recovery.ts';
 import { createRowLines } from './row-lines.ts';
+import type { RowLines } from './row-lines.ts';
 import { createScratchDir } from './scratch-dir.ts';
 import { expiredFiles } from './retention.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
 import { readGroupRows } from './wal-rows.ts';
 import { writeSetAside } from './set-aside.ts';
+import type { SetAside } from './set-aside.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
@@ -190,6 +193,12 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     messages: number;
     carry: { tmpPath: string; since_ms: number; rows: number } | null;
     ms: number;
+    /**
+     * The spans completion remembered as written (see call-completion.ts), taken back unless the
+     * group commits: a group that is read again must not find its own spans already written.
+     */
+    remembered: readonly QueuedSpan[];
+    committed: boolean;
   }
 
   /** `final`: write rows still waiting (for their span, or their trace root) as they are, carrying none. */
@@ -211,6 +220,22 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       });
     }
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
+    try {
+      return await writeRowFiles(done, rows.setAside, slot, nowMs, lines, started);
+    } catch (err) {
+      recent.unremember(done.spans);
+      throw err;
+    }
+  }
+
+  async function writeRowFiles(
+    done: CompletedGroup,
+    setAside: readonly SetAside[],
+    slot: number,
+    nowMs: number,
+    lines: RowLines,
+    started: number,
+  ): Promise<PreparedRows> {
     // Two slots: one group's files are read by DuckDB while the next group's are written.
     const files: RowFile[] = [];
     let maxLineBytes = 0;
@@ -244,16 +269,19 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     return {
       files,
       maxLineBytes,
-      setAside: rows.setAside.reduce((n, aside) => n + aside.items.length, 0),
+      setAside: setAside.reduce((n, aside) => n + aside.items.length, 0),
       spans: done.spans.length,
       messages: done.messages.length,
       carry,
       ms: performance.now() - started,
+      remembered: done.spans,
+      committed: false,
     };
   }
 
   /** A committed group's carry file is a segment by now; an uncommitted one's goes. */
   async function removePrepared(rows: PreparedRows): Promise<void> {
+    if (!rows.committed) recent.unremember(rows.remembered);
     for (const file of rows.files) await removeIfExists(file.path);
     if (rows.carry !== null) await removeIfExists(rows.carry.tmpPath);
   }
@@ -283,6 +311,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       { ...manifest, files: [...manifest.files, ...out.files] },
       { ...state, wal_committed: walCommitted, carries },
     );
+    rows.committed = true;
     const ms = performance.now() - started;
     const written = (table: string) =>
       out.files.filter((f) => f.table === table).reduce((sum, f) => sum + f.rows, 0);

@@ -34,6 +34,8 @@ export interface RecentSpans {
   /** Remembered spans of these traces, as rows completion accepts (heavy columns empty). */
   context(traceIds: ReadonlySet<string>): SpanRow[];
   remember(spans: readonly LightSpan[], nowMs: number): void;
+  /** Takes back spans remembered for a group that was then not written (it is read again). */
+  unremember(spans: readonly LightSpan[]): void;
   /**
    * Forgets whole traces, least recently touched first: a trace's spans are context for each
    * other, so keeping some of a trace would complete its late rows against part of it.
@@ -123,6 +125,14 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
         const before = trace.spans.size;
         trace.spans.set(s.span_id, light(s));
         size += trace.spans.size - before;
+      }
+    },
+    unremember(spans) {
+      for (const s of spans) {
+        const trace = traces.get(s.trace_id);
+        if (trace === undefined || !trace.spans.delete(s.span_id)) continue;
+        size--;
+        if (trace.spans.size === 0) traces.delete(s.trace_id);
       }
     },
     forget(nowMs) {

@@ -51,6 +51,35 @@ describe('completeGroup', () => {
     expect(done.messages[0]?.rq).toBe(1);
   });
 
+  it('drops a retried span written by an earlier group, with its own messages; its late log messages still join', () => {
+    const recent = createRecentSpans(LIMITS);
+    const s = span({ trace: 1, span: 1, startUs: BASE_US, session: 'c', input: 'hello', output: 'hi' });
+    const first = completeGroup(request(1, [s]), recent, { nowMs: NOW, carryMaxAgeMs: 60_000 });
+    expect([first.spans.length, first.messages.length]).toEqual([1, 2]);
+    const other = span({ trace: 2, span: 2, startUs: BASE_US, session: 'd', input: 'new' });
+    const retried = completeGroup(
+      concat(request(2, [s, other]), request(3, [], [userMessageLog(1, 1, BASE_US, 'late')])),
+      recent,
+      { nowMs: NOW + 1_000, carryMaxAgeMs: 60_000 },
+    );
+    expect(retried.spans.map((r) => r.span_id)).toEqual([hexId(2, 16)]);
+    expect(retried.messages.map((m) => [m.span_id, m.source, m.content])).toEqual([
+      [hexId(2, 16), 'span_attribute', 'new'],
+      [hexId(1, 16), 'log', 'late'],
+    ]);
+    expect(retried.carried).toEqual({ spans: [], messages: [] });
+  });
+
+  it('writes a group again in full once the spans it remembered are taken back (its flush failed)', () => {
+    const recent = createRecentSpans(LIMITS);
+    const rows = request(1, [span({ trace: 1, span: 1, startUs: BASE_US, session: 'c', input: 'hello' })]);
+    const failed = completeGroup(rows, recent, { nowMs: NOW, carryMaxAgeMs: 60_000 });
+    recent.unremember(failed.spans);
+    expect([recent.size, recent.has(hexId(1, 32), hexId(1, 16))]).toEqual([0, false]);
+    const again = completeGroup(rows, recent, { nowMs: NOW + 1, carryMaxAgeMs: 60_000 });
+    expect([again.spans.length, again.messages.length]).toEqual([1, 1]);
+  });
+
   it('carries a log message whose span is unknown, writes it once its span comes or it is too old', () => {
     const recent = createRecentSpans(LIMITS);
     const log = userMessageLog(1, 5, BASE_US, 'early');

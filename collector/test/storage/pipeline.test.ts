@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
@@ -70,6 +70,44 @@ describe('storage pipeline', () => {
     );
     const wal = await manifestOf(dir);
     expect(wal.writer?.wtest).toMatchObject({ carries: [] });
+  });
+
+  it('writes a retried span once when its first copy was written by an earlier flush', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    const spans = spansOfTrace(1, 20, 's1');
+    await pipeline.ingest({ signal: 'traces', spans });
+    await pipeline.flush();
+    // The same request again, as an exporter whose ack was lost sends it, with one new span.
+    await pipeline.ingest({ signal: 'traces', spans: [...spans, ...spansOfTrace(2, 1, 's2')] });
+    await pipeline.close();
+    const [counts] = await queryTable(
+      dir,
+      'spans',
+      'SELECT count(*)::INTEGER AS n, sum(input_tokens)::INTEGER AS tin FROM t',
+    );
+    expect(counts).toEqual({ n: 21, tin: 21 * 7 });
+  });
+
+  it('writes every row of a flush that failed once when it is retried', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    // A file where the flush's partition directory goes: its mkdir fails until the file is gone.
+    const day = join(dir, 'spans', 'date=2026-11-26');
+    await mkdir(join(dir, 'spans'), { recursive: true });
+    await writeFile(day, 'in the way');
+    const spans = Array.from({ length: 30 }, (_, i) =>
+      span({ trace: 1, span: i + 1, startUs: BASE_US + i, session: 'c', input: `q${i}`, output: `a${i}` }),
+    );
+    await pipeline.ingest({ signal: 'traces', spans });
+    await expect(pipeline.flush()).rejects.toThrow();
+    await rm(day);
+    await pipeline.flush();
+    await pipeline.close();
+    const [counts] = await queryTable(dir, 'spans', 'SELECT count(*)::INTEGER AS n FROM t');
+    expect(counts).toEqual({ n: 30 });
+    const [messages] = await queryTable(dir, 'messages', 'SELECT count(*)::INTEGER AS n FROM t');
+    expect(messages).toEqual({ n: 60 });
   });
 
   it('keeps a manifest whose rows, bytes, times and partitions match the files', async () => {
