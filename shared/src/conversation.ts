@@ -20,6 +20,7 @@
  *   Every call's cost is therefore attributed once, and the role rollup sums to the call totals.
  */
 import type { CallSummary, ConversationMessage, MessageMetrics, RoleRollup, SessionDetail } from './view.ts';
+import { parseSessionKey } from './sql/query.ts';
 
 /** One message row of a session, as sql/rows.ts maps it from the messages query. */
 export interface SessionMessage {
@@ -259,7 +260,7 @@ export function buildSessionDetail(
   const sum = (f: (c: CallSummary) => number | null) => ordered.reduce((s, c) => s + (f(c) ?? 0), 0);
   return {
     key,
-    sessionId: key.startsWith('trace:') ? null : key,
+    sessionId: parseSessionKey(key).kind === 'trace' ? null : key,
     traceIds: distinctSorted(ordered.map((c) => c.traceId)),
     firstUs,
     lastUs,

@@ -482,12 +482,12 @@ describe('buildSessionDetail', () => {
       reasoningTokens: 7,
     });
     const d = buildSessionDetail(
-      'trace:' + 't'.repeat(32),
+      'trace:' + 'f'.repeat(32),
       [c2, c1],
       msgs(c1, [['user', 'q']], [['assistant', 'a']]),
     );
     expect(d).toMatchObject({
-      key: 'trace:' + 't'.repeat(32),
+      key: 'trace:' + 'f'.repeat(32),
       sessionId: null,
       traceIds: ['b'.repeat(32), 't'.repeat(32)],
       firstUs: c1.startUs,

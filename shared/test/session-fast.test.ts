@@ -142,21 +142,22 @@ describe('sessionRowsFast', () => {
   });
 
   it('answers a session whose every message has its call, in the SQL order, and a trace key', () => {
+    const T = 'ab'.repeat(16);
     const spans = columnsOf(
       [
-        { session_id: 'S', trace_id: 't', span_id: 'b', start_time: T0 + 5, is_llm_call: true, model: 'm2' },
-        { session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0 + 5, is_llm_call: true, model: 'm1' },
-        { session_id: 'S', trace_id: 't', span_id: 'r', start_time: T0, is_llm_call: false },
+        { session_id: 'S', trace_id: T, span_id: 'b', start_time: T0 + 5, is_llm_call: true, model: 'm2' },
+        { session_id: 'S', trace_id: T, span_id: 'a', start_time: T0 + 5, is_llm_call: true, model: 'm1' },
+        { session_id: 'S', trace_id: T, span_id: 'r', start_time: T0, is_llm_call: false },
       ],
       SPANS_COLUMNS,
     );
     const messages = columnsOf(
       [
-        { session_id: 'S', trace_id: 't', span_id: 'b', seq: 0, direction: 'output', role: 'assistant' },
-        { session_id: null, trace_id: 't', span_id: 'a', seq: 1, direction: 'input', role: 'user' },
-        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 0, direction: 'output', role: 'assistant' },
-        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 0, direction: 'input', role: 'system' },
-        { session_id: 'S', trace_id: 't', span_id: 'r', seq: 0, direction: 'input', role: 'user' },
+        { session_id: 'S', trace_id: T, span_id: 'b', seq: 0, direction: 'output', role: 'assistant' },
+        { session_id: null, trace_id: T, span_id: 'a', seq: 1, direction: 'input', role: 'user' },
+        { session_id: 'S', trace_id: T, span_id: 'a', seq: 0, direction: 'output', role: 'assistant' },
+        { session_id: 'S', trace_id: T, span_id: 'a', seq: 0, direction: 'input', role: 'system' },
+        { session_id: 'S', trace_id: T, span_id: 'r', seq: 0, direction: 'input', role: 'user' },
       ],
       MESSAGES_COLUMNS,
     );
@@ -170,7 +171,7 @@ describe('sessionRowsFast', () => {
       ['b', 'assistant'],
     ]);
     // A trace key takes every call of the trace, whatever its session id.
-    expect(sessionRowsFast('trace:t', spans, messages)?.calls.map((c) => c.span_id)).toEqual(['a', 'b']);
+    expect(sessionRowsFast(`trace:${T}`, spans, messages)?.calls.map((c) => c.span_id)).toEqual(['a', 'b']);
   });
 
   it('declines messages whose span is not stored', () => {

@@ -58,8 +58,15 @@ export type SessionKey = { kind: 'session'; sessionId: string } | { kind: 'trace
 
 export const TRACE_KEY_PREFIX = 'trace:';
 
+/** Stored trace ids are 32 lowercase hex digits (the decoders normalize them). */
+const TRACE_KEY = new RegExp(`^${TRACE_KEY_PREFIX}[0-9a-f]{32}$`);
+
+/**
+ * A session id may itself begin with 'trace:' (any string is); only a key of exactly a trace id
+ * after the prefix names a trace. A session id of that very form is the one ambiguous case.
+ */
 export function parseSessionKey(key: string): SessionKey {
-  return key.startsWith(TRACE_KEY_PREFIX)
+  return TRACE_KEY.test(key)
     ? { kind: 'trace', traceId: key.slice(TRACE_KEY_PREFIX.length) }
     : { kind: 'session', sessionId: key };
 }

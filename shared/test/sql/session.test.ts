@@ -71,6 +71,11 @@ messages.push(
   message(c4, 0, 'input', 'user', 'no session here'),
   message(c4, 1, 'output', 'assistant', 'ok'),
 );
+// A session id that begins like a trace key.
+const t5 = hexId('5', 5, 32);
+const c5 = span({ trace: t5, session: 'trace:my-run', start: T0 + 6 * MIN });
+spans.push(c5);
+messages.push(message(c5, 0, 'input', 'user', 'prefixed'));
 
 let ds: Dataset;
 beforeAll(async () => {
@@ -111,6 +116,13 @@ describe('sessionCalls', () => {
 
   it('lists the calls of a sessionless trace by its trace key', async () => {
     expect(mapCalls(await ds.run(sessionCalls(`trace:${t4}`))).map((c) => c.spanId)).toEqual([c4.span_id]);
+  });
+
+  it("opens a session whose id begins with 'trace:' as a session", async () => {
+    expect(mapCalls(await ds.run(sessionCalls('trace:my-run'))).map((c) => c.spanId)).toEqual([c5.span_id]);
+    expect(mapMessages(await ds.run(sessionMessages('trace:my-run'))).map((m) => m.content)).toEqual([
+      'prefixed',
+    ]);
   });
 
   it('returns nothing for unknown or hostile keys', async () => {

@@ -55,6 +55,11 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
         title: 'A query failed',
         advice: 'Try a narrower time range or reload the page. If it persists, report the message below.',
       };
+    case 'not-found':
+      return {
+        title: 'No such session here',
+        advice: `${where} has no session with this id. It may be outside what this snapshot holds, or already removed by retention; the sessions list shows what there is.`,
+      };
     case 'cancelled':
       return { title: 'Cancelled', advice: '' };
   }

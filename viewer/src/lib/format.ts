@@ -57,7 +57,9 @@ export function formatTokens(n: number | null | undefined): string {
 export function formatCost(usd: number | null | undefined): string {
   if (usd == null) return 'no price';
   if (usd === 0) return '$0';
-  if (Math.abs(usd) < 0.01) return `$${usd.toPrecision(2)}`;
+  // Two significant digits, in plain decimals: toPrecision switches to `6.0e-7` below a millionth.
+  if (Math.abs(usd) < 0.01)
+    return `$${usd.toFixed(Math.min(100, 1 - Math.floor(Math.log10(Math.abs(usd)))))}`;
   return `$${usd.toFixed(usd < 100 ? 2 : 0)}`;
 }
 

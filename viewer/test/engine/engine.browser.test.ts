@@ -387,6 +387,14 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     expect(r.value.sessionId).toBeNull();
     expect(r.value.calls).toHaveLength(Number(row?.[1]));
     expect(await marksNamed('engine:session-rows')).toBe(computed + 1);
+    const missing = await engine<{ ok: false; error: { kind: string; message: string } }>(
+      `(e, a) => e.session(a.key, a.view, 23)`,
+      { key: 'no-such-session', view },
+    );
+    expect(missing).toEqual({
+      ok: false,
+      error: { kind: 'not-found', message: 'No session "no-such-session" in this source.' },
+    });
   });
 
   it('exports the filtered sessions as CSV and as Parquet', async () => {

@@ -18,6 +18,10 @@ describe('format', () => {
     expect(formatCost(undefined)).toBe('no price');
     expect(formatCost(0)).toBe('$0');
     expect(formatCost(0.0000066)).toBe('$0.0000066');
+    expect(formatCost(0.0016)).toBe('$0.0016');
+    // One output token of gpt-4o-mini; toPrecision would give $6.0e-7.
+    expect(formatCost(6e-7)).toBe('$0.00000060');
+    expect(formatCost(1.5e-12)).toBe('$0.0000000000015');
     expect(formatCost(1.234)).toBe('$1.23');
   });
 

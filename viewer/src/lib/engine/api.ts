@@ -22,6 +22,8 @@ export type EngineErrorKind =
   /** A file the opened manifest names is missing (compaction, retention, an incomplete copy). */
   | 'source-changed'
   | 'query-failed'
+  /** The source has no session with the key asked for (a link to data it does not hold). */
+  | 'not-found'
   | 'cancelled';
 
 export interface EngineError {

@@ -25,7 +25,7 @@ import type { FetchCounter } from './byte-source.ts';
 import { sessionsCsv } from './csv.ts';
 import type { DuckSide } from './duck-ops.ts';
 import type { ParquetOps } from './parquet-ops.ts';
-import { CANCELLED, fail, toEngineError } from './errors.ts';
+import { CANCELLED, EngineFailure, engineError, fail, toEngineError } from './errors.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
 import { openSource, type OpenedSource } from './source.ts';
@@ -300,7 +300,8 @@ const api: EngineApi = {
             run(o, sessionCalls(key, { inherit }), stale),
             run(o, sessionMessages(key, { inherit }), stale),
           ]);
-      if (calls.length === 0 && messages.length === 0) throw new Error(`No session "${key}" in this source.`);
+      if (calls.length === 0 && messages.length === 0)
+        throw new EngineFailure(engineError('not-found', `No session "${key}" in this source.`));
       return buildSessionDetail(key, mapCalls(calls), mapMessages(messages));
     }),
   exportSessions: async (view, format) => {
