@@ -90,6 +90,18 @@ describe('sessions table', () => {
     await page.close();
   });
 
+  it('shows the last page for a page number past the end', async () => {
+    const page = await open('t=all&page=500');
+    await expect.poll(() => Number(param(page, 'page'))).toBeLessThan(500);
+    await rows(page).first().waitFor();
+    const range = await page.getByTestId('page-range').textContent();
+    const [, first, last, total] = /^([\d,]+)–([\d,]+) of ([\d,]+)$/.exec(range ?? '') ?? [];
+    const n = (s: string | undefined): number => Number(s?.replaceAll(',', ''));
+    expect(n(last)).toBe(n(total));
+    expect(n(first)).toBeLessThanOrEqual(n(last));
+    await page.close();
+  });
+
   it('shows a notice and falls back to defaults for invalid URL values', async () => {
     const page = await open('t=forever&size=7');
     await page.getByTestId('notices').waitFor();
