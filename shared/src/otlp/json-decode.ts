@@ -131,7 +131,7 @@ function walk<T extends { resource: Attributes; scope: OtlpScope }>(
 
 function requiredId(ctx: JsonContext, o: JsonObject, camel: string, snake: string, size: number): string {
   const id = itemId(ctx, o, camel, snake, size);
-  if (!id) throw new ItemRejected(camel, `${camel} is not ${size} bytes of hex`);
+  if (!id) throw new ItemRejected(camel, `${camel} is missing, all zeros or not ${size} bytes of hex`);
   return id;
 }
 

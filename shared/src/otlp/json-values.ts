@@ -99,10 +99,11 @@ export function itemEnum(
 }
 
 const HEX_ID = /^[0-9a-fA-F]+$/;
+const ZERO_ID = /^0+$/;
 
 /**
  * An id as hex (the OTLP/JSON rule); base64 ids, which some exporters wrongly send, are accepted
- * with a problem. '' when absent; null when present but not an id of `size` bytes.
+ * with a problem. '' when absent or all zeros; null when present but not an id of `size` bytes.
  */
 export function itemId(
   ctx: JsonContext,
@@ -114,9 +115,11 @@ export function itemId(
   const v = get(o, camel, snake);
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string') return null;
-  if (v.length === size * 2 && HEX_ID.test(v)) return v.toLowerCase();
+  // All zeros is OTel's invalid id: absent (see readId).
+  if (v.length === size * 2 && HEX_ID.test(v)) return ZERO_ID.test(v) ? '' : v.toLowerCase();
   const bytes = base64ToBytes(v);
   if (bytes && bytes.length === size) {
+    if (bytes.every((b) => b === 0)) return '';
     note(ctx, {
       code: 'base64_id',
       field: camel,

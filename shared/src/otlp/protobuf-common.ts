@@ -209,11 +209,21 @@ export function decodeAnyValueField(c: Cursor, wt: number, limit: number, field:
 export const ID_UNBUILT = '-';
 
 /** Hex of a trace or span id: '' when empty, null when its length is not `size`. */
+/**
+ * An id of all zero bytes is invalid in OTel (no trace, no span): it reads as absent. Log
+ * records outside a span often carry one; spans that share it would be taken for one span.
+ */
+function allZero(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 export function readId(c: Cursor, wt: number, end: number, field: string, size: number): string | null {
   const idEnd = readBytesEnd(c, wt, end, field);
   const start = c.pos;
   c.pos = idEnd;
   if (idEnd === start) return '';
   if (idEnd - start !== size) return null;
+  if (allZero(c.buf, start, idEnd)) return '';
   return c.text ? bytesToHex(c.buf, start, idEnd) : ID_UNBUILT;
 }

@@ -95,11 +95,11 @@ function decodeSpan(c: Cursor, wt: number, limit: number): OtlpSpan | null {
   }
   expectEnd(c, end, 'span');
   if (traceId === null || traceId === '') {
-    rejectProblem(c, 'trace_id', 'trace_id is not 16 bytes');
+    rejectProblem(c, 'trace_id', 'trace_id is missing, all zeros or not 16 bytes');
     return null;
   }
   if (spanId === null || spanId === '') {
-    rejectProblem(c, 'span_id', 'span_id is not 8 bytes');
+    rejectProblem(c, 'span_id', 'span_id is missing, all zeros or not 8 bytes');
     return null;
   }
   if (parentSpanId === null) {

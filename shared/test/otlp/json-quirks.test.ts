@@ -112,6 +112,23 @@ describe('OTLP/JSON quirks', () => {
     expect(result.ok && result.problems[0]!.code).toBe('span_rejected');
   });
 
+  it('reads all-zero ids, hex or base64, as absent', () => {
+    const result = decodeTraces(
+      traces([
+        { traceId: '0'.repeat(32), spanId: SPAN, name: 'zero trace' },
+        { traceId: TRACE, spanId: 'AAAAAAAAAAA=', name: 'zero span, base64' },
+        { traceId: TRACE, spanId: SPAN, parentSpanId: '0'.repeat(16), name: 'root' },
+      ]),
+      'json',
+    );
+    expect(result.ok && result.rejected).toBe(2);
+    expect(result.ok && result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('traceId is missing, all zeros or not 16 bytes of hex'),
+      expect.stringContaining('spanId is missing, all zeros or not 8 bytes of hex'),
+    ]);
+    expect(ok(result).map((s) => [s.name, s.parentSpanId])).toEqual([['root', '']]);
+  });
+
   it('keeps an attribute named __proto__ as data', () => {
     const spans = ok(
       decodeTraces(

@@ -97,6 +97,25 @@ describe('protobuf decoding edge cases', () => {
     expect(result.ok && result.problems[0]!.message).toContain('resource_spans[0].scope_spans[0].spans[0]');
   });
 
+  it('reads all-zero ids as absent: such a span is rejected, a parent or a log id is none', () => {
+    const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+    const zeroTrace = [...len(1, zeros(16)), ...len(2, hex(SPAN)), ...str(5, 'zero trace')];
+    const zeroSpan = [...len(1, hex(TRACE)), ...len(2, zeros(8)), ...str(5, 'zero span')];
+    const zeroParent = span(len(4, zeros(8)), str(5, 'root'));
+    for (const text of [true, false]) {
+      const result = decodeTraces(request([zeroTrace, zeroSpan, zeroParent]), 'protobuf', { text });
+      expect(result.ok && result.rejected).toBe(2);
+      expect(result.ok && result.problems.map((p) => p.message)).toEqual([
+        expect.stringContaining('trace_id is missing, all zeros or not 16 bytes'),
+        expect.stringContaining('span_id is missing, all zeros or not 8 bytes'),
+      ]);
+      expect(ok(result).map((s) => [s.name, s.parentSpanId])).toEqual([[text ? 'root' : '', '']]);
+    }
+    const record = [...len(9, zeros(16)), ...len(10, zeros(8)), ...len(5, str(1, 'outside a span'))];
+    const logs = ok(decodeLogs(bytes(len(1, len(2, len(2, record)))), 'protobuf'));
+    expect(logs[0]).toMatchObject({ traceId: '', spanId: '', body: 'outside a span' });
+  });
+
   it('attaches a resource that follows its spans on the wire', () => {
     const resource = len(1, len(1, [...str(1, 'service.name'), ...len(2, str(1, 'late'))]));
     const spans = ok(decodeTraces(request([span()], resource), 'protobuf'));
