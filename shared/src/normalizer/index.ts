@@ -31,7 +31,15 @@ export function normalizeBatch(
   const spans: SpanRow[] = [];
   const messages: MessageRow[] = [];
   const cache = batchCache();
+  // A retried export can hold the same span twice; its messages would be numbered on as a second
+  // copy of the conversation. The first copy is kept.
+  const seen = new Set<string>();
   for (const span of Array.isArray(input.spans) ? input.spans : []) {
+    const ids = sameSpanKey(span);
+    if (ids !== null) {
+      if (seen.has(ids)) continue;
+      seen.add(ids);
+    }
     const n = normalizeSpan(span, options.pricer, cache);
     spans.push(n.row);
     for (const m of n.messages) messages.push(m);
@@ -40,6 +48,13 @@ export function normalizeBatch(
   for (const m of logRows(Array.isArray(input.logs) ? input.logs : [], problems, cache)) messages.push(m);
   const completed = completeAcrossBatches(spans, messages);
   return { ...completed, problems: problems.list };
+}
+
+function sameSpanKey(span: OtlpSpan): string | null {
+  const { traceId, spanId } = (span ?? {}) as Partial<OtlpSpan>;
+  return typeof traceId === 'string' && typeof spanId === 'string' && traceId !== '' && spanId !== ''
+    ? `${traceId}\u0000${spanId}`
+    : null;
 }
 
 function logRows(

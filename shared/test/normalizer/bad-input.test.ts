@@ -281,6 +281,17 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     }
   });
 
+  it('a span sent twice in one batch is one row, its messages once', () => {
+    const s = span({
+      ...chat,
+      'gen_ai.input.messages': '[{"role":"user","content":"hi"}]',
+      'gen_ai.usage.input_tokens': 100,
+    });
+    const out = normalizeBatch({ spans: [s, { ...s }], logs: [] }, { pricer: null });
+    expect(out.spans).toHaveLength(1);
+    expect(out.messages.map((m) => [m.seq, m.content])).toEqual([[0, 'hi']]);
+  });
+
   it('a "__proto__" attribute key is kept as data, in the raw JSON and in messages', () => {
     const attrs = JSON.parse('{"__proto__": {"polluted": true}, "n": 1}') as Record<string, never>;
     const { row } = one({ ...chat, ...attrs, big: 'x'.repeat(RAW_STRING_MAX_CHARS + 1) });
