@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { idOffsets, withIds } from './unique-ids.ts';
 
 export interface LoadSpec {
   url: string;
@@ -19,6 +20,8 @@ export interface LoadSpec {
   concurrency: number;
   /** Bodies per second for an open loop; absent for a closed loop. */
   rate?: number;
+  /** Distinguishes this client's span ids from other clients' (1–255; see unique-ids.ts). */
+  idSeed: number;
 }
 
 export interface LoadResult {
@@ -39,6 +42,7 @@ const bodies = fs
   .filter((f) => f.endsWith('.pb'))
   .sort()
   .map((f) => fs.readFileSync(path.join(spec.bodiesDir, f)));
+const offsets = bodies.map(idOffsets);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency * 2 });
 const target = new URL('/v1/traces', spec.url);
 
@@ -78,7 +82,12 @@ const started = performance.now();
 const deadline = started + spec.durationMs;
 
 async function one(): Promise<void> {
-  const body = bodies[nextBody++ % bodies.length] as Buffer;
+  const n = nextBody++;
+  const index = n % bodies.length;
+  // One id set per round through the bodies: a trace that continues into the next body keeps its
+  // ids there.
+  const round = Math.floor(n / bodies.length);
+  const body = withIds(bodies[index] as Buffer, offsets[index] as number[], spec.idSeed * 2 ** 24 + round);
   const t0 = performance.now();
   result.requests++;
   try {

@@ -214,12 +214,12 @@ const pid = child.pid as number;
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 const base = { url, bodiesDir, spansPerBody: SPANS_PER_BODY, concurrency: CONCURRENCY };
 
-const warmUp = await runClient({ ...base, durationMs: 3000 });
+const warmUp = await runClient({ ...base, durationMs: 3000, idSeed: 1 });
 // Written before the load starts, so every span written after it counts toward the load's.
 await waitWritten(url, warmUp.ackedSpans);
 const writtenBefore = await spansWritten(url);
 const loadStart = performance.now();
-const max = await runClient({ ...base, durationMs: SECONDS * 1000 });
+const max = await runClient({ ...base, durationMs: SECONDS * 1000, idSeed: 2 });
 const loadSeconds = (performance.now() - loadStart) / 1000;
 // Durable as the issue defines it: acknowledged only once in the fsynced WAL.
 const ackRate = max.ackedSpans / (max.elapsedMs / 1000);
@@ -236,7 +236,12 @@ const halfRate = ackRate / 2;
 // ~100 requests, within 90 s: with 30 the p99 is simply the slowest request.
 const halfBodiesPerSecond = halfRate / SPANS_PER_BODY;
 const halfSeconds = Math.min(90, Math.max(SECONDS / 2, 100 / halfBodiesPerSecond));
-const half = await runClient({ ...base, durationMs: halfSeconds * 1000, rate: halfBodiesPerSecond });
+const half = await runClient({
+  ...base,
+  durationMs: halfSeconds * 1000,
+  rate: halfBodiesPerSecond,
+  idSeed: 3,
+});
 const latencies = [...half.latenciesMs].sort((a, b) => a - b);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
