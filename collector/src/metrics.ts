@@ -93,6 +93,12 @@ export function renderMetrics(
     'Spans and log records the normalizer failed on (a bug), kept in _wal/set-aside/ instead of Parquet.',
     stats.itemsSetAside,
   );
+  metric(
+    'parley_spans_duplicate_total',
+    'counter',
+    'Spans not written again: their trace and span id was already written (retried exports).',
+    stats.spansDuplicate,
+  );
   metric('parley_queue_depth', 'gauge', 'Items logged but not yet written to Parquet.', stats.queueDepth);
   metric(
     'parley_wal_bytes',

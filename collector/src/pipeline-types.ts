@@ -37,6 +37,8 @@ export interface PipelineStats {
   messagesWritten: number;
   /** Spans and log records the normalizer failed on, kept in `_wal/set-aside/` instead of Parquet. */
   itemsSetAside: number;
+  /** Spans not written because the same trace and span id was written already (a retried export). */
+  spansDuplicate: number;
   queueDepth: number;
   walBytes: number;
   lastFlushMs: number;

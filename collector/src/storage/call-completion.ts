@@ -34,6 +34,8 @@ export interface GroupRows {
 }
 
 export interface CompletedGroup {
+  /** Spans of the group that were copies of others in it, or of spans already written. */
+  duplicates: number;
   spans: QueuedSpan[];
   messages: QueuedMessage[];
   /** Held back for a later flush, each with its `carried_since`. */
@@ -109,7 +111,12 @@ export function completeGroup(
 
   const writtenTraces = new Set(context.map((s) => s.trace_id));
   const byKey = new Map(batchSpans.map((s) => [spanKey(s), s]));
-  const out: CompletedGroup = { spans: [], messages: [], carried: { spans: [], messages: [] } };
+  const out: CompletedGroup = {
+    duplicates: rows.spans.length - spans.length,
+    spans: [],
+    messages: [],
+    carried: { spans: [], messages: [] },
+  };
   const heldSpans = new Set<string>();
   for (const s of batchSpans) {
     if (

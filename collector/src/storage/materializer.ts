@@ -189,6 +189,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     files: RowFile[];
     maxLineBytes: number;
     setAside: number;
+    duplicates: number;
     spans: number;
     messages: number;
     carry: { tmpPath: string; since_ms: number; rows: number } | null;
@@ -270,6 +271,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       files,
       maxLineBytes,
       setAside: setAside.reduce((n, aside) => n + aside.items.length, 0),
+      duplicates: done.duplicates,
       spans: done.spans.length,
       messages: done.messages.length,
       carry,
@@ -326,7 +328,15 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       });
     }
     // Reported right after the manifest names the files (the main thread's stats lag by a message).
-    emit({ type: 'committed', walCommitted, spans, messages, setAside: rows.setAside, ms });
+    emit({
+      type: 'committed',
+      walCommitted,
+      spans,
+      messages,
+      setAside: rows.setAside,
+      duplicates: rows.duplicates,
+      ms,
+    });
     for (const segment of group) await removeIfExists(segment.path);
     log.log('debug', 'storage.flush', {
       segments: group.length,

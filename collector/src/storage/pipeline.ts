@@ -75,6 +75,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
     spansWritten: 0,
     messagesWritten: 0,
     itemsSetAside: 0,
+    spansDuplicate: 0,
     queueDepth: 0,
     walBytes: 0,
     lastFlushMs: 0,
@@ -90,6 +91,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       stats.spansWritten += message.spans;
       stats.messagesWritten += message.messages;
       stats.itemsSetAside += message.setAside;
+      stats.spansDuplicate += message.duplicates;
       stats.flushes++;
       stats.lastFlushMs = message.ms;
     },
@@ -177,8 +179,6 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
           retryAfterSeconds: Math.max(1, Math.ceil(cfg.flushIntervalMs / 1000)),
         };
       }
-      if (request.signal === 'traces') stats.spansReceived += count;
-      else stats.logsReceived += count;
       inFlight = { bytes: inFlight.bytes + bytes, items: inFlight.items + count };
       let seq: number;
       try {
@@ -186,6 +186,9 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       } finally {
         inFlight = { bytes: inFlight.bytes - bytes, items: inFlight.items - count };
       }
+      // Counted once durable: a request the WAL could not take was answered 500, not received.
+      if (request.signal === 'traces') stats.spansReceived += count;
+      else stats.logsReceived += count;
       if (seq > walCommitted) {
         const p = pending.get(seq) ?? { bytes: 0, items: 0 };
         pending.set(seq, { bytes: p.bytes + bytes, items: p.items + count });

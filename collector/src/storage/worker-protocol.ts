@@ -54,6 +54,8 @@ export type FromMaterializer =
       messages: number;
       /** Spans and log records set aside (see set-aside.ts) by the committed group. */
       setAside: number;
+      /** Spans dropped as copies of spans already written or read (see call-completion.ts). */
+      duplicates: number;
       ms: number;
     }
   | { type: 'log'; level: LogLevel; event: string; fields: Record<string, unknown> }

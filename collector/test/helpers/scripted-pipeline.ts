@@ -19,6 +19,7 @@ export function scriptedPipeline(): ScriptedPipeline {
     spansWritten: 0,
     messagesWritten: 0,
     itemsSetAside: 0,
+    spansDuplicate: 0,
     queueDepth: 0,
     walBytes: 0,
     lastFlushMs: 0,

@@ -47,6 +47,7 @@ describe('completeGroup', () => {
       carryMaxAgeMs: 60_000,
     });
     expect(done.spans).toHaveLength(1);
+    expect(done.duplicates).toBe(1);
     expect(done.messages).toHaveLength(1);
     expect(done.messages[0]?.rq).toBe(1);
   });
@@ -63,6 +64,7 @@ describe('completeGroup', () => {
       { nowMs: NOW + 1_000, carryMaxAgeMs: 60_000 },
     );
     expect(retried.spans.map((r) => r.span_id)).toEqual([hexId(2, 16)]);
+    expect(retried.duplicates).toBe(1);
     expect(retried.messages.map((m) => [m.span_id, m.source, m.content])).toEqual([
       [hexId(2, 16), 'span_attribute', 'new'],
       [hexId(1, 16), 'log', 'late'],

@@ -80,6 +80,8 @@ describe('storage pipeline', () => {
     await pipeline.flush();
     // The same request again, as an exporter whose ack was lost sends it, with one new span.
     await pipeline.ingest({ signal: 'traces', spans: [...spans, ...spansOfTrace(2, 1, 's2')] });
+    await pipeline.flush();
+    expect(pipeline.stats()).toMatchObject({ spansReceived: 41, spansWritten: 21, spansDuplicate: 20 });
     await pipeline.close();
     const [counts] = await queryTable(
       dir,
