@@ -34,6 +34,8 @@ import type { SetAside } from './set-aside.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
+/** Span files read at start-up to seed the recent-span memory, at most. */
+const SEED_FILES_MAX = 64;
 /**
  * A flush or merge that runs out of DuckDB's memory limit is tried once more with this many
  * times the limit: unusually wide rows should cost memory for a moment, not stall the WAL or
@@ -112,16 +114,18 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   const recent = createRecentSpans(cfg.recent);
 
   try {
-    // Seed trace/span memory from the newest partitions, so messages arriving after a restart join.
-    const spanFiles = manifest.files
-      .filter((f) => f.table === 'spans')
-      .sort((a, b) => a.max_time.localeCompare(b.max_time));
-    await seedFromParquet(
-      duck,
-      recent,
-      spanFiles.slice(-8).map((f) => join(cfg.dataDir, f.path)),
-      Date.now(),
-    );
+    // Seed trace/span memory from the span files written last (the manifest lists files in the
+    // order they were written), as many as the memory holds, so messages arriving after a restart
+    // join. Chosen by time instead, a few spans a broken clock dated in the future took every slot.
+    const seedFiles: string[] = [];
+    let seedRows = 0;
+    for (const file of [...manifest.files].reverse()) {
+      if (seedRows >= cfg.recent.maxSpans || seedFiles.length >= SEED_FILES_MAX) break;
+      if (file.table !== 'spans') continue;
+      seedFiles.push(join(cfg.dataDir, file.path));
+      seedRows += file.rows;
+    }
+    await seedFromParquet(duck, recent, seedFiles, Date.now());
   } catch (err) {
     duck.close();
     await removeTree(scratch);

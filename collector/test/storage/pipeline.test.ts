@@ -72,6 +72,32 @@ describe('storage pipeline', () => {
     expect(wal.writer?.wtest).toMatchObject({ carries: [] });
   });
 
+  it('after a restart, joins log messages to the spans written last, even behind spans dated in the future', async () => {
+    const dir = await dataDir();
+    const first = await openPipeline(dir);
+    await first.ingest({ signal: 'traces', spans: spansOfTrace(1, 20, 'now') });
+    await first.flush();
+    // A client with a broken clock: spans of ten hours in the year 2200, each in its own file.
+    for (let hour = 0; hour < 10; hour++) {
+      const startUs = Date.UTC(2200, 0, 1, hour) * 1000;
+      await first.ingest({ signal: 'traces', spans: [span({ trace: 100 + hour, span: 1, startUs })] });
+      await first.flush();
+    }
+    await first.close();
+    const second = await openPipeline(dir);
+    const logs = spansOfTrace(1, 20, 'now').map((s, i) =>
+      userMessageLog(1, 1000 + i + 1, s.startTimeUs, `late ${i}`),
+    );
+    await second.ingest({ signal: 'logs', logs });
+    await second.close();
+    const [joined] = await queryTable(
+      dir,
+      'messages',
+      "SELECT count(*)::INTEGER AS n, count(*) FILTER (session_id = 'now')::INTEGER AS joined FROM t",
+    );
+    expect(joined).toEqual({ n: 20, joined: 20 });
+  });
+
   it('writes a retried span once when its first copy was written by an earlier flush', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir);
