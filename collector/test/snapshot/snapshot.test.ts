@@ -110,6 +110,11 @@ describe('snapshot', () => {
 
   it('runs as the parley-snapshot bin with a relative --since', async () => {
     const out = await outDir();
+    // What a killed snapshot left behind goes; a live process's staging stays.
+    const stale = join(out, '..', '.snap.partial-2147483646');
+    const live = join(out, '..', `.snap.partial-${process.pid}`);
+    await mkdir(stale);
+    await mkdir(live);
     const result = spawnSync(
       process.execPath,
       [BIN, '--from', source, '--since', '100000d', '--until', '2030-01-01', '--out', out],
@@ -118,6 +123,7 @@ describe('snapshot', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/40 spans, 40 messages/);
+    expect((await readdir(join(out, '..'))).sort()).toEqual([`.snap.partial-${process.pid}`, 'snap']);
   }, 60_000);
 
   it('starts again from the current manifest when a source file is merged away while it copies', async () => {
