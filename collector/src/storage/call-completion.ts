@@ -93,10 +93,9 @@ export function completeGroup(
   recent: RecentSpans,
   options: CompletionOptions,
 ): CompletedGroup {
-  const written = (traceId: string, spanId: string): boolean => recent.has(traceId, spanId);
-  const spans = distinct(rows.spans, spanKey).filter((s) => !written(s.trace_id, s.span_id));
+  const spans = distinct(rows.spans, spanKey).filter((s) => !recent.has(s.trace_id, s.span_id));
   const messages = distinct(rows.messages, messageKey).filter(
-    (m) => m.source === 'log' || !written(m.trace_id, m.span_id),
+    (m) => m.source === 'log' || !recent.has(m.trace_id, m.span_id),
   );
   const batchKeys = new Set(spans.map(spanKey));
   const traceIds = new Set<string>();

@@ -208,7 +208,6 @@ export function decodeAnyValueField(c: Cursor, wt: number, limit: number, field:
 /** A well-formed id read without building values (see Cursor.text). */
 export const ID_UNBUILT = '-';
 
-/** Hex of a trace or span id: '' when empty, null when its length is not `size`. */
 /**
  * An id of all zero bytes is invalid in OTel (no trace, no span): it reads as absent. Log
  * records outside a span often carry one; spans that share it would be taken for one span.
@@ -218,6 +217,7 @@ function allZero(buf: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** Hex of a trace or span id: '' when empty or all zeros, null when its length is not `size`. */
 export function readId(c: Cursor, wt: number, end: number, field: string, size: number): string | null {
   const idEnd = readBytesEnd(c, wt, end, field);
   const start = c.pos;
