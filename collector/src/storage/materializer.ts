@@ -29,8 +29,8 @@ import { expiredFiles } from './retention.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
 import { readGroupRows } from './wal-rows.ts';
+import type { ReadRows } from './wal-rows.ts';
 import { writeSetAside } from './set-aside.ts';
-import type { SetAside } from './set-aside.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
@@ -226,7 +226,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     }
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
     try {
-      return await writeRowFiles(done, rows.setAside, slot, nowMs, lines, started);
+      return await writeRowFiles(done, rows, slot, nowMs, lines, started);
     } catch (err) {
       recent.unremember(done.spans);
       throw err;
@@ -235,7 +235,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
 
   async function writeRowFiles(
     done: CompletedGroup,
-    setAside: readonly SetAside[],
+    read: ReadRows,
     slot: number,
     nowMs: number,
     lines: RowLines,
@@ -274,8 +274,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     return {
       files,
       maxLineBytes,
-      setAside: setAside.reduce((n, aside) => n + aside.items.length, 0),
-      duplicates: done.duplicates,
+      setAside: read.setAside.reduce((n, aside) => n + aside.items.length, 0),
+      duplicates: read.duplicates + done.duplicates,
       spans: done.spans.length,
       messages: done.messages.length,
       carry,

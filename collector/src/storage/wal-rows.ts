@@ -35,6 +35,8 @@ export interface ReadRows extends GroupRows {
   problems: string[];
   /** Traces the normalizer threw on, not in the rows (see set-aside.ts). */
   setAside: SetAside[];
+  /** Spans sent twice in one request, the second copy not in the rows (see normalizeBatch). */
+  duplicates: number;
 }
 
 type Decoded = { ok: true; spans: OtlpSpan[]; logs: OtlpLogRecord[] } | { ok: false; error: string };
@@ -67,7 +69,7 @@ export async function readGroupRows(
   pricer: Pricer | null,
   lines: RowLines,
 ): Promise<ReadRows> {
-  const result: ReadRows = { spans: [], messages: [], problems: [], setAside: [] };
+  const result: ReadRows = { spans: [], messages: [], problems: [], setAside: [], duplicates: 0 };
   for (const segment of segments) {
     if (segment.kind === 'carry') await readCarry(segment.path, result);
   }
@@ -97,12 +99,17 @@ export async function readGroupRows(
           ? traceSlices(decoded.spans).map((spans) => ({ spans, logs: [] }))
           : traceSlices(decoded.logs).map((logs) => ({ spans: [], logs }));
       for (const slice of slices) {
+        const asideBefore = result.setAside.length;
         const normalized = normalizeIsolated(
           slice,
           (alone) => normalizeBatch(alone, { pricer }),
           rq,
           result.setAside,
         );
+        let asideSpans = 0;
+        for (const aside of result.setAside.slice(asideBefore))
+          if (aside.signal === 'traces') asideSpans += aside.items.length;
+        result.duplicates += slice.spans.length - asideSpans - normalized.spans.length;
         const messages = normalized.messages.map((m) => Object.assign(m, { rq }));
         lines.add('spans', normalized.spans);
         lines.add('messages', messages);

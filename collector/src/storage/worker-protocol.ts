@@ -54,7 +54,7 @@ export type FromMaterializer =
       messages: number;
       /** Spans and log records set aside (see set-aside.ts) by the committed group. */
       setAside: number;
-      /** Spans dropped as copies of spans already written or read (see call-completion.ts). */
+      /** Spans dropped as copies of spans already written or read (see call-completion.ts, normalizeBatch). */
       duplicates: number;
       ms: number;
     }

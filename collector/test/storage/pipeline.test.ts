@@ -108,13 +108,18 @@ describe('storage pipeline', () => {
     await pipeline.ingest({ signal: 'traces', spans: [...spans, ...spansOfTrace(2, 1, 's2')] });
     await pipeline.flush();
     expect(pipeline.stats()).toMatchObject({ spansReceived: 41, spansWritten: 21, spansDuplicate: 20 });
+    // Twice in one request: the normalizer keeps the first copy, and counts as the others do.
+    const twice = spansOfTrace(3, 2, 's3');
+    await pipeline.ingest({ signal: 'traces', spans: [...twice, ...twice] });
+    await pipeline.flush();
+    expect(pipeline.stats()).toMatchObject({ spansReceived: 45, spansWritten: 23, spansDuplicate: 22 });
     await pipeline.close();
     const [counts] = await queryTable(
       dir,
       'spans',
       'SELECT count(*)::INTEGER AS n, sum(input_tokens)::INTEGER AS tin FROM t',
     );
-    expect(counts).toEqual({ n: 21, tin: 21 * 7 });
+    expect(counts).toEqual({ n: 23, tin: 23 * 7 });
   });
 
   it('writes every row of a flush that failed once when it is retried', async () => {
