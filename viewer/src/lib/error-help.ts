@@ -58,7 +58,7 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
     case 'not-found':
       return {
         title: 'No such session here',
-        advice: `${where} has no session with this id. It may be outside what this snapshot holds, or already removed by retention; the sessions list shows what there is.`,
+        advice: `There is no session with this id in ${where}. It may be outside what this snapshot holds, or already removed by retention; the sessions list shows what there is.`,
       };
     case 'cancelled':
       return { title: 'Cancelled', advice: '' };
