@@ -340,6 +340,21 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     expect(out.problems.map((p) => p.code)).toEqual(['invalid_json']);
   });
 
+  it("a log record whose body is a bare number or boolean is that message's text", () => {
+    const s = span(chat);
+    const logs = [
+      log(s, { eventName: 'gen_ai.user.message', body: 42 }),
+      log(s, { eventName: 'gen_ai.user.message', body: 0.5 }),
+      log(s, { eventName: 'gen_ai.assistant.message', body: false }),
+    ];
+    const out = normalizeBatch({ spans: [s], logs }, { pricer: null });
+    expect(out.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', '42'],
+      ['user', '0.5'],
+      ['assistant', 'false'],
+    ]);
+  });
+
   it('a missing input is an empty batch, not a crash', () => {
     expect(normalizeBatch({ spans: undefined as never, logs: null as never }, { pricer: null })).toEqual({
       spans: [],

@@ -23,6 +23,23 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
+/**
+ * The first of `keys` the part carries, null included: a call sent with `arguments: null` shows
+ * null, not the `{}` shown for a call with no arguments field at all.
+ */
+function firstField(o: Record<string, unknown> | null, keys: readonly string[]): unknown {
+  if (o === null) return undefined;
+  for (const key of keys) if (Object.hasOwn(o, key) && o[key] !== undefined) return o[key];
+  return undefined;
+}
+
+function toolArguments(o: Record<string, unknown>, fn: Record<string, unknown> | null): unknown {
+  const own = firstField(o, ['arguments', 'args', 'input']);
+  if (own !== undefined) return own;
+  const nested = firstField(fn, ['arguments']);
+  return nested === undefined ? {} : nested;
+}
+
 function one(p: unknown): PartView {
   if (p == null || typeof p !== 'object') return { kind: 'text', text: String(p) };
   const o = p as Record<string, unknown>;
@@ -35,7 +52,7 @@ function one(p: unknown): PartView {
       kind: 'tool-call',
       name: str(o.name) ?? str(o.toolName) ?? str(fn?.name) ?? 'tool',
       id: str(o.id) ?? str(o.toolCallId) ?? str(o.call_id),
-      args: pretty(o.arguments ?? o.args ?? o.input ?? fn?.arguments ?? {}),
+      args: pretty(toolArguments(o, fn)),
     };
   }
   if (type === 'tool_call_response' || type === 'tool_result' || type === 'function_call_output') {

@@ -26,6 +26,19 @@ describe('partViews', () => {
     expect(partViews(vercel, null)[0]).toMatchObject({ kind: 'tool-call', name: 'g', id: 't' });
   });
 
+  it('shows arguments sent as null as null, and {} only when a call has no arguments field', () => {
+    const parts = JSON.stringify([
+      { type: 'tool_call', id: 'a', name: 'f', arguments: null },
+      { type: 'function', function: { name: 'g', arguments: null } },
+      { type: 'tool_call', id: 'c', name: 'h' },
+    ]);
+    expect(partViews(parts, null).map((v) => (v.kind === 'tool-call' ? v.args : v.kind))).toEqual([
+      'null',
+      'null',
+      '{}',
+    ]);
+  });
+
   it('drops text parts that repeat the content and keeps unknown parts as JSON', () => {
     const parts = JSON.stringify([
       { type: 'text', content: 'hi' },

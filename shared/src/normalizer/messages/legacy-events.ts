@@ -27,6 +27,9 @@ function bodyObject(body: AnyValue | undefined, field: string, problems: Problem
     if (t.startsWith('{') || t.startsWith('[')) return parseJson(t, field, problems);
     return body === '' ? undefined : { content: body };
   }
+  // A scalar body is the message's text, as a string body is: an app that logs a bare number
+  // or flag still said something.
+  if (typeof body === 'number' || typeof body === 'boolean') return { content: String(body) };
   return body;
 }
 
