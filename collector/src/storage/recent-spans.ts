@@ -24,8 +24,13 @@ type LightSpan = Pick<
   | 'is_llm_call'
 >;
 
+/** What is kept of a span: its trace and span ids are the keys it is stored under. */
+type Kept = Omit<LightSpan, 'trace_id' | 'span_id'>;
+
 interface Trace {
-  spans: Map<string, LightSpan>;
+  spans: Map<string, Kept>;
+  /** The last span kept, whose strings the next one reuses when equal. */
+  last: Kept | undefined;
   touchedMs: number;
 }
 
@@ -44,22 +49,27 @@ export interface RecentSpans {
   readonly size: number;
 }
 
-function light(s: LightSpan): LightSpan {
+/** The first of two equal strings: each decoded span has its own copy of its trace's session. */
+function same(value: string | null, earlier: string | null | undefined): string | null {
+  return earlier !== undefined && earlier === value ? earlier : value;
+}
+
+function kept(s: LightSpan, earlier: Kept | undefined): Kept {
   return {
-    trace_id: s.trace_id,
-    span_id: s.span_id,
     parent_span_id: s.parent_span_id,
-    session_id: s.session_id,
-    session_source: s.session_source,
-    model: s.model,
+    session_id: same(s.session_id, earlier?.session_id),
+    session_source: same(s.session_source, earlier?.session_source),
+    model: same(s.model, earlier?.model),
     start_time: s.start_time,
     is_llm_call: s.is_llm_call,
   };
 }
 
-function asRow(s: LightSpan): SpanRow {
+function asRow(traceId: string, spanId: string, s: Kept): SpanRow {
   return {
     ...s,
+    trace_id: traceId,
+    span_id: spanId,
     name: '',
     kind: 'UNSPECIFIED',
     service_name: null,
@@ -109,7 +119,7 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
       const rows: SpanRow[] = [];
       for (const id of traceIds) {
         const trace = traces.get(id);
-        if (trace !== undefined) for (const s of trace.spans.values()) rows.push(asRow(s));
+        if (trace !== undefined) for (const [spanId, s] of trace.spans) rows.push(asRow(id, spanId, s));
       }
       return rows;
     },
@@ -118,12 +128,13 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
         let trace = traces.get(s.trace_id);
         if (trace === undefined || trace.touchedMs !== nowMs) {
           if (trace !== undefined) traces.delete(s.trace_id);
-          trace ??= { spans: new Map(), touchedMs: nowMs };
+          trace ??= { spans: new Map(), last: undefined, touchedMs: nowMs };
           trace.touchedMs = nowMs;
           traces.set(s.trace_id, trace);
         }
         const before = trace.spans.size;
-        trace.spans.set(s.span_id, light(s));
+        trace.last = kept(s, trace.last);
+        trace.spans.set(s.span_id, trace.last);
         size += trace.spans.size - before;
       }
     },
