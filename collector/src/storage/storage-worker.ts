@@ -4,6 +4,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { backgroundNice } from '../thread-priority.ts';
 import { startMaterializer } from './materializer.ts';
 import type { Materializer } from './materializer.ts';
 import type { FromMaterializer, ToMaterializer } from './worker-protocol.ts';
@@ -18,9 +19,9 @@ const reply = (id: number, done: Promise<void>): void => {
   );
 };
 
-// On Linux this lowers only this thread: when the cores are busy, the receivers' thread (decode,
-// append, fsync, ack) runs first, and materialization takes the time left over.
-setPriority(10);
+// On Linux this lowers only this thread: when the cores are busy, ingest runs first and
+// materialization takes the time left over (see thread-priority.ts).
+setPriority(backgroundNice());
 
 let materializer: Promise<Materializer> | null = null;
 

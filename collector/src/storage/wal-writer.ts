@@ -3,13 +3,15 @@
  * written together and share the next fsync, so throughput does not collapse to one request per
  * disk flush. A request's promise resolves only after the fsync covering its bytes. The next
  * segment is created (and its directory entry fsynced) ahead of time, so sealing one never makes
- * requests wait for a directory fsync, which stalls behind every other write on the disk.
+ * requests wait for a directory fsync, which stalls behind every other write on the disk. The
+ * write and fsync themselves run on the WAL's own thread (wal-sync.ts), ahead of background work.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir } from './durable-fs.ts';
 import { segmentPath } from './wal-segments.ts';
+import { startWalSync } from './wal-sync.ts';
 
 interface PendingWrite {
   /** One framed record, as chunks (see frameRecord). */
@@ -40,7 +42,13 @@ export interface WalWriter {
   close(): Promise<void>;
 }
 
+/** A copy of a view that covers only part of its buffer: a message would carry the whole buffer. */
+function tight(chunk: Buffer): Buffer {
+  return chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
+}
+
 export async function openWalWriter(dir: string, firstSeq: number): Promise<WalWriter> {
+  const sync = startWalSync();
   let nextSeq = firstSeq;
   let seq = 0;
   let handle: FileHandle | null = null;
@@ -102,9 +110,11 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   async function writeBatch(batch: PendingWrite[]): Promise<void> {
     if (!handle) throw new Error('WAL segment is not open');
     const expected = batch.reduce((sum, w) => sum + w.bytes, 0);
-    const { bytesWritten } = await handle.writev(batch.flatMap((w) => w.chunks));
+    const bytesWritten = await sync.writeAndSync(
+      handle.fd,
+      batch.flatMap((w) => w.chunks.map(tight)),
+    );
     if (bytesWritten !== expected) throw new Error(`short WAL write: ${bytesWritten} of ${expected} bytes`);
-    await handle.datasync();
     for (const w of batch) {
       itemsInSegment += w.items;
       bytesInSegment += w.bytes;
@@ -153,6 +163,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
           await handle?.close();
           handle = null;
           await dropSpare();
+          await sync.close();
           for (const c of waiting) c.resolve();
         } catch (err) {
           for (const c of waiting) c.reject(err);
@@ -163,7 +174,12 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
     }
   }
 
-  await openSegment();
+  try {
+    await openSegment();
+  } catch (err) {
+    await sync.close();
+    throw err;
+  }
 
   return {
     append(chunks, items) {
