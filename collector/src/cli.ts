@@ -9,7 +9,7 @@ import { createLogger } from './log.ts';
 import { loadPricer } from './prices.ts';
 import { startCollector, type RunningCollector } from './server.ts';
 import { createPipeline } from './storage/pipeline.ts';
-import { lowerBackgroundThreads } from './thread-priority.ts';
+import { lowerPoolThreads } from './thread-priority.ts';
 
 const builtViewer = fileURLToPath(new URL('../../viewer/build', import.meta.url));
 const parsed = parseConfig(process.argv.slice(2), process.env, {
@@ -66,13 +66,13 @@ try {
   process.exit(1);
 }
 // After start-up, once libuv's pool exists (the WAL's files were opened through it).
-const lowered = lowerBackgroundThreads();
+const lowered = lowerPoolThreads();
 log.log('info', 'listening', {
   http_port: collector.httpPort,
   grpc_port: collector.grpcPort,
   data_dir: config.dataDir,
   viewer_dir: config.viewerDir,
   auth: config.token !== null,
-  background_threads_lowered: lowered,
+  pool_threads_lowered: lowered,
 });
 if (stopRequested) stop(collector);

@@ -4,7 +4,7 @@
  * that pool's priority (thread-priority.ts) so Parquet writing gives way to ingest on a busy
  * machine, and the WAL's write and fsync, the one wait on the ack path, must not give way with
  * it. Measured (bench-collector probe, 21k spans/s beside a busy materializer): ack p99 41–92 ms
- * with the WAL on the pool at normal priority; 15 ms with it here and the pool lowered.
+ * with the WAL on the pool at normal priority; 32 ms with it here; 28 ms with the pool lowered too.
  */
 import { Worker } from 'node:worker_threads';
 
