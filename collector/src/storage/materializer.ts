@@ -19,8 +19,9 @@ import type { RowFile } from './materialize.ts';
 import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
 import { completeGroup } from './call-completion.ts';
-import type { CompletedGroup, QueuedSpan } from './call-completion.ts';
+import type { CompletedGroup } from './call-completion.ts';
 import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
+import type { SpanKey } from './recent-spans.ts';
 import { recover } from './recovery.ts';
 import { createRowLines } from './row-lines.ts';
 import type { RowLines } from './row-lines.ts';
@@ -202,7 +203,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
      * The spans completion remembered as written (see call-completion.ts), taken back unless the
      * group commits: a group that is read again must not find its own spans already written.
      */
-    remembered: readonly QueuedSpan[];
+    remembered: readonly SpanKey[];
     committed: boolean;
   }
 
@@ -280,7 +281,9 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       messages: done.messages.length,
       carry,
       ms: performance.now() - started,
-      remembered: done.spans,
+      // Only the keys: a row holds its encoded line, and through it the bytes of its whole WAL
+      // record, which would otherwise stay in memory while DuckDB writes this group.
+      remembered: done.spans.map(({ trace_id, span_id }) => ({ trace_id, span_id })),
       committed: false,
     };
   }

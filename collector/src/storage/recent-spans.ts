@@ -24,6 +24,9 @@ type LightSpan = Pick<
   | 'is_llm_call'
 >;
 
+/** What names a span. */
+export type SpanKey = Pick<SpanRow, 'trace_id' | 'span_id'>;
+
 /** What is kept of a span: its trace and span ids are the keys it is stored under. */
 type Kept = Omit<LightSpan, 'trace_id' | 'span_id'>;
 
@@ -40,7 +43,7 @@ export interface RecentSpans {
   context(traceIds: ReadonlySet<string>): SpanRow[];
   remember(spans: readonly LightSpan[], nowMs: number): void;
   /** Takes back spans remembered for a group that was then not written (it is read again). */
-  unremember(spans: readonly LightSpan[]): void;
+  unremember(spans: readonly SpanKey[]): void;
   /**
    * Forgets whole traces, least recently touched first: a trace's spans are context for each
    * other, so keeping some of a trace would complete its late rows against part of it.
