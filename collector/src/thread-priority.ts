@@ -1,9 +1,8 @@
 /**
  * The collector's work in two classes on a machine whose cores are all busy: ingest (the main
- * thread's decode and ack, the WAL's write and fsync on its own thread) runs first; background
- * work (the materializer thread, and libuv's pool, where DuckDB's statements, most file calls and
- * the inflating of compressed bodies run) takes what is left. The backlog in between waits in the
- * fsynced WAL.
+ * thread's inflate, decode and ack; the WAL's write and fsync on its own thread) runs first;
+ * background work (the materializer thread, and libuv's pool, where DuckDB's statements and most
+ * file calls run) takes what is left. The backlog in between waits in the fsynced WAL.
  *
  * V8's helper threads keep their priority: lowered too, they gained the half-load ack p99 another
  * ~10 ms, but starved the materializer's concurrent garbage collection, and its heap peaked at
