@@ -4,7 +4,7 @@
  * inflated in one synchronous step once it has all arrived, on the thread that decodes it next:
  * the streaming inflater ran on libuv's pool, which runs below ingest's priority beside DuckDB
  * (thread-priority.ts), and gzip requests waited behind it (bench-collector probe, 21k spans/s of
- * gzip bodies: ack p99 153 ms streamed, 49 ms inflated here).
+ * gzip bodies: ack p99 108–153 ms streamed, 49–83 ms inflated here).
  */
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';

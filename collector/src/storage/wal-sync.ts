@@ -28,12 +28,9 @@ export interface WalSync {
 
 const THREAD_URL = new URL('./wal-sync-thread.ts', import.meta.url);
 
-class WalSyncError extends Error {
-  readonly code: string | undefined;
-  constructor(message: string, code: string | null) {
-    super(message);
-    this.code = code ?? undefined;
-  }
+/** The thread's system error as Node's own calls give it: a message and its errno code. */
+function systemError(error: NonNullable<SyncReply['error']>): NodeJS.ErrnoException {
+  return Object.assign(new Error(error.message), error.code === null ? {} : { code: error.code });
 }
 
 export function startWalSync(): WalSync {
@@ -53,7 +50,7 @@ export function startWalSync(): WalSync {
     const w = waiting.get(reply.id);
     waiting.delete(reply.id);
     if (reply.error === null) w?.resolve(reply.bytesWritten);
-    else w?.reject(new WalSyncError(reply.error.message, reply.error.code));
+    else w?.reject(systemError(reply.error));
   });
   worker.on('error', (err) => failAll(new Error(`WAL sync thread failed: ${err.message}`)));
   worker.on('exit', (code) => failAll(new Error(`WAL sync thread exited with code ${code}`)));
