@@ -28,36 +28,59 @@ export interface WalSync {
 
 const THREAD_URL = new URL('./wal-sync-thread.ts', import.meta.url);
 
+interface Waiting {
+  resolve: (bytesWritten: number) => void;
+  reject: (err: Error) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  waiting: Map<number, Waiting>;
+}
+
 /** The thread's system error as Node's own calls give it: a message and its errno code. */
 function systemError(error: NonNullable<SyncReply['error']>): NodeJS.ErrnoException {
   return Object.assign(new Error(error.message), error.code === null ? {} : { code: error.code });
 }
 
-export function startWalSync(): WalSync {
-  const worker = new Worker(THREAD_URL);
-  // Only the collector's own requests keep the process alive, not an idle sync thread.
-  worker.unref();
-  const waiting = new Map<number, { resolve: (n: number) => void; reject: (err: Error) => void }>();
+/**
+ * `threadUrl` is the thread's entry point; tests point it at one that can be made to die. A
+ * thread that dies fails the writes it had (each request gets its error; the WAL writer moves to
+ * a fresh segment) and the next write starts a new one.
+ */
+export function startWalSync(threadUrl: URL = THREAD_URL): WalSync {
+  let closed = false;
   let nextId = 1;
-  let failure: Error | null = null;
 
-  const failAll = (err: Error): void => {
-    failure ??= err;
-    for (const w of waiting.values()) w.reject(err);
-    waiting.clear();
+  const start = (): Thread => {
+    const worker = new Worker(threadUrl);
+    // Only the collector's own requests keep the process alive, not an idle sync thread.
+    worker.unref();
+    const waiting = new Map<number, Waiting>();
+    const thread = { worker, waiting };
+    const fail = (err: Error): void => {
+      if (current === thread) current = null;
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    };
+    worker.on('message', (reply: SyncReply) => {
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (reply.error === null) w?.resolve(reply.bytesWritten);
+      else w?.reject(systemError(reply.error));
+    });
+    worker.on('error', (err) => fail(new Error(`WAL sync thread failed: ${err.message}`)));
+    worker.on('exit', (code) => fail(new Error(`WAL sync thread exited with code ${code}`)));
+    return thread;
   };
-  worker.on('message', (reply: SyncReply) => {
-    const w = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if (reply.error === null) w?.resolve(reply.bytesWritten);
-    else w?.reject(systemError(reply.error));
-  });
-  worker.on('error', (err) => failAll(new Error(`WAL sync thread failed: ${err.message}`)));
-  worker.on('exit', (code) => failAll(new Error(`WAL sync thread exited with code ${code}`)));
+  // Started now, so the first request does not wait for a thread to boot.
+  let current: Thread | null = start();
 
   return {
     writeAndSync(fd, chunks) {
-      if (failure !== null) return Promise.reject(failure);
+      if (closed) return Promise.reject(new Error('WAL sync thread closed'));
+      current ??= start();
+      const { worker, waiting } = current;
       const id = nextId++;
       return new Promise<number>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
@@ -65,8 +88,10 @@ export function startWalSync(): WalSync {
       });
     },
     async close() {
-      failure ??= new Error('WAL sync thread closed');
-      await worker.terminate();
+      closed = true;
+      const thread = current;
+      current = null;
+      await thread?.worker.terminate();
     },
   };
 }

@@ -57,6 +57,19 @@ describe('WAL sync thread', () => {
     }
   });
 
+  it('starts a new thread for the next write when its thread dies', async () => {
+    sync = startWalSync(new URL('./dying-wal-sync-thread.ts', import.meta.url));
+    await expect(sync.writeAndSync(-1, [Buffer.from('x')])).rejects.toThrow(/exited with code 7/);
+    const file = path.join(await tempDir(), 'after.wal');
+    const fd = openSync(file, 'a');
+    try {
+      expect(await sync.writeAndSync(fd, [Buffer.from('still here')])).toBe(10);
+      expect(readFileSync(file, 'utf8')).toBe('still here');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('refuses writes once closed', async () => {
     const closing = startWalSync();
     await closing.close();
