@@ -5,8 +5,8 @@
  * file calls run) takes what is left. The backlog in between waits in the fsynced WAL.
  *
  * V8's helper threads keep their priority: lowered too, they gained the half-load ack p99 another
- * ~10 ms, but starved the materializer's concurrent garbage collection, and its heap peaked at
- * 243 MB instead of ~145 MB (bench-collector probe, 2026-11-27).
+ * ~10 ms, but they run the materializer's concurrent garbage collection, and its heap peaked at
+ * 178–243 MB instead of 143–161 MB (bench-collector probes, 2026-11-27).
  *
  * Linux lets a thread's nice value be set by its id (the task ids under /proc/self/task); elsewhere
  * this changes nothing. A thread created later by a lowered one (DuckDB's) inherits its value.

@@ -163,10 +163,11 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
           await handle?.close();
           handle = null;
           await dropSpare();
-          await sync.close();
           for (const c of waiting) c.resolve();
         } catch (err) {
           for (const c of waiting) c.reject(err);
+        } finally {
+          await sync.close();
         }
       }
     } finally {
