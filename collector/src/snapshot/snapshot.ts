@@ -13,7 +13,7 @@ import type { TableName } from '@parley/shared/schema';
 import { openDuck } from '../storage/duck.ts';
 import type { Duck } from '../storage/duck.ts';
 import { fsyncDir, removeTree } from '../storage/durable-fs.ts';
-import { processAlive } from '../storage/process-alive.ts';
+import { removeDirsOfGoneProcesses } from '../storage/process-alive.ts';
 import { MANIFEST_NAME, emptyManifest, loadManifest, saveManifest } from '../storage/manifest-store.ts';
 import type { LoadResult } from '../storage/manifest-store.ts';
 import { writePartitions } from '../storage/partition-writer.ts';
@@ -135,12 +135,10 @@ export async function createSnapshot(
 }
 
 /** Staging directories of snapshots that were killed: their process is gone. */
-async function removeStaleStaging(parent: string, prefix: string): Promise<void> {
-  for (const name of await readdir(parent)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid)) await removeTree(join(parent, name));
-  }
+function removeStaleStaging(parent: string, prefix: string): Promise<void> {
+  return removeDirsOfGoneProcesses(parent, (name) =>
+    name.startsWith(prefix) ? Number(name.slice(prefix.length)) : null,
+  );
 }
 
 async function anyMissing(paths: readonly string[]): Promise<string | null> {

@@ -5,21 +5,20 @@
  * file writer). So they go to RAM (/dev/shm) where there is one, else next to the WAL.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, statfs } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeTree } from './durable-fs.ts';
-import { processAlive } from './process-alive.ts';
+import { removeDirsOfGoneProcesses } from './process-alive.ts';
 
 const SHM = '/dev/shm';
 const MIN_SHM_FREE_BYTES = 1024 * 1024 * 1024;
 const NAME = /^parley-scratch-(\d+)-[0-9a-f]+$/;
 
 /** Scratch directories of processes that are gone (killed before they could remove theirs). */
-async function removeStale(parent: string): Promise<void> {
-  for (const name of await readdir(parent)) {
+function removeStale(parent: string): Promise<void> {
+  return removeDirsOfGoneProcesses(parent, (name) => {
     const match = NAME.exec(name);
-    if (match && !processAlive(Number(match[1]))) await removeTree(join(parent, name));
-  }
+    return match ? Number(match[1]) : null;
+  });
 }
 
 /** A fresh directory for this materializer; the caller removes it when done. */
