@@ -38,6 +38,11 @@ interface Thread {
   waiting: Map<number, Waiting>;
 }
 
+/** A copy of a view that covers only part of its buffer: a message would carry the whole buffer. */
+function tight(chunk: Buffer): Buffer {
+  return chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
+}
+
 /** The thread's system error as Node's own calls give it: a message and its errno code. */
 function systemError(error: NonNullable<SyncReply['error']>): NodeJS.ErrnoException {
   return Object.assign(new Error(error.message), error.code === null ? {} : { code: error.code });
@@ -84,7 +89,7 @@ export function startWalSync(threadUrl: URL = THREAD_URL): WalSync {
       const id = nextId++;
       return new Promise<number>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, fd, chunks } satisfies SyncRequest);
+        worker.postMessage({ id, fd, chunks: chunks.map(tight) } satisfies SyncRequest);
       });
     },
     async close() {

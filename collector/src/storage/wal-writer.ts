@@ -42,11 +42,6 @@ export interface WalWriter {
   close(): Promise<void>;
 }
 
-/** A copy of a view that covers only part of its buffer: a message would carry the whole buffer. */
-function tight(chunk: Buffer): Buffer {
-  return chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
-}
-
 export async function openWalWriter(dir: string, firstSeq: number): Promise<WalWriter> {
   const sync = startWalSync();
   let nextSeq = firstSeq;
@@ -112,7 +107,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
     const expected = batch.reduce((sum, w) => sum + w.bytes, 0);
     const bytesWritten = await sync.writeAndSync(
       handle.fd,
-      batch.flatMap((w) => w.chunks.map(tight)),
+      batch.flatMap((w) => w.chunks),
     );
     if (bytesWritten !== expected) throw new Error(`short WAL write: ${bytesWritten} of ${expected} bytes`);
     for (const w of batch) {
