@@ -9,6 +9,12 @@ export const SCHEMA_VERSION = 2;
 /** Versions whose files this code reads as they are: 2 added `sessions.session_key` (NULL in 1). */
 export const MIN_SCHEMA_VERSION = 1;
 
+/**
+ * Session and user ids are keys shown and grouped on: the normalizer stores the first this many
+ * UTF-16 code units of a longer one (with an `id_truncated` problem), and the search matches on it.
+ */
+export const MAX_ID_CHARS = 1024;
+
 export type DuckType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'VARCHAR[]';
 
 export interface Column {

@@ -26,6 +26,7 @@
  */
 import { compareCodePoints } from './code-point-order.ts';
 import { firstK } from './first-k.ts';
+import { searchNeedle } from './search-needle.ts';
 import { TRACE_KEY_PREFIX } from './sql/query.ts';
 import { resolveTimeRange } from './sql/time.ts';
 import type { SessionListRow, SessionsPage, SortKey, ViewState } from './view.ts';
@@ -816,7 +817,7 @@ export function createFastSessions(files: number, load: ColumnLoader): FastSessi
     const size = Number.isSafeInteger(view.pageSize) && view.pageSize >= 1 ? view.pageSize : 50;
     const offset = (pageNo - 1) * size;
     if (!safe(offset) || !safe(offset + size)) return null;
-    const search = view.search.trim();
+    const search = searchNeedle(view.search);
     if (NON_ASCII.test(search)) return null;
     const sortKey: SortKey = SORT_KEYS.has(view.sort.key) ? view.sort.key : 'last_time';
     // Cold, until the ids are decoded for some other need.

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { nativeDuck } from './native-duck.ts';
-import { SESSIONS_COLUMNS, createTableSql } from '../src/schema.ts';
+import { MAX_ID_CHARS, SESSIONS_COLUMNS, createTableSql } from '../src/schema.ts';
 import { compareCodePoints } from '../src/code-point-order.ts';
 import {
   type RowSelection,
@@ -314,6 +314,19 @@ describe('sessionsPageFast', () => {
       if (!warm) expect(asked.slice(loads)).toEqual([{ columns: ['first_time'], rows: [[0], [1]] }]);
       expect(await fast.extent('trace:t2')).toEqual({ fromUs: T0 + 1, toUs: T0 + 2 });
     }
+  });
+
+  it('finds an id cut at MAX_ID_CHARS when searched with the whole, longer id, as the SQL does', async () => {
+    const stored = `s-${'x'.repeat(MAX_ID_CHARS - 2)}`;
+    const rows: SummaryRow[] = [
+      { ...base, session_id: stored, trace_id: 'a' },
+      { ...base, session_id: 's-other', trace_id: 'b' },
+    ];
+    await load(rows);
+    const view = { ...all, search: `${stored}-cut-by-the-normalizer` };
+    const page = await filesOf(rows, [1]).fast.page(view, NOW);
+    expect(page?.rows.map((r) => r.key)).toEqual([stored]);
+    expect(page).toEqual(await sqlPage(view));
   });
 
   it('declines when two groups share a key or a search meets non-ASCII keys', async () => {

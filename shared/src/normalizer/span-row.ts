@@ -2,6 +2,7 @@ import type { OtlpEvent, OtlpSpan, Problem } from '../otlp.ts';
 import { isStorableTime } from './time-bounds.ts';
 import type { Pricer } from '../pricing/types.ts';
 import type { MessageRow, SpanRow } from '../rows.ts';
+import { MAX_ID_CHARS } from '../schema.ts';
 import type { BatchCache } from './batch-cache.ts';
 import { detectConvention } from './convention.ts';
 import { finishReasons, models, operation, provider, status } from './identity.ts';
@@ -14,9 +15,6 @@ import { ownSession, userId } from './session.ts';
 import { NO_COST, spanCost } from './cost.ts';
 import { usage } from './usage.ts';
 import { asAttributes, isRecord, str } from './values.ts';
-
-/** Session and user ids are keys shown and grouped on: anything longer is not an id. */
-const MAX_ID_CHARS = 1024;
 
 const KINDS: readonly SpanRow['kind'][] = [
   'UNSPECIFIED',

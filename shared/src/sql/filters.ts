@@ -4,6 +4,7 @@
  * those rows. The aggregation is either inlined in each query or read from a table the engine
  * built once (SESSION_ROLLUP_TABLE): same columns, same results.
  */
+import { searchNeedle } from '../search-needle.ts';
 import type { ViewState } from '../view.ts';
 import { type Params, TRACE_KEY_PREFIX } from './query.ts';
 import { resolveTimeRange } from './time.ts';
@@ -51,7 +52,7 @@ export function sessionRollup(options: SourceOptions = {}): string {
 
 /**
  * WHERE conditions over a rollup row aliased `alias` for the view's filters:
- * - search: case-insensitive substring of the key, trimmed; contains() has no metacharacters;
+ * - search: case-insensitive substring of the key (see searchNeedle); contains() has no metacharacters;
  * - time: the session's span of activity [first, last] overlaps the range;
  * - models (unless ignored, as for the model list): the session used any of them.
  */
@@ -63,7 +64,7 @@ export function sessionConditions(
   options: { ignoreModels?: boolean } = {},
 ): string[] {
   const where: string[] = [];
-  const search = view.search.trim();
+  const search = searchNeedle(view.search);
   if (search !== '') where.push(`contains(lower(${alias}.key), lower(${p.text(search)}))`);
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
   if (fromUs !== null) where.push(`${alias}.last_us >= ${p.int(fromUs)}`);

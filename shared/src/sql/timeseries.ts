@@ -1,4 +1,5 @@
 /** Tokens and cost over time for the view's filters, from the LLM-call spans. */
+import { searchNeedle } from '../search-needle.ts';
 import type { ViewState } from '../view.ts';
 import { type SourceOptions, sessionRollup } from './filters.ts';
 import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
@@ -25,7 +26,7 @@ export function timeseries(
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
   const bucketUs = seriesBucketUs(fromUs, toUs, nowUs, extent);
-  const search = view.search.trim();
+  const search = searchNeedle(view.search);
 
   const where = ['sp.is_llm_call'];
   if (fromUs !== null) where.push(`sp.start_time >= ${p.timestamp(fromUs)}`);

@@ -185,6 +185,8 @@ export const SPECIAL_IDS = [
   'sess-ünïcödé-🦜',
   'SESS-Upper',
   'sess-"dq";DROP TABLE spans;--',
+  // As long as a stored id gets (MAX_ID_CHARS): the cut of a longer one.
+  `sess-long-${'x'.repeat(1014)}`,
 ] as const;
 export const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', "o'model,with|odd chars"] as const;
 

@@ -1,5 +1,6 @@
 /** A plain-TypeScript model of the sessions page semantics, to check the SQL against. */
 import type { SessionSummaryRow } from '../../src/rows.ts';
+import { MAX_ID_CHARS } from '../../src/schema.ts';
 import { resolveTimeRange } from '../../src/sql/time.ts';
 import type { SessionListRow, SortKey, ViewState } from '../../src/view.ts';
 
@@ -13,7 +14,8 @@ export function refSessions(
   nowUs: number,
   ignoreModels = false,
 ): SessionListRow[] {
-  const search = view.search.trim().toLowerCase();
+  // Matched on what an id can be stored as: its first MAX_ID_CHARS.
+  const search = view.search.trim().slice(0, MAX_ID_CHARS).toLowerCase();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
   const groups = new Map<string, SessionSummaryRow[]>();
   for (const r of rows) {

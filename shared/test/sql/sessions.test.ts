@@ -5,6 +5,7 @@ import { inlineParams, quoteLiteral, sqlForCli } from '../../src/sql/cli.ts';
 import { mapModelCounts, mapSessionsPage, mapTimeBuckets } from '../../src/sql/rows.ts';
 import { modelCounts, sessionsAll, sessionsPage } from '../../src/sql/sessions.ts';
 import { timeseries } from '../../src/sql/timeseries.ts';
+import { MAX_ID_CHARS } from '../../src/schema.ts';
 import { SORT_KEYS, defaultViewState } from '../../src/url-state.ts';
 import type { SessionListRow, ViewState } from '../../src/view.ts';
 import { type Dataset, type Row, openDataset } from './duck.ts';
@@ -148,6 +149,15 @@ describe('sessionsPage: search text', () => {
   it('is case-insensitive, unicode included, and trims the text', async () => {
     expect((await page(view({ search: 'sess-upper' }))).rows.map((r) => r.key)).toEqual(['SESS-Upper']);
     expect((await page(view({ search: '  ÜNÏCÖDÉ ' }))).rows.map((r) => r.key)).toEqual(['sess-ünïcödé-🦜']);
+  });
+
+  it('finds an id cut at MAX_ID_CHARS when searched with the whole, longer id', async () => {
+    const stored = SPECIAL_IDS.find((id) => id.length === MAX_ID_CHARS) as string;
+    for (const search of [`${stored}-and-what-the-normalizer-cut`, ` ${stored.toUpperCase()}y `]) {
+      expect((await page(view({ search }))).rows.map((r) => r.key)).toEqual([stored]);
+    }
+    // Within the stored length the text is still a substring to find, not a prefix.
+    expect((await page(view({ search: `${stored.slice(1)}z` }))).total).toBe(0);
   });
 
   it('treats % and _ literally', async () => {
@@ -364,6 +374,10 @@ describe('timeseries', () => {
     }
     const alpha = mapTimeBuckets(await ds.run(timeseries(view({ search: 'sess-alpha' }), NOW)));
     expect(alpha.reduce((a, b) => a + b.llmCalls, 0)).toBe(2);
+    // As the sessions page: the whole of an id the normalizer cut finds the session.
+    const stored = SPECIAL_IDS.find((id) => id.length === MAX_ID_CHARS) as string;
+    const long = mapTimeBuckets(await ds.run(timeseries(view({ search: `${stored}-cut` }), NOW)));
+    expect(long.reduce((a, b) => a + b.llmCalls, 0)).toBe(1);
   });
 
   it('reports a NULL cost for buckets with no priced call', async () => {

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
 import type { Manifest } from '@parley/shared/manifest';
+import { MAX_ID_CHARS } from '@parley/shared/schema';
 import { writeSnapshot } from '../engine/snapshot-writer.ts';
 import { startStaticServer } from '../engine/static-server.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
@@ -459,5 +460,51 @@ describe('a source that changes while it is open', () => {
       expect(await error.getAttribute('data-kind')).toBe('source-changed');
       expect(await error.innerText()).toMatch(/missing/);
     });
+  });
+});
+
+describe('names as sent', () => {
+  it('finds a session by the whole of an id cut when stored, and shows two spaces in a model name', async () => {
+    const fresh = await startCollector();
+    const ctx = await newContext(browser, fresh.url);
+    const sent = `long-${'y'.repeat(1200)}`;
+    const stored = sent.slice(0, MAX_ID_CHARS);
+    const model = 'gpt-4o  mini';
+    try {
+      const body = chatTraceBody([
+        {
+          sessionId: sent,
+          traceId: '10ad0000000000000000000000000001',
+          spanId: '10ad000000000001',
+          model,
+          startMs: Date.now() - 5_000,
+          durationMs: 800,
+          input: [{ role: 'user', text: 'hi' }],
+          output: 'hello',
+          inputTokens: 3,
+          outputTokens: 2,
+        },
+      ]);
+      await post(fresh.url, '/v1/traces', body, 'application/json');
+      await waitFlushed(fresh.url);
+      const page = await ctx.newPage();
+      await page.goto(`${fresh.url}/?t=all`);
+      await page.getByTestId('search').fill(sent);
+      await expect.poll(() => param(page, 'q')).toBe(sent);
+      const found = row(page, stored);
+      await found.waitFor();
+      expect(await rows(page).count()).toBe(1);
+      // innerText gives what is rendered: collapsed whitespace would read as one space.
+      expect(await found.locator('.chip').first().innerText()).toBe(model);
+      await found.click();
+      const card = page.locator('article[data-role="assistant"]');
+      await card.waitFor();
+      expect(await card.getByTitle('Model').innerText()).toBe(model);
+      await page.getByTestId('model-select').locator('summary').click();
+      expect(await page.getByTestId('model-select').locator('label .name').innerText()).toBe(model);
+    } finally {
+      await ctx.close();
+      await fresh.stop();
+    }
   });
 });
