@@ -3,12 +3,13 @@
  * order matters for durability: stop accepting, let in-flight requests finish, then close the
  * pipeline (which flushes to Parquet and writes the manifest).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdmission } from './admission.ts';
 import type { CollectorConfig } from './config.ts';
 import { startGrpc, type GrpcReceiver } from './grpc/server.ts';
 import { createApp } from './http/app.ts';
+import { MAX_HEADER_BYTES, answerClientError } from './http/client-error.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { Pipeline } from './pipeline-types.ts';
@@ -64,9 +65,13 @@ export async function startCollector(
   let grpc: GrpcReceiver | null = null;
   try {
     http = await new Promise<Server>((resolve, reject) => {
-      const server = app.listen(config.port, config.host, (error?: Error) =>
-        error ? reject(error) : resolve(server),
-      );
+      const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+      server.on('clientError', answerClientError);
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
     });
     http.keepAliveTimeout = 65_000;
     if (config.grpcPort !== null) {

@@ -265,6 +265,18 @@ describe('the built viewer at /', () => {
     expect((await get(`${withViewer.url}/`)).headers.get('cache-control')).toBe('no-cache');
   });
 
+  it('opens a view link with the longest search the viewer writes, and explains a longer one', async () => {
+    // 4,096 characters of three UTF-8 bytes each, percent-encoded: 36 KB, over Node's default 16 KB.
+    const longest = await get(`${withViewer.url}/?t=all&q=${encodeURIComponent('会'.repeat(4096))}`);
+    expect(longest.status).toBe(200);
+    expect(longest.text).toContain('<title>Parley</title>');
+    const tooLong = await get(`${withViewer.url}/?q=${'x'.repeat(100_000)}`);
+    expect(tooLong.status).toBe(431);
+    expect(tooLong.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(tooLong.text).toContain('longer than the collector accepts (64 KB)');
+    expect((await get(`${withViewer.url}/`)).status).toBe(200);
+  });
+
   it('does not let the fallback swallow data 404s', async () => {
     expect((await get(`${withViewer.url}/data/nope.parquet`)).status).toBe(404);
   });
