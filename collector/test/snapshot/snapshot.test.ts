@@ -108,6 +108,36 @@ describe('snapshot', () => {
     expect(entries.filter((e) => e.includes('partial'))).toEqual([]);
   });
 
+  it('writes a partition too large to sort at once as files of whole sessions, in session order', async () => {
+    const out = await outDir();
+    const sinceUs = BASE_US;
+    const untilUs = BASE_US + HOUR_US;
+    // A few spans' worth of column bytes: hour 0's 10 spans over 3 sessions cannot be one piece.
+    const result = await createSnapshot({ from: source, out, sinceUs, untilUs, sortBytes: 3_000 });
+    expect(result).toMatchObject({ ok: true, rows: { spans: 10, messages: 10 } });
+    const manifest = await manifestOf(out);
+    const spanFiles = manifest.files.filter((f) => f.table === 'spans');
+    expect(spanFiles.length).toBeGreaterThan(1);
+    // Consecutive session ranges: a session is in one file, each file after the one before.
+    const ranges = spanFiles.map((f) => [f.min_session_id, f.max_session_id]);
+    for (const [i, [, max]] of ranges.entries()) {
+      const next = ranges[i + 1];
+      if (next) expect(String(max) < String(next[0])).toBe(true);
+    }
+    const [spans] = await queryTable(
+      out,
+      'spans',
+      'SELECT count(*)::INTEGER AS n, count(DISTINCT span_id)::INTEGER AS d, sum(input_tokens)::INTEGER AS tin FROM t',
+    );
+    expect(spans).toEqual({ n: 10, d: 10, tin: 45 });
+    const [messages] = await queryTable(
+      out,
+      'messages',
+      'SELECT count(DISTINCT span_id)::INTEGER AS n FROM t',
+    );
+    expect(messages).toEqual({ n: 10 });
+  });
+
   it('runs as the parley-snapshot bin with a relative --since', async () => {
     const out = await outDir();
     // What a killed snapshot left behind goes; a live process's staging stays.
