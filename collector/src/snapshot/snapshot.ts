@@ -2,10 +2,10 @@
  * A snapshot: a self-contained copy of one time range of a dataset, compacted to one file per table
  * and partition (hour; day for session summaries), or for a partition too large to sort at once,
  * one file per range of whole sessions (see session-pieces.ts), with a fresh manifest, ready for
- * any static server or object store. Rows are filtered
- * to the range by span start time; session summaries are recomputed from the copied spans, so
- * they describe exactly what the snapshot holds. Built beside the destination, then renamed into
- * place, so a half-written snapshot is never visible under the destination name.
+ * any static server or object store. Rows are filtered to the range by span start time; session
+ * summaries are recomputed from the copied spans, so they describe exactly what the snapshot
+ * holds. Built beside the destination, then renamed into place, so a half-written snapshot is
+ * never visible under the destination name.
  */
 import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
