@@ -11,7 +11,7 @@
  *    second of load; into-Parquet throughput = the same spans / (load time + time until all are
  *    written to Parquet).
  * 5. Half load: open loop at half the acknowledged rate; ack latency p50/p99.
- * 6. Peak RSS of the collector (VmHWM); Parquet bytes per span vs OTLP bytes per span at rest
+ * 6. Peak RSS of the collector (VmHWM, per phase of the run); Parquet bytes per span vs OTLP bytes per span at rest
  *    (once compaction has merged what it will), and as the load left them.
  * Writes the results into the bench-collector section of docs/benchmarks.md.
  */
@@ -155,6 +155,13 @@ function peakRssBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** Peak RSS per phase of the run: VmHWM, then reset (Linux's `clear_refs` 5) for the next. */
+const phasePeaks: Array<[string, number]> = [];
+function endPhase(pid: number, name: string): void {
+  phasePeaks.push([name, peakRssBytes(pid)]);
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
 // 1. Bodies.
 const bodies = syntheticBodies(BODY_COUNT, SPANS_PER_BODY);
 bodies.forEach((body, i) => fs.writeFileSync(path.join(bodiesDir, `${String(i).padStart(4, '0')}.pb`), body));
@@ -217,14 +224,17 @@ const base = { url, bodiesDir, spansPerBody: SPANS_PER_BODY, concurrency: CONCUR
 const warmUp = await runClient({ ...base, durationMs: 3000, idSeed: 1 });
 // Written before the load starts, so every span written after it counts toward the load's.
 await waitWritten(url, warmUp.ackedSpans);
+endPhase(pid, 'start and warm-up');
 const writtenBefore = await spansWritten(url);
 const loadStart = performance.now();
 const max = await runClient({ ...base, durationMs: SECONDS * 1000, idSeed: 2 });
 const loadSeconds = (performance.now() - loadStart) / 1000;
+endPhase(pid, 'max load');
 // Durable as the issue defines it: acknowledged only once in the fsynced WAL.
 const ackRate = max.ackedSpans / (max.elapsedMs / 1000);
 const backlogAtLoadEnd = writtenBefore + max.ackedSpans - (await spansWritten(url));
 await waitWritten(url, writtenBefore + max.ackedSpans);
+endPhase(pid, 'writing its backlog');
 const endToEndSeconds = (performance.now() - loadStart) / 1000;
 const parquetRate = max.ackedSpans / endToEndSeconds;
 log(
@@ -247,6 +257,7 @@ const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 log(`half load (${Math.round(halfRate)} spans/s): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
 await waitWritten(url, writtenBefore + max.ackedSpans + half.ackedSpans);
+endPhase(pid, 'half load');
 
 // 6. Sizes: as the load left them, then at rest, once compaction has merged what it will
 // (the collector keeps compacting while idle; that is what a data dir holds).
@@ -272,7 +283,8 @@ while (sizes().pending > 0 && performance.now() - settleStart < 5 * 60_000) {
 const settleSeconds = (performance.now() - settleStart) / 1000;
 const atRest = sizes();
 
-const peakRss = peakRssBytes(pid);
+endPhase(pid, 'compaction settling');
+const peakRss = Math.max(...phasePeaks.map(([, bytes]) => bytes));
 const loadAfter = os.loadavg();
 child.kill('SIGTERM');
 const exitCode = await exited;
@@ -343,6 +355,8 @@ const section = [
     `cross-batch completion, row encoding ${ms(stages.rowEncode)} ms, ordering by partition, then DuckDB (a streamed ZSTD COPY per partition file, session summaries) and the manifest.`,
   '',
   flushSummary(),
+  '',
+  `Peak RSS by phase: ${phasePeaks.map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(0)} MB`).join(', ')}.`,
   '',
   `Max-load client: ${max.requests} requests, ${max.throttled} answered 429/503, ${max.failed} failed` +
     (max.firstThrottle === null
