@@ -14,3 +14,11 @@ export function filterKey(s: ViewState): string {
 export function listKey(s: ViewState): string {
   return JSON.stringify([s.src, s.search, s.models, s.time, s.page, s.pageSize, s.sort]);
 }
+
+/**
+ * How a search text reaches the URL: starting a search or clearing one is a step Back returns
+ * from; refining the text as it is typed replaces that step, so Back does not replay keystrokes.
+ */
+export function searchNavMode(from: string, to: string): 'push' | 'replace' {
+  return from !== '' && to !== '' ? 'replace' : 'push';
+}

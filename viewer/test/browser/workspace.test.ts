@@ -167,6 +167,24 @@ describe('filters and URL state', () => {
     await page.close();
   });
 
+  it('makes a search one step of history: Back leaves the search, then the time range', async () => {
+    const page = await open('t=24h');
+    await page.getByRole('button', { name: '7d', exact: true }).click();
+    await expect.poll(() => param(page, 't')).toBe('7d');
+    const search = page.getByTestId('search');
+    await search.fill('load-0');
+    await expect.poll(() => param(page, 'q')).toBe('load-0');
+    await search.fill('load-00');
+    await expect.poll(() => param(page, 'q')).toBe('load-00');
+    await page.goBack();
+    await expect.poll(() => param(page, 'q')).toBeNull();
+    expect(param(page, 't')).toBe('7d');
+    await expect.poll(() => search.inputValue()).toBe('');
+    await page.goBack();
+    await expect.poll(() => param(page, 't')).toBe('24h');
+    await page.close();
+  });
+
   it('applies a custom absolute range from the time range selector', async () => {
     const page = await open('t=all');
     await rows(page).first().waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewState } from '@parley/shared/view';
-import { filterKey, listKey, resetFilters } from '../../src/lib/view-state.ts';
+import { filterKey, listKey, resetFilters, searchNavMode } from '../../src/lib/view-state.ts';
 
 const view: ViewState = {
   src: 'https://example.com/snap/',
@@ -24,6 +24,13 @@ describe('view state', () => {
       session: '',
       message: '',
     });
+  });
+
+  it('pushes a search started or cleared, and replaces it while it is refined', () => {
+    expect(searchNavMode('', 'a')).toBe('push');
+    expect(searchNavMode('a', 'ab')).toBe('replace');
+    expect(searchNavMode('ab', '')).toBe('push');
+    expect(searchNavMode('', '')).toBe('push');
   });
 
   it('keys queries only on what changes their result', () => {
