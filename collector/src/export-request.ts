@@ -2,15 +2,17 @@
  * One OTLP Export call, independent of transport: decode, hand to the pipeline, wait until
  * durable, build the response. HTTP and gRPC only translate the outcome into their status codes.
  */
-import { decodeLogs, decodeTraces, encodeExportResponse } from '@parley/shared/otlp/decode';
+import { encodeExportResponse } from '@parley/shared/otlp/decode';
 import type { Problem } from '@parley/shared/otlp';
 import type { Admission } from './admission.ts';
+import type { JsonDecoder } from './json-decoder.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
-import type { IngestRequest, Pipeline } from './pipeline-types.ts';
+import type { Pipeline } from './pipeline-types.ts';
+import { decodeSummary } from './request-decode.ts';
+import type { DecodeSummary, Encoding, Signal } from './request-decode.ts';
 
-export type Signal = 'traces' | 'logs';
-export type Encoding = 'protobuf' | 'json';
+export type { Encoding, Signal } from './request-decode.ts';
 
 export type ExportOutcome =
   | { kind: 'ok'; accepted: number; rejected: number; response: Uint8Array }
@@ -24,42 +26,44 @@ export interface ExportDeps {
   metrics: Metrics;
   log: Logger;
   admission: Admission;
+  /** Large JSON bodies are decoded here, off the receivers' thread (see json-decoder.ts). */
+  jsonDecoder: JsonDecoder;
   /** False once shutdown has begun: requests on connections still open are refused. */
   accepting: () => boolean;
+}
+
+async function decode(
+  deps: ExportDeps,
+  signal: Signal,
+  body: Uint8Array,
+  encoding: Encoding,
+): Promise<{ summary: DecodeSummary; body: Uint8Array } | { failed: string }> {
+  if (encoding === 'json' && deps.jsonDecoder.takes(body)) return deps.jsonDecoder.decode(signal, body);
+  return { summary: decodeSummary(signal, body, encoding), body };
 }
 
 export async function exportRequest(
   deps: ExportDeps,
   signal: Signal,
-  body: Uint8Array,
+  received: Uint8Array,
   encoding: Encoding,
 ): Promise<ExportOutcome> {
   if (!deps.accepting()) return { kind: 'closing' };
-  if (body.byteLength === 0) return { kind: 'malformed', message: 'empty request body' };
+  if (received.byteLength === 0) return { kind: 'malformed', message: 'empty request body' };
 
-  let request: IngestRequest;
-  let rejected: number;
-  let problems: Problem[];
-  // The pipeline logs the body itself and decodes it again when it writes Parquet: here only
-  // validity, counts and problems matter, so string values are checked but not built (about half
-  // the decode time on the ack path, bench-collector 2026-11-26).
-  if (signal === 'traces') {
-    const decoded = decodeTraces(body, encoding, { text: false });
-    if (!decoded.ok) return { kind: 'malformed', message: decoded.error };
-    request = { signal, spans: decoded.value, raw: { body, encoding } };
-    ({ rejected, problems } = decoded);
-  } else {
-    const decoded = decodeLogs(body, encoding, { text: false });
-    if (!decoded.ok) return { kind: 'malformed', message: decoded.error };
-    request = { signal, logs: decoded.value, raw: { body, encoding } };
-    ({ rejected, problems } = decoded);
+  const decoded = await decode(deps, signal, received, encoding);
+  if ('failed' in decoded) {
+    deps.log.log('error', 'decode_failed', { signal, error: decoded.failed });
+    return { kind: 'failed', message: 'the collector could not decode the request' };
   }
+  const { summary, body } = decoded;
+  if (!summary.ok) return { kind: 'malformed', message: summary.error };
+  const { items: count, rejected, problems } = summary;
 
-  const count = request.signal === 'traces' ? request.spans.length : request.logs.length;
   if (count > 0) {
     let result;
     try {
-      result = await deps.pipeline.ingest(request);
+      result = await deps.pipeline.ingest({ signal, raw: { body, encoding }, items: count });
     } catch (error) {
       deps.log.log('error', 'ingest_failed', { signal, error: String(error) });
       return { kind: 'failed', message: 'the collector could not store the request' };

@@ -15,12 +15,13 @@ export interface RawBody {
 }
 
 /**
- * With `raw`, the pipeline logs the body and only counts the decoded items (receivers decode it
- * without string values); without, it logs the items themselves.
+ * Decoded items, which the pipeline logs as they are (tests, tools); or a body as received, which
+ * it logs instead, with the number of spans or log records the receiver decoded from it.
  */
 export type IngestRequest =
-  | { signal: 'traces'; spans: OtlpSpan[]; raw?: RawBody }
-  | { signal: 'logs'; logs: OtlpLogRecord[]; raw?: RawBody };
+  | { signal: 'traces'; spans: OtlpSpan[] }
+  | { signal: 'logs'; logs: OtlpLogRecord[] }
+  | { signal: 'traces' | 'logs'; raw: RawBody; items: number };
 
 export type IngestResult =
   /** Everything given is durably logged (fsynced) and will reach Parquet exactly once. */

@@ -10,6 +10,8 @@ import type { CollectorConfig } from './config.ts';
 import { startGrpc, type GrpcReceiver } from './grpc/server.ts';
 import { createApp } from './http/app.ts';
 import { MAX_HEADER_BYTES, answerClientError } from './http/client-error.ts';
+import { JSON_DECODER_IDLE_MS, JSON_OFF_THREAD_MIN_BYTES, createJsonDecoder } from './json-decoder.ts';
+import type { JsonDecoderOptions } from './json-decoder.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import type { Pipeline } from './pipeline-types.ts';
@@ -20,6 +22,8 @@ export type CreatePipeline = (config: StorageConfig) => Promise<Pipeline>;
 export interface CollectorDeps {
   log: Logger;
   createPipeline: CreatePipeline;
+  /** Overrides of the off-thread JSON decoder's settings (tests send small bodies through it). */
+  jsonDecoder?: Partial<JsonDecoderOptions>;
 }
 
 export interface RunningCollector {
@@ -38,7 +42,7 @@ const WAITING_EXPORTS = 64;
 
 export async function startCollector(
   config: CollectorConfig,
-  { log, createPipeline }: CollectorDeps,
+  { log, createPipeline, jsonDecoder }: CollectorDeps,
 ): Promise<RunningCollector> {
   const pipeline = await createPipeline({
     dataDir: config.dataDir,
@@ -58,6 +62,11 @@ export async function startCollector(
     metrics: createMetrics(),
     log,
     admission: createAdmission(ACTIVE_EXPORTS, WAITING_EXPORTS),
+    jsonDecoder: createJsonDecoder({
+      minBytes: JSON_OFF_THREAD_MIN_BYTES,
+      idleMs: JSON_DECODER_IDLE_MS,
+      ...jsonDecoder,
+    }),
   };
   const app = createApp(config, deps, config.viewerDir);
 
@@ -84,6 +93,7 @@ export async function startCollector(
     }
   } catch (error) {
     http?.close();
+    await deps.jsonDecoder.close();
     await pipeline.close();
     throw error;
   }
@@ -105,6 +115,7 @@ export async function startCollector(
       }, DRAIN_TIMEOUT_MS);
       await Promise.all([drained, grpcServer?.close()]);
       clearTimeout(force);
+      await deps.jsonDecoder.close();
       await pipeline.close();
       log.log('info', 'shutdown_complete', { ...pipeline.stats() });
     })();

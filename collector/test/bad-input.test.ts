@@ -85,6 +85,39 @@ describe('bad input', () => {
     expect(Number(response.partialSuccess?.rejectedSpans ?? 0)).toBe(0);
   });
 
+  it('a JSON body decoded on the worker thread (as large ones are) gets the same answer', async () => {
+    const offThread = await startTestCollector({ maxBodyBytes: MAX_BODY }, { jsonDecoder: { minBytes: 0 } });
+    try {
+      const [span] = await makeSpans([{ name: 'worker-PLACEHOLDER' }]);
+      const badUtf8 = Buffer.from(tracesBody([span!], 'json'));
+      badUtf8[badUtf8.indexOf('PLACEHOLDER')] = 0xff;
+      for (const body of [
+        Buffer.from('{"resourceSpans": ['),
+        Buffer.from('{"resourceSpans":"nope"}'),
+        badUtf8,
+      ]) {
+        const here = await post(traces, body, { 'Content-Type': CONTENT_TYPE.json });
+        const there = await post(`${offThread.url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.json });
+        expect([there.status, there.text]).toEqual([here.status, here.text]);
+      }
+      const spans = await makeSimpleSpans(5, 'worker');
+      const stored = await post(`${offThread.url}/v1/traces`, tracesBody(spans, 'json'), {
+        'Content-Type': CONTENT_TYPE.json,
+      });
+      expect(stored.status).toBe(200);
+      await offThread.pipeline.flush();
+      const rows = await queryTable(
+        offThread.dataDir,
+        'spans',
+        'SELECT span_id FROM {table} ORDER BY span_id',
+      );
+      expect(rows.map((r) => r.span_id)).toEqual([...spanIds(spans), spanIds([span!])[0]].sort());
+    } finally {
+      await offThread.close();
+      await fs.rm(offThread.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('empty body -> 400', async () => {
     for (const encoding of ['protobuf', 'json'] as const) {
       const reply = await post(traces, new Uint8Array(0), { 'Content-Type': CONTENT_TYPE[encoding] });

@@ -37,9 +37,14 @@ function materializerConfig(cfg: ResolvedConfig): MaterializerConfig {
 }
 
 /** The request as a WAL record: its own body when the receiver passed one. */
+function itemCount(request: IngestRequest): number {
+  if ('raw' in request) return request.items;
+  return request.signal === 'traces' ? request.spans.length : request.logs.length;
+}
+
 function walRecord(request: IngestRequest, items: number): WalRecord {
-  const raw = request.raw;
-  if (raw !== undefined) {
+  if ('raw' in request) {
+    const raw = request.raw;
     const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
     return { signal: request.signal, encoding: raw.encoding, items, body };
   }
@@ -163,7 +168,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
   return {
     async ingest(request: IngestRequest): Promise<IngestResult> {
       if (closing) return { ok: false, reason: 'closing' };
-      const count = request.signal === 'traces' ? request.spans.length : request.logs.length;
+      const count = itemCount(request);
       if (count === 0) return { ok: true, accepted: 0 };
       const record = walRecord(request, count);
       const bytes = framedLength(record.body.length);

@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
-import { startCollector, type RunningCollector } from '../../src/server.ts';
+import { startCollector, type CollectorDeps, type RunningCollector } from '../../src/server.ts';
 import { createPipeline } from '../../src/storage/pipeline.ts';
 import { tempDir } from './http.ts';
 
@@ -16,7 +16,10 @@ export interface TestCollector extends RunningCollector {
   dataDir: string;
 }
 
-export async function startTestCollector(overrides: Partial<CollectorConfig> = {}): Promise<TestCollector> {
+export async function startTestCollector(
+  overrides: Partial<CollectorConfig> = {},
+  deps: Pick<CollectorDeps, 'jsonDecoder'> = {},
+): Promise<TestCollector> {
   const dataDir = overrides.dataDir ?? (await tempDir());
   const config: CollectorConfig = {
     port: 0,
@@ -36,7 +39,7 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     logLevel: 'info',
     ...overrides,
   };
-  const collector = await startCollector(config, { log: silentLogger, createPipeline });
+  const collector = await startCollector(config, { log: silentLogger, createPipeline, ...deps });
   return { ...collector, dataDir, url: `http://127.0.0.1:${collector.httpPort}` };
 }
 

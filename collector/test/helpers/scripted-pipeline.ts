@@ -35,8 +35,14 @@ export function scriptedPipeline(): ScriptedPipeline {
       if (answer instanceof Error) throw answer;
       if (answer.ok) {
         pipeline.received.push(request);
-        if (request.signal === 'traces') stats.spansReceived += request.spans.length;
-        else stats.logsReceived += request.logs.length;
+        const items =
+          'raw' in request
+            ? request.items
+            : request.signal === 'traces'
+              ? request.spans.length
+              : request.logs.length;
+        if (request.signal === 'traces') stats.spansReceived += items;
+        else stats.logsReceived += items;
       }
       return answer;
     },

@@ -52,7 +52,7 @@ if (mode === '--drain') {
         const body = tracesJsonBody(spans);
         const decoded = decodeTraces(body, 'json');
         if (!decoded.ok) throw new Error(decoded.error);
-        request = { signal: 'traces', spans: decoded.value, raw: { body, encoding: 'json' } };
+        request = { signal: 'traces', raw: { body, encoding: 'json' }, items: decoded.value.length };
       }
       const result = await pipeline.ingest(request);
       if (result.ok) process.stdout.write(`ack ${first} ${BATCH}\n`);

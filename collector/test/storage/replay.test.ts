@@ -131,8 +131,8 @@ describe('replay', () => {
       if (!decoded.ok) throw new Error(decoded.error);
       const request = {
         signal: 'traces' as const,
-        spans: decoded.value,
         raw: { body, encoding: 'json' as const },
+        items: decoded.value.length,
       };
       expect(await a.ingest(request)).toEqual({ ok: true, accepted: 5 });
     }
