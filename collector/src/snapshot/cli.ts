@@ -11,7 +11,7 @@ const USAGE = `Usage: parley-snapshot --from DATA_DIR --since 24h [--until 2026-
 Copies the spans, messages and session summaries whose span started in [since, until) into
 OUT_DIR, compacted with a fresh manifest.json, ready for any static file server or object store:
 one file per table and partition (hour for spans and messages, day for session summaries), or
-for an hour too large to sort at once, one file per range of whole sessions.
+for an hour too large to sort at once, one file per range of sessions, in session order.
 
   --from DIR      data directory written by parley-collector (has manifest.json)
   --since WHEN    start of the range: a duration back from now (30m, 24h, 7d, 2w) or ISO-8601 time

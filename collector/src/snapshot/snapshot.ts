@@ -20,8 +20,13 @@ import { MANIFEST_NAME, emptyManifest, loadManifest, saveManifest } from '../sto
 import type { LoadResult } from '../storage/manifest-store.ts';
 import { writePartitions } from '../storage/partition-writer.ts';
 import type { WriteTarget } from '../storage/partition-writer.ts';
-import { groupCountsSql, pieceCondition, splitIntoPieces } from '../storage/session-pieces.ts';
-import type { GroupKey } from '../storage/session-pieces.ts';
+import {
+  groupCountsSql,
+  pieceCondition,
+  positionCountsSql,
+  splitIntoPieces,
+} from '../storage/session-pieces.ts';
+import type { Group, GroupKey, Position } from '../storage/session-pieces.ts';
 import { summariesFromSpansSql } from '../storage/session-summaries.ts';
 import { columnList } from '../storage/table-layout.ts';
 import { isoFromMicros, microsFromIso } from '../storage/time-format.ts';
@@ -236,10 +241,12 @@ async function copyPartition(
     const sources = tables.get(table);
     if (sources === undefined) continue;
     const rows = rangeRows(table, sources, sinceUs, untilUs);
-    for (const piece of splitIntoPieces(
-      await groupCounts(duck, rows),
-      await pieceRows(duck, sources, sortBytes),
-    )) {
+    const limit = await pieceRows(duck, sources, sortBytes);
+    const groups = await groupCounts(duck, rows);
+    // A session larger than a piece (a long agent loop) is cut between its spans.
+    for (const group of groups)
+      if (group.rows > limit) group.positions = await positionCounts(duck, rows, group);
+    for (const piece of splitIntoPieces(groups, limit)) {
       const where = pieceCondition(piece, rows.params.length + 1);
       await writePartitions(
         duck,
@@ -269,10 +276,26 @@ async function pieceRows(duck: Duck, sources: string[], sortBytes: number): Prom
     : Math.max(1, Math.floor(sortBytes / (bytes / rows)));
 }
 
+async function positionCounts(
+  duck: Duck,
+  rows: { sql: string; params: (string[] | bigint)[] },
+  group: GroupKey,
+): Promise<Array<Position & { rows: number }>> {
+  const query = positionCountsSql(rows.sql, group, rows.params.length + 1);
+  const found = await duck.columns(query.sql, [...rows.params, ...query.params]);
+  const spans = found.span_id as string[];
+  const counts = found.rows as bigint[];
+  return (found.start_us as bigint[]).map((t, i) => ({
+    startUs: Number(t),
+    spanId: spans[i] as string,
+    rows: Number(counts[i]),
+  }));
+}
+
 async function groupCounts(
   duck: Duck,
   rows: { sql: string; params: (string[] | bigint)[] },
-): Promise<Array<GroupKey & { rows: number }>> {
+): Promise<Group[]> {
   const groups = await duck.columns(groupCountsSql(rows.sql), rows.params);
   const sessions = groups.session_id as Array<string | null>;
   const traces = groups.trace_id as Array<string | null>;

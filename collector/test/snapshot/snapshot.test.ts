@@ -138,6 +138,25 @@ describe('snapshot', () => {
     expect(messages).toEqual({ n: 10 });
   });
 
+  it('cuts a session larger than a piece between its spans, keeping the layout order', async () => {
+    const out = await outDir();
+    // A budget below one row's bytes: every span is a piece of its own.
+    const result = await createSnapshot({
+      from: source,
+      out,
+      sinceUs: BASE_US,
+      untilUs: BASE_US + HOUR_US,
+      sortBytes: 1,
+    });
+    expect(result).toMatchObject({ ok: true, rows: { spans: 10, messages: 10 } });
+    const spanFiles = (await manifestOf(out)).files.filter((f) => f.table === 'spans');
+    expect(spanFiles.map((f) => f.rows)).toEqual(Array.from({ length: 10 }, () => 1));
+    // In the order written: by session, then start time.
+    const keys = spanFiles.map((f) => `${f.min_session_id} ${f.min_time}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(spanFiles.map((f) => f.min_session_id)).size).toBe(3);
+  });
+
   it('runs as the parley-snapshot bin with a relative --since', async () => {
     const out = await outDir();
     // What a killed snapshot left behind goes; a live process's staging stays.
