@@ -42,7 +42,7 @@ export function groupCountsSql(relation: string): string {
 FROM ${relation} AS r GROUP BY ALL ORDER BY session_id NULLS LAST, trace_id NULLS LAST`;
 }
 
-/** One group's spans (by start time and span id) and their row counts, in order; `$n` is its key. */
+/** One group's spans (by start time and span id) and their row counts, in order; the group's key is `$firstParam`. */
 export function positionCountsSql(
   relation: string,
   group: GroupKey,
