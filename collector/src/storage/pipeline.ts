@@ -36,12 +36,12 @@ function materializerConfig(cfg: ResolvedConfig): MaterializerConfig {
   };
 }
 
-/** The request as a WAL record: its own body when the receiver passed one. */
 function itemCount(request: IngestRequest): number {
   if ('raw' in request) return request.items;
   return request.signal === 'traces' ? request.spans.length : request.logs.length;
 }
 
+/** The request as a WAL record: its own body when the receiver passed one. */
 function walRecord(request: IngestRequest, items: number): WalRecord {
   if ('raw' in request) {
     const raw = request.raw;
