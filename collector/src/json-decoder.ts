@@ -6,7 +6,7 @@
  * some of the heap the parses grew (four 31 MB bodies at once: 1,160 → 893 MB retained;
  * docs/benchmarks.md).
  */
-import { Worker } from 'node:worker_threads';
+import { workerCalls } from './worker-calls.ts';
 import type { DecodeSummary, Signal } from './request-decode.ts';
 
 export interface JsonDecoder {
@@ -41,53 +41,24 @@ export interface JsonDecoderOptions {
 export const JSON_OFF_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 export const JSON_DECODER_IDLE_MS = 2_000;
 
-type Answer = { summary: DecodeSummary; body: Uint8Array } | { failed: string };
-
-interface Running {
-  thread: Worker;
-  /** Jobs sent to this worker and not answered yet. */
-  pending: Map<number, (answer: Answer) => void>;
+/** The summary with the body, back from the worker (see json-decoder-thread.ts). */
+interface Reply {
+  id: number;
+  summary: DecodeSummary;
+  body: Uint8Array;
 }
 
 export function createJsonDecoder(options: JsonDecoderOptions): JsonDecoder {
-  const threadUrl = options.threadUrl ?? new URL('./json-decoder-thread.ts', import.meta.url);
-  let current: Running | null = null;
-  let nextId = 1;
+  const calls = workerCalls<{ signal: Signal; body: Uint8Array }, Reply>(
+    options.threadUrl ?? new URL('./json-decoder-thread.ts', import.meta.url),
+    "the JSON decoder's worker",
+  );
   let idle: ReturnType<typeof setTimeout> | undefined;
-
-  function stop(running: Running): Promise<number> {
-    if (current === running) current = null;
-    return running.thread.terminate();
-  }
-
-  function start(): Running {
-    const running: Running = { thread: new Worker(threadUrl), pending: new Map() };
-    // It must not keep the process alive; shutdown stops it anyway.
-    running.thread.unref();
-    running.thread.on('message', (message: { id: number; summary: DecodeSummary; body: Uint8Array }) => {
-      const resolve = running.pending.get(message.id);
-      running.pending.delete(message.id);
-      resolve?.({ summary: message.summary, body: message.body });
-      if (running.pending.size === 0 && current === running) {
-        idle = setTimeout(() => void stop(running), options.idleMs);
-        idle.unref();
-      }
-    });
-    const fail = (why: string): void => {
-      if (current === running) current = null;
-      for (const resolve of running.pending.values()) resolve({ failed: why });
-      running.pending.clear();
-    };
-    running.thread.on('error', (err) => fail(String(err)));
-    running.thread.on('exit', (code) => fail(`the JSON decoder's worker exited (${code})`));
-    return running;
-  }
 
   return {
     takes: (body) => body.byteLength >= options.minBytes,
-    decode(signal, body) {
+    async decode(signal, body) {
       clearTimeout(idle);
-      const running = (current ??= start());
       // Only a buffer the body has to itself can be handed over; a view into a shared one is copied.
       const own =
         body.buffer instanceof ArrayBuffer &&
@@ -95,15 +66,23 @@ export function createJsonDecoder(options: JsonDecoderOptions): JsonDecoder {
         body.byteLength === body.buffer.byteLength
           ? body
           : new Uint8Array(body);
-      const id = nextId++;
-      const answer = new Promise<Answer>((resolve) => running.pending.set(id, resolve));
-      running.thread.postMessage({ id, signal, body: own }, [own.buffer as ArrayBuffer]);
-      return answer;
+      try {
+        const reply = await calls.call({ signal, body: own }, [own.buffer as ArrayBuffer]);
+        return { summary: reply.summary, body: reply.body };
+      } catch (err) {
+        return { failed: (err as Error).message };
+      } finally {
+        if (calls.running() && calls.pending() === 0) {
+          clearTimeout(idle);
+          idle = setTimeout(() => void calls.stop(), options.idleMs);
+          idle.unref();
+        }
+      }
     },
-    running: () => current !== null,
+    running: () => calls.running(),
     async close() {
       clearTimeout(idle);
-      if (current !== null) await stop(current);
+      await calls.stop();
     },
   };
 }

@@ -60,7 +60,7 @@ describe('the off-thread JSON decoder', () => {
   it('answers failed, not hanging, when its worker dies', async () => {
     const d = decoder({ threadUrl: new URL('./helpers/dying-json-decoder-thread.ts', import.meta.url) });
     const answer = await d.decode('traces', new TextEncoder().encode('{}'));
-    expect(answer).toEqual({ failed: expect.stringContaining('exited (3)') });
+    expect(answer).toEqual({ failed: expect.stringContaining('exited with code 3') });
     expect(d.running()).toBe(false);
   });
 });

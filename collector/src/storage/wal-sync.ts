@@ -6,7 +6,7 @@
  * it. Measured (bench-collector probe, 21k spans/s beside a busy materializer): ack p99 41–92 ms
  * with the WAL on the pool at normal priority; 32 ms with it here; 28 ms with the pool lowered too.
  */
-import { Worker } from 'node:worker_threads';
+import { workerCalls } from '../worker-calls.ts';
 
 export interface SyncRequest {
   id: number;
@@ -28,16 +28,6 @@ export interface WalSync {
 
 const THREAD_URL = new URL('./wal-sync-thread.ts', import.meta.url);
 
-interface Waiting {
-  resolve: (bytesWritten: number) => void;
-  reject: (err: Error) => void;
-}
-
-interface Thread {
-  worker: Worker;
-  waiting: Map<number, Waiting>;
-}
-
 /** A copy of a view that covers only part of its buffer: a message would carry the whole buffer. */
 function tight(chunk: Buffer): Buffer {
   return chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
@@ -54,49 +44,21 @@ function systemError(error: NonNullable<SyncReply['error']>): NodeJS.ErrnoExcept
  * a fresh segment) and the next write starts a new one.
  */
 export function startWalSync(threadUrl: URL = THREAD_URL): WalSync {
-  let closed = false;
-  let nextId = 1;
-
-  const start = (): Thread => {
-    const worker = new Worker(threadUrl);
-    // Only the collector's own requests keep the process alive, not an idle sync thread.
-    worker.unref();
-    const waiting = new Map<number, Waiting>();
-    const thread = { worker, waiting };
-    const fail = (err: Error): void => {
-      if (current === thread) current = null;
-      for (const w of waiting.values()) w.reject(err);
-      waiting.clear();
-    };
-    worker.on('message', (reply: SyncReply) => {
-      const w = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      if (reply.error === null) w?.resolve(reply.bytesWritten);
-      else w?.reject(systemError(reply.error));
-    });
-    worker.on('error', (err) => fail(new Error(`WAL sync thread failed: ${err.message}`)));
-    worker.on('exit', (code) => fail(new Error(`WAL sync thread exited with code ${code}`)));
-    return thread;
-  };
+  const calls = workerCalls<Omit<SyncRequest, 'id'>, SyncReply>(threadUrl, 'WAL sync thread');
   // Started now, so the first request does not wait for a thread to boot.
-  let current: Thread | null = start();
+  calls.start();
+  let closed = false;
 
   return {
-    writeAndSync(fd, chunks) {
-      if (closed) return Promise.reject(new Error('WAL sync thread closed'));
-      current ??= start();
-      const { worker, waiting } = current;
-      const id = nextId++;
-      return new Promise<number>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, fd, chunks: chunks.map(tight) } satisfies SyncRequest);
-      });
+    async writeAndSync(fd, chunks) {
+      if (closed) throw new Error('WAL sync thread closed');
+      const reply = await calls.call({ fd, chunks: chunks.map(tight) });
+      if (reply.error !== null) throw systemError(reply.error);
+      return reply.bytesWritten;
     },
     async close() {
       closed = true;
-      const thread = current;
-      current = null;
-      await thread?.worker.terminate();
+      await calls.stop();
     },
   };
 }
