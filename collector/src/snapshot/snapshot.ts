@@ -26,7 +26,7 @@ import {
   positionCountsSql,
   splitIntoPieces,
 } from '../storage/session-pieces.ts';
-import type { Group, GroupKey, Position } from '../storage/session-pieces.ts';
+import type { Group, GroupKey, Piece, Position } from '../storage/session-pieces.ts';
 import { summariesFromSpansSql } from '../storage/session-summaries.ts';
 import { columnList } from '../storage/table-layout.ts';
 import { isoFromMicros, microsFromIso } from '../storage/time-format.ts';
@@ -241,12 +241,13 @@ async function copyPartition(
     const sources = tables.get(table);
     if (sources === undefined) continue;
     const rows = rangeRows(table, sources, sinceUs, untilUs);
-    const limit = await pieceRows(duck, sources, sortBytes);
-    const groups = await groupCounts(duck, rows);
-    // A session larger than a piece (a long agent loop) is cut between its spans.
-    for (const group of groups)
-      if (group.rows > limit) group.positions = await positionCounts(duck, rows, group);
-    for (const piece of splitIntoPieces(groups, limit)) {
+    const budget = await pieceBudget(duck, sources, sortBytes);
+    // Sources that fit in one piece need no cut, nor their groups read: the common case.
+    const pieces: Piece[] =
+      budget.sourceRows <= budget.pieceRows
+        ? [{ from: null, to: null }]
+        : await cutIntoPieces(duck, rows, budget.pieceRows);
+    for (const piece of pieces) {
       const where = pieceCondition(piece, rows.params.length + 1);
       await writePartitions(
         duck,
@@ -262,8 +263,12 @@ async function copyPartition(
   }
 }
 
-/** Rows whose column bytes, at the sources' average, come to `sortBytes`. */
-async function pieceRows(duck: Duck, sources: string[], sortBytes: number): Promise<number> {
+/** The sources' rows, and how many of them, at their average column bytes, come to `sortBytes`. */
+async function pieceBudget(
+  duck: Duck,
+  sources: string[],
+  sortBytes: number,
+): Promise<{ sourceRows: number; pieceRows: number }> {
   const [sizes] = await duck.rows(
     `SELECT sum(total_uncompressed_size)::BIGINT AS bytes, (SELECT sum(num_rows) FROM parquet_file_metadata($1))::BIGINT AS rows
      FROM parquet_metadata($1)`,
@@ -271,9 +276,21 @@ async function pieceRows(duck: Duck, sources: string[], sortBytes: number): Prom
   );
   const bytes = Number(sizes?.bytes ?? 0);
   const rows = Number(sizes?.rows ?? 0);
-  return rows === 0 || bytes === 0
-    ? Number.MAX_SAFE_INTEGER
-    : Math.max(1, Math.floor(sortBytes / (bytes / rows)));
+  const pieceRows =
+    rows === 0 || bytes === 0 ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(sortBytes / (bytes / rows)));
+  return { sourceRows: rows, pieceRows };
+}
+
+async function cutIntoPieces(
+  duck: Duck,
+  rows: { sql: string; params: (string[] | bigint)[] },
+  pieceRows: number,
+): Promise<Piece[]> {
+  const groups = await groupCounts(duck, rows);
+  // A session larger than a piece (a long agent loop) is cut between its spans.
+  for (const group of groups)
+    if (group.rows > pieceRows) group.positions = await positionCounts(duck, rows, group);
+  return splitIntoPieces(groups, pieceRows);
 }
 
 async function positionCounts(
