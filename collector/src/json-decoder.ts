@@ -6,14 +6,14 @@
  * some of the heap the parses grew (four 31 MB bodies at once: 1,160 → 893 MB retained;
  * docs/benchmarks.md).
  */
-import { workerCalls } from './worker-calls.ts';
+import { ownBuffer, workerCalls } from './worker-calls.ts';
 import type { DecodeSummary, Signal } from './request-decode.ts';
 
 export interface JsonDecoder {
   /** Whether a body of this size is decoded here rather than on the caller's thread. */
   takes(body: Uint8Array): boolean;
   /**
-   * The body's summary and the body itself, back from the worker (the one given is detached).
+   * The body's summary and the body itself, back from the worker (the one given may be detached).
    * `failed` when the worker died (crashed, or was stopped) before answering: the body is gone.
    */
   decode(
@@ -59,15 +59,10 @@ export function createJsonDecoder(options: JsonDecoderOptions): JsonDecoder {
     takes: (body) => body.byteLength >= options.minBytes,
     async decode(signal, body) {
       clearTimeout(idle);
-      // Only a buffer the body has to itself can be handed over; a view into a shared one is copied.
-      const own =
-        body.buffer instanceof ArrayBuffer &&
-        body.byteOffset === 0 &&
-        body.byteLength === body.buffer.byteLength
-          ? body
-          : new Uint8Array(body);
+      // Moved, not copied, when the body has its buffer to itself: the reply brings it back.
+      const own = ownBuffer(body);
       try {
-        const reply = await calls.call({ signal, body: own }, [own.buffer as ArrayBuffer]);
+        const reply = await calls.call({ signal, body: own }, [own.buffer]);
         return { summary: reply.summary, body: reply.body };
       } catch (err) {
         return { failed: (err as Error).message };

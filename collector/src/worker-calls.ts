@@ -18,6 +18,19 @@ export interface WorkerCalls<Request, Reply> {
   stop(): Promise<void>;
 }
 
+/**
+ * `view` over a buffer of its own. A message carries a view's whole buffer (copied, or moved when
+ * transferred), so a view into a larger one (Node's pooled buffers among them) is copied to its
+ * size first.
+ */
+export function ownBuffer(view: Uint8Array): Uint8Array<ArrayBuffer> {
+  return view.buffer instanceof ArrayBuffer &&
+    view.byteOffset === 0 &&
+    view.byteLength === view.buffer.byteLength
+    ? (view as Uint8Array<ArrayBuffer>)
+    : new Uint8Array(view);
+}
+
 interface Thread<Reply> {
   worker: Worker;
   waiting: Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>;
