@@ -53,26 +53,55 @@ export function formatTokens(n: number | null | undefined): string {
   return Math.abs(n) < 10_000 ? integer(n) : compact(n);
 }
 
-/** Unknown cost reads "no price": a missing price is never shown as $0.00. */
+/**
+ * `digits` significant digits in plain decimals: toPrecision switches to `6.0e-7` below a
+ * millionth, and a cost column must never read as an exponent.
+ */
+function significant(x: number, digits: number): string {
+  const decimals = digits - 1 - Math.floor(Math.log10(Math.abs(x)));
+  return x.toFixed(Math.min(100, Math.max(0, decimals)));
+}
+
+/**
+ * Unknown cost reads "no price": a missing price is never shown as $0.00. Below a dollar three
+ * significant digits, so a column of calls sorted by cost shows its order ($0.0312 above $0.0305,
+ * where two decimals read $0.03 for both); cents from a dollar on; whole dollars from $1,000.
+ */
 export function formatCost(usd: number | null | undefined): string {
   if (usd == null) return 'no price';
   if (usd === 0) return '$0';
-  // Two significant digits, in plain decimals: toPrecision switches to `6.0e-7` below a millionth.
-  if (Math.abs(usd) < 0.01)
-    return `$${usd.toFixed(Math.min(100, 1 - Math.floor(Math.log10(Math.abs(usd)))))}`;
-  return `$${usd.toFixed(usd < 100 ? 2 : 0)}`;
+  if (!Number.isFinite(usd)) return `$${integer(usd)}`;
+  const small = significant(usd, 3);
+  if (Math.abs(Number(small)) < 1) return `$${small}`;
+  const cents = usd.toFixed(2);
+  if (Math.abs(Number(cents)) < 1000) return `$${cents}`;
+  return `$${integer(usd)}`;
 }
 
+/** A cost as precisely as a title should give it: six significant digits, no float noise. */
+export function preciseCost(usd: number | null | undefined): string {
+  if (usd == null) return 'no price';
+  if (usd === 0 || !Number.isFinite(usd)) return formatCost(usd);
+  const digits = significant(usd, 6);
+  return `$${digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits}`;
+}
+
+/**
+ * Each unit is rounded before it is split, so a duration never reads "5m 60s" or "60.0 s": those
+ * become the next unit up.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${Math.round(s % 60)}s`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  if (s.toFixed(2) !== '10.00' && s < 10) return `${s.toFixed(2)} s`;
+  if (s.toFixed(1) !== '60.0' && s < 60) return `${s.toFixed(1)} s`;
+  const seconds = Math.round(s);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  const hours = Math.round(s / 3600);
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
 function pad(n: number): string {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatCost,
+  preciseCost,
   formatDuration,
   formatInt,
   formatTokens,
@@ -17,12 +18,33 @@ describe('format', () => {
     expect(formatCost(null)).toBe('no price');
     expect(formatCost(undefined)).toBe('no price');
     expect(formatCost(0)).toBe('$0');
-    expect(formatCost(0.0000066)).toBe('$0.0000066');
-    expect(formatCost(0.0016)).toBe('$0.0016');
+    expect(formatCost(0.0000066)).toBe('$0.00000660');
+    expect(formatCost(0.0016)).toBe('$0.00160');
     // One output token of gpt-4o-mini; toPrecision would give $6.0e-7.
-    expect(formatCost(6e-7)).toBe('$0.00000060');
-    expect(formatCost(1.5e-12)).toBe('$0.0000000000015');
+    expect(formatCost(6e-7)).toBe('$0.000000600');
+    expect(formatCost(1.5e-12)).toBe('$0.00000000000150');
     expect(formatCost(1.234)).toBe('$1.23');
+  });
+
+  it('shows the order of costs between a cent and a dollar', () => {
+    expect(formatCost(0.0312)).toBe('$0.0312');
+    expect(formatCost(0.0305)).toBe('$0.0305');
+    expect(formatCost(0.019961999999999997)).toBe('$0.0200');
+    expect(formatCost(0.5)).toBe('$0.500');
+  });
+
+  it('rounds a cost into the next format up instead of widening it', () => {
+    expect(formatCost(0.99996)).toBe('$1.00');
+    expect(formatCost(999.996)).toBe('$1,000');
+    expect(formatCost(12_345.6)).toBe('$12,346');
+  });
+
+  it('gives a precise cost without float noise', () => {
+    expect(preciseCost(0.019961999999999997)).toBe('$0.019962');
+    expect(preciseCost(6e-7)).toBe('$0.0000006');
+    expect(preciseCost(1234.5)).toBe('$1234.5');
+    expect(preciseCost(null)).toBe('no price');
+    expect(preciseCost(0)).toBe('$0');
   });
 
   it('states the precise page range', () => {
@@ -82,6 +104,17 @@ describe('format', () => {
     expect(formatDuration(412)).toBe('412 ms');
     expect(formatDuration(1_200)).toBe('1.20 s');
     expect(formatDuration(125_000)).toBe('2m 5s');
+  });
+
+  it('never writes 60 of a unit', () => {
+    expect(formatDuration(359_600)).toBe('6m 0s');
+    expect(formatDuration(659_700)).toBe('11m 0s');
+    expect(formatDuration(59_960)).toBe('1m 0s');
+    expect(formatDuration(9_996)).toBe('10.0 s');
+    expect(formatDuration(999.6)).toBe('1.00 s');
+    expect(formatDuration(3_599_600)).toBe('1h 0m');
+    expect(formatDuration(47 * 3_600_000 + 59.6 * 60_000)).toBe('2d 0h');
+    expect(formatDuration(90 * 60_000)).toBe('1h 30m');
   });
 
   it('truncates ids in the middle, keeping both ends', () => {
