@@ -279,5 +279,11 @@ describe('the built viewer at /', () => {
 
   it('does not let the fallback swallow data 404s', async () => {
     expect((await get(`${withViewer.url}/data/nope.parquet`)).status).toBe(404);
+    // A snapshot URL mistyped against the collector: the viewer must see "not found", not a
+    // manifest that is HTML.
+    const mistyped = await get(`${withViewer.url}/nope/manifest.json`);
+    expect(mistyped.status).toBe(404);
+    expect(mistyped.text).not.toContain('<title>Parley</title>');
+    expect((await get(`${withViewer.url}/_app/immutable/gone-1234.js`)).status).toBe(404);
   });
 });

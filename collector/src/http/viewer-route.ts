@@ -1,6 +1,8 @@
 /**
  * The built viewer at /, with single-page-app fallback: unknown paths get index.html so deep
- * links (every view is a URL) load the app. SvelteKit puts content-hashed files under
+ * links (every view is a URL) load the app. Not a path that names a file (`/x/manifest.json`):
+ * that is a request for data, and index.html with 200 would read as a broken file instead of
+ * a 404. SvelteKit puts content-hashed files under
  * _app/immutable/: cached for good, so a second visit reuses the 34 MB DuckDB-WASM module and
  * Chromium's compiled-code cache for it instead of downloading and compiling it again.
  */
@@ -23,6 +25,7 @@ export function viewerRoutes(viewerDir: string): Router {
   );
   const fallback: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (path.posix.extname(req.path) !== '') return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(path.join(viewerDir, 'index.html'), (error) => {
       if (error && !res.headersSent) next();

@@ -6,6 +6,23 @@ export interface ErrorHelp {
   advice: string;
 }
 
+const PATH_ADVICE =
+  'Check the path: a snapshot URL names the folder that holds manifest.json, the manifest itself, or one .parquet file.';
+
+function httpStatusHelp(status: number, where: string): ErrorHelp {
+  if (status === 404 || status === 410) return { title: `Nothing at ${where}`, advice: PATH_ADVICE };
+  if (status === 401 || status === 403)
+    return {
+      title: `${where} refused access`,
+      advice:
+        'The server answered but does not let this page read the data. Open it where it is public, or download the snapshot and drop it here.',
+    };
+  return {
+    title: `${where} answered with an error`,
+    advice: 'The server is up but could not serve the data. Try again; if it persists, its logs say why.',
+  };
+}
+
 export function errorHelp(error: EngineError, src: string): ErrorHelp {
   const where = src === '' ? 'the collector' : src === 'local:' ? 'the local files' : src;
   switch (error.kind) {
@@ -22,11 +39,14 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
             ? 'Is the collector running? Start it (npm start) and reload, or open a snapshot URL or local files instead.'
             : 'Check the URL (a snapshot root, its manifest.json, or one .parquet file) and that the server is up.',
       };
+    case 'http-status':
+      return httpStatusHelp(error.status ?? 0, where);
     case 'cors':
+      // The browser reports a server that does not answer and a refused cross-origin read alike.
       return {
-        title: `${where} refused a cross-origin read`,
+        title: `Cannot read ${where}`,
         advice:
-          'The server must send Access-Control-Allow-Origin for this page and expose Content-Length, Content-Range and Accept-Ranges. Or download the snapshot and drop it here.',
+          'Either the server is not answering (is it running, on this host and port?) or it does not let this page read it: it must send Access-Control-Allow-Origin for this origin and expose Content-Length, Content-Range and Accept-Ranges. Or download the snapshot and drop it here.',
       };
     case 'not-parquet':
       return {

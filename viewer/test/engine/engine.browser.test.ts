@@ -428,7 +428,7 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
       ],
     );
     // The last is another origin that does not answer: the browser cannot tell it from a CORS refusal.
-    expect(kinds).toEqual(['schema-too-new', 'not-parquet', 'unreachable', 'cors']);
+    expect(kinds).toEqual(['schema-too-new', 'not-parquet', 'http-status', 'cors']);
   });
 
   it('counts a session across dropped files once, after opening it and widening the range', async () => {

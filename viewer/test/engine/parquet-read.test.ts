@@ -76,14 +76,14 @@ describe('Parquet over HTTP', () => {
     expect((err as EngineFailure).error.kind).toBe('not-parquet');
   });
 
-  it('reports a 404 as unreachable', async () => {
+  it('reports a 404 as an answer of the server, with its status', async () => {
     const err = await Promise.resolve(
       urlSource(`${server.url}/data/missing.parquet`, 5000, server.url, counter).slice(0, 10),
     ).then(
       () => null,
       (e: unknown) => e,
     );
-    expect((err as EngineFailure).error.kind).toBe('unreachable');
+    expect((err as EngineFailure).error).toMatchObject({ kind: 'http-status', status: 404 });
   });
 });
 

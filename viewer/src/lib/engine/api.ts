@@ -15,6 +15,8 @@ export type SourceSpec =
 
 export type EngineErrorKind =
   | 'unreachable'
+  /** The server answered, with an HTTP error status (see `status`). */
+  | 'http-status'
   | 'cors'
   | 'not-parquet'
   | 'schema-too-new'
@@ -29,6 +31,8 @@ export type EngineErrorKind =
 export interface EngineError {
   kind: EngineErrorKind;
   message: string;
+  /** The HTTP status, for 'http-status'. */
+  status?: number;
 }
 
 export type Result<T> = { ok: true; value: T; queryMs: number } | { ok: false; error: EngineError };

@@ -40,15 +40,20 @@ export function classifyFetchFailure(err: unknown, url: string, origin: string):
   if (isNetwork && isCrossOrigin(url, origin)) {
     return engineError(
       'cors',
-      `The browser refused or could not reach ${url}. If the server is up, it must allow this origin (CORS: Access-Control-Allow-Origin, and expose Content-Length, Content-Range, Accept-Ranges).`,
+      `The browser could not read ${url}: the server did not answer, or it does not allow this origin (CORS); the browser does not say which.`,
     );
   }
   const detail = err instanceof Error ? err.message : String(err);
   return engineError('unreachable', `Could not reach ${url}: ${detail}`);
 }
 
+/** The server is up and said no: the advice is about the path or access, not about reaching it. */
 export function classifyHttpStatus(status: number, url: string): EngineError {
-  return engineError('unreachable', `${url} answered HTTP ${status}${status === 404 ? ' (not found)' : ''}.`);
+  return {
+    kind: 'http-status',
+    status,
+    message: `${url} answered HTTP ${status}${status === 404 ? ' (not found)' : ''}.`,
+  };
 }
 
 export function toEngineError(err: unknown): EngineError {
