@@ -10,6 +10,8 @@ export interface ChatSpan {
   output: string;
   inputTokens: number;
   outputTokens: number;
+  /** A tool call the answer makes, after its text. */
+  toolCall?: { name: string; id: string; args: string };
 }
 
 function attr(key: string, value: string | number) {
@@ -22,7 +24,14 @@ function span(s: ChatSpan) {
   const start = BigInt(Math.round(s.startMs)) * 1_000_000n;
   const end = BigInt(Math.round(s.startMs + s.durationMs)) * 1_000_000n;
   const input = s.input.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.text }] }));
-  const output = [{ role: 'assistant', parts: [{ type: 'text', content: s.output }], finish_reason: 'stop' }];
+  const call = s.toolCall && {
+    type: 'tool_call',
+    name: s.toolCall.name,
+    id: s.toolCall.id,
+    arguments: s.toolCall.args,
+  };
+  const parts = call ? [{ type: 'text', content: s.output }, call] : [{ type: 'text', content: s.output }];
+  const output = [{ role: 'assistant', parts, finish_reason: call ? 'tool_call' : 'stop' }];
   return {
     traceId: s.traceId,
     spanId: s.spanId,

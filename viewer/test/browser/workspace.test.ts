@@ -185,6 +185,44 @@ describe('filters and URL state', () => {
     await page.close();
   });
 
+  it('starts a custom range from the range on screen, and closes it on Escape alone', async () => {
+    const page = await open('t=7d&session=load-005');
+    await page.getByTestId('session-title').waitFor();
+    await page.getByRole('button', { name: 'Custom' }).click();
+    const from = await page.getByLabel('From', { exact: true }).inputValue();
+    const weekAgo = Date.now() - 7 * 24 * 3_600_000;
+    expect(Math.abs(new Date(from).getTime() - weekAgo)).toBeLessThan(120_000);
+    await page.keyboard.press('Escape');
+    await page.getByLabel('From', { exact: true }).waitFor({ state: 'detached' });
+    // The one Escape closed the form, not the conversation behind it.
+    expect(param(page, 'session')).toBe('load-005');
+    await page.close();
+  });
+
+  it('closes the model list on Escape or a press outside, without acting on what is under it', async () => {
+    const page = await open('t=all&session=load-005');
+    await page.getByTestId('session-title').waitFor();
+    const select = page.getByTestId('model-select');
+    const isOpen = () => select.evaluate((d) => (d as HTMLDetailsElement).open);
+    await select.locator('summary').click();
+    await select.locator('label').first().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(isOpen).toBe(false);
+    expect(param(page, 'session')).toBe('load-005');
+    await select.locator('summary').click();
+    await expect.poll(isOpen).toBe(true);
+    const other = rows(page).nth(1);
+    const key = await other.getAttribute('data-key');
+    expect(key).not.toBe('load-005');
+    await other.click();
+    await expect.poll(isOpen).toBe(false);
+    expect(param(page, 'session')).toBe('load-005');
+    // The press after that one acts as usual.
+    await other.click();
+    await expect.poll(() => param(page, 'session')).toBe(key);
+    await page.close();
+  });
+
   it('applies a custom absolute range from the time range selector', async () => {
     const page = await open('t=all');
     await rows(page).first().waitFor();
@@ -481,6 +519,58 @@ describe('a source that changes while it is open', () => {
   });
 });
 
+describe('layout', () => {
+  it('keeps wide content, long names and the table inside the window', async () => {
+    const fresh = await startCollector();
+    const ctx = await newContext(browser, fresh.url);
+    const overflow = (page: Page) =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    try {
+      const body = chatTraceBody([
+        {
+          sessionId: 'wide-1',
+          traceId: '1de00000000000000000000000000001',
+          spanId: '1de0000000000001',
+          model: 'gpt-4o-2024-08-06',
+          startMs: Date.now() - 5_000,
+          durationMs: 800,
+          input: [{ role: 'user', text: 'show me' }],
+          output: `| a | b |\n|---|---|\n| ${'w'.repeat(600)} | x |`,
+          inputTokens: 3,
+          outputTokens: 2,
+          toolCall: { name: `search_${'t'.repeat(150)}`, id: 'call_1', args: '{"q":1}' },
+        },
+      ]);
+      await post(fresh.url, '/v1/traces', body, 'application/json');
+      await waitFlushed(fresh.url);
+      const page = await ctx.newPage();
+      await page.goto(`${fresh.url}/?t=all&session=wide-1`);
+      await page.locator('article[data-role="assistant"] table').waitFor();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      for (const width of [1440, 1280, 1024]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${fresh.url}/?t=all`);
+        const table = page.getByTestId('sessions');
+        await table.locator('tbody tr').first().waitFor();
+        expect(await table.evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).toBeLessThanOrEqual(0);
+        expect(await overflow(page)).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await ctx.close();
+      await fresh.stop();
+    }
+  });
+
+  it('says a mistyped snapshot path is not there, rather than broken', async () => {
+    const page = await open(`src=${encodeURIComponent(`${collector.url}/nope/`)}`);
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    expect(await error.getAttribute('data-kind')).toBe('http-status');
+    expect(await error.locator('strong').innerText()).toMatch(/^Nothing at /);
+    await page.close();
+  });
+});
+
 describe('names as sent', () => {
   it('finds a session by the whole of an id cut when stored, and shows two spaces in a model name', async () => {
     const fresh = await startCollector();
@@ -517,7 +607,7 @@ describe('names as sent', () => {
       await found.click();
       const card = page.locator('article[data-role="assistant"]');
       await card.waitFor();
-      expect(await card.getByTitle('Model').innerText()).toBe(model);
+      expect(await card.getByTitle('Written by this model').innerText()).toBe(model);
       await page.getByTestId('model-select').locator('summary').click();
       expect(await page.getByTestId('model-select').locator('label .name').innerText()).toBe(model);
     } finally {
