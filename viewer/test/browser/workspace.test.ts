@@ -335,6 +335,20 @@ describe('conversation', () => {
     await page.close();
   });
 
+  it('shows the column the list beside it is sorted by, in that order', async () => {
+    const page = await open('t=all&sort=calls:desc&session=load-005');
+    await page.getByTestId('session-title').waitFor();
+    const cells = page.getByTestId('sorted-by');
+    await cells.first().waitFor();
+    const calls = (await cells.allInnerTexts()).map((t) => Number(t.replaceAll(',', '')));
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls).toEqual([...calls].sort((a, b) => b - a));
+    expect(await page.getByRole('columnheader', { name: 'Calls' }).getAttribute('aria-sort')).toBe(
+      'descending',
+    );
+    await page.close();
+  });
+
   it('shows HTML and script in messages as text and runs nothing', async () => {
     const page = await open(`t=all&session=${XSS_SESSION}`);
     const user = page.locator('article[data-role="user"]');
