@@ -28,6 +28,8 @@ export interface CollectorConfig {
   maxBacklogBytes: number;
   /** How long shutdown keeps writing Parquet; what is left stays in the WAL for the next start. */
   shutdownDrainMs: number;
+  /** How long a span without a session waits for its trace's root (which may carry it). */
+  carryMaxAgeMs: number;
   /** '*' or an explicit list of origins allowed to read /data. */
   corsOrigins: '*' | string[];
   pricesFile: string | null;
@@ -39,7 +41,8 @@ export type ConfigError =
   | { kind: 'unknown_flag'; flag: string }
   | { kind: 'missing_value'; flag: string }
   | { kind: 'invalid_number'; name: string; value: string; rule: string }
-  | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] };
+  | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] }
+  | { kind: 'invalid_origin'; name: string; value: string };
 
 export type ConfigResult =
   { ok: true; config: CollectorConfig } | { ok: true; help: true } | { ok: false; error: ConfigError };
@@ -116,6 +119,13 @@ export const SETTINGS = {
     description:
       'On SIGTERM/SIGINT, write Parquet for at most this long; the rest is written at the next start.',
   },
+  carryMaxAgeMs: {
+    flag: '--root-wait-ms',
+    env: 'PARLEY_ROOT_WAIT_MS',
+    default: '60000',
+    description:
+      "How long a span without a session id waits for its trace's root span, which may carry it (agent runs end their root last). Raise it for longer runs; waiting rows are re-read at every flush.",
+  },
   corsOrigins: {
     flag: '--cors-origins',
     env: 'PARLEY_CORS_ORIGINS',
@@ -180,6 +190,7 @@ export function parseConfig(
     ['maxBodyBytes', 1024, null],
     ['maxBacklogBytes', 1024 * 1024, null],
     ['shutdownDrainMs', 0, null],
+    ['carryMaxAgeMs', 0, null],
     ['retentionDays', 1, null],
   ];
   for (const [key, min, max] of intRules) {
@@ -209,10 +220,19 @@ export function parseConfig(
   }
 
   const corsRaw = raw.corsOrigins ?? '*';
-  const origins = corsRaw
+  const listed = corsRaw
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  const origins: string[] = [];
+  for (const value of listed) {
+    const origin = value === '*' ? value : originOf(value);
+    if (origin === null) {
+      const name = `${SETTINGS.corsOrigins.flag} / ${SETTINGS.corsOrigins.env}`;
+      return { ok: false, error: { kind: 'invalid_origin', name, value } };
+    }
+    origins.push(origin);
+  }
   const corsOrigins = origins.length === 0 || origins.includes('*') ? '*' : origins;
 
   const resolve = (p: string): string => path.resolve(defaults.cwd, p);
@@ -230,12 +250,28 @@ export function parseConfig(
       maxBodyBytes: ints.maxBodyBytes as number,
       maxBacklogBytes: ints.maxBacklogBytes as number,
       shutdownDrainMs: ints.shutdownDrainMs as number,
+      carryMaxAgeMs: ints.carryMaxAgeMs as number,
       corsOrigins,
       pricesFile: raw.pricesFile === undefined ? null : resolve(raw.pricesFile),
       viewerDir: raw.viewerDir === undefined ? defaults.viewerDir : resolve(raw.viewerDir),
       logLevel,
     },
   };
+}
+
+/**
+ * An origin as browsers send it (scheme, host, port; no path): `http://a.example/` would be kept
+ * as written and never equal an Origin header, so it is normalized; one with a path is refused.
+ */
+function originOf(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+  return bare && url.origin !== 'null' ? url.origin : null;
 }
 
 function parseInteger(value: string, min: number, max: number | null): number | null {
@@ -260,6 +296,8 @@ export function describeConfigError(error: ConfigError): string {
       return `${error.name} must be ${error.rule}, got ${JSON.stringify(error.value)}`;
     case 'invalid_choice':
       return `${error.name} must be one of ${error.choices.join(', ')}, got ${JSON.stringify(error.value)}`;
+    case 'invalid_origin':
+      return `${error.name}: ${JSON.stringify(error.value)} is not an origin (scheme://host[:port], as a browser sends it)`;
   }
 }
 

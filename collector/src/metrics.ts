@@ -113,6 +113,12 @@ export function renderMetrics(
     stats.lastFlushMs / 1000,
   );
   metric('parley_flushes_total', 'counter', 'Parquet flushes completed.', stats.flushes);
+  metric(
+    'parley_storage_failing',
+    'gauge',
+    '1 while storage fails (WAL append, flush, compaction) and has not worked since; see /healthz.',
+    stats.storageError === null ? 0 : 1,
+  );
   metric('parley_exports_active', 'gauge', 'Export requests being decoded and ingested.', admission.active());
   metric('parley_exports_waiting', 'gauge', 'Export requests waiting for a slot.', admission.waiting());
   metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', memory.rss);

@@ -44,6 +44,11 @@ export interface PipelineStats {
   walBytes: number;
   lastFlushMs: number;
   flushes: number;
+  /**
+   * The last storage failure (a WAL append, a flush, compaction, the materializer thread) since
+   * storage last worked (a WAL append or a flush that went through); null while healthy.
+   */
+  storageError: { at: string; event: string; error: string } | null;
 }
 
 export interface Pipeline {

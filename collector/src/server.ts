@@ -50,6 +50,7 @@ export async function startCollector(
     flushIntervalMs: config.flushIntervalMs,
     maxBacklogBytes: config.maxBacklogBytes,
     shutdownDrainMs: config.shutdownDrainMs,
+    carryMaxAgeMs: config.carryMaxAgeMs,
     retentionDays: config.retentionDays,
     // The CLI checked the overrides file already; the materializer thread loads it again.
     prices: { overridesFile: config.pricesFile },

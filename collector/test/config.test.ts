@@ -20,6 +20,7 @@ describe('parseConfig', () => {
         maxBodyBytes: 33554432,
         maxBacklogBytes: 1073741824,
         shutdownDrainMs: 10000,
+        carryMaxAgeMs: 60000,
         corsOrigins: '*',
         pricesFile: null,
         viewerDir: null,
@@ -40,7 +41,8 @@ describe('parseConfig', () => {
       PARLEY_MAX_BODY: '2048',
       PARLEY_MAX_BACKLOG: '2097152',
       PARLEY_SHUTDOWN_DRAIN_MS: '0',
-      PARLEY_CORS_ORIGINS: 'https://a.example, https://b.example',
+      PARLEY_ROOT_WAIT_MS: '600000',
+      PARLEY_CORS_ORIGINS: 'https://a.example/, https://b.example:8443',
       PARLEY_PRICES: 'prices.json',
       PARLEY_VIEWER_DIR: 'dist',
       PARLEY_LOG_LEVEL: 'warn',
@@ -58,7 +60,9 @@ describe('parseConfig', () => {
       maxBodyBytes: 2048,
       maxBacklogBytes: 2097152,
       shutdownDrainMs: 0,
-      corsOrigins: ['https://a.example', 'https://b.example'],
+      carryMaxAgeMs: 600000,
+      // As browsers send Origin: a trailing slash would never have matched.
+      corsOrigins: ['https://a.example', 'https://b.example:8443'],
       pricesFile: '/srv/app/prices.json',
       viewerDir: '/srv/app/dist',
       logLevel: 'warn',
@@ -98,6 +102,11 @@ describe('parseConfig', () => {
       ok: false,
       error: { kind: 'invalid_number' },
     });
+    for (const notAnOrigin of ['a.example', 'https://a.example/app', 'file:///tmp']) {
+      const origin = parseConfig(['--cors-origins', `https://ok.example,${notAnOrigin}`], {}, defaults);
+      expect(origin).toMatchObject({ ok: false, error: { kind: 'invalid_origin', value: notAnOrigin } });
+      if (!origin.ok) expect(describeConfigError(origin.error)).toContain('is not an origin');
+    }
     const level = parseConfig(['--log-level', 'loud'], {}, defaults);
     expect(level).toMatchObject({ ok: false, error: { kind: 'invalid_choice', value: 'loud' } });
     if (!level.ok) expect(describeConfigError(level.error)).toContain('debug, info, warn, error');

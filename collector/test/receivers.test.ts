@@ -37,6 +37,7 @@ function configFor(token: string | null): CollectorConfig {
     maxBodyBytes: 1 << 20,
     maxBacklogBytes: 1 << 30,
     shutdownDrainMs: 10_000,
+    carryMaxAgeMs: 60_000,
     corsOrigins: ['https://viewer.example'],
     pricesFile: null,
     viewerDir: null,
@@ -153,6 +154,59 @@ describe('receivers and the pipeline answer', () => {
     expect(ok.status).toBe(200);
     const health = await get(`${url}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it('tells an exporter aimed at the wrong path where OTLP goes, counts it, and logs each path once', async () => {
+    const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const c = await startCollector(
+      { ...configFor(null), grpcPort: null },
+      {
+        log: { log: (_level, event, fields = {}) => void logged.push({ event, fields }) },
+        createPipeline: async () => scriptedPipeline(),
+      },
+    );
+    try {
+      const base = `http://127.0.0.1:${c.httpPort}`;
+      // OTEL_EXPORTER_OTLP_ENDPOINT set to the traces URL: the SDK appends /v1/traces again.
+      for (let i = 0; i < 2; i++) {
+        const reply = await post(`${base}/v1/traces/v1/traces`, body, {
+          'Content-Type': CONTENT_TYPE.protobuf,
+        });
+        expect(reply.status).toBe(404);
+        expect(JSON.parse(reply.text).error).toContain('OTEL_EXPORTER_OTLP_ENDPOINT is the base URL');
+      }
+      expect((await post(`${base}/v1/metrics`, body, { 'Content-Type': CONTENT_TYPE.protobuf })).status).toBe(
+        404,
+      );
+      expect((await get(`${base}/nothing-here`)).status).toBe(404);
+      expect(logged.filter((l) => l.event === 'request_misdirected').map((l) => l.fields.path)).toEqual([
+        '/v1/traces/v1/traces',
+        '/v1/metrics',
+      ]);
+      expect((await get(`${base}/metrics`)).text).toContain(
+        'parley_requests_total{transport="http",route="unmatched",status="404"} 4',
+      );
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('reports failing storage in /healthz and /metrics until it works again', async () => {
+    pipeline.storageError = {
+      at: '2026-11-27T12:00:00.000Z',
+      event: 'storage.maintenance_failed',
+      error: 'Error: ENOSPC: no space left on device, write',
+    };
+    const degraded = await get(`${url}/healthz`);
+    expect(degraded.status).toBe(503);
+    expect(JSON.parse(degraded.text)).toMatchObject({
+      status: 'degraded',
+      storageError: { event: 'storage.maintenance_failed', error: expect.stringContaining('ENOSPC') },
+    });
+    expect((await get(`${url}/metrics`)).text).toContain('parley_storage_failing 1');
+    pipeline.storageError = null;
+    expect((await get(`${url}/healthz`)).status).toBe(200);
+    expect((await get(`${url}/metrics`)).text).toContain('parley_storage_failing 0');
   });
 
   it('counts requests by status in /metrics', async () => {

@@ -8,6 +8,7 @@ import type { ExportDeps } from '../export-request.ts';
 import { countRequest, renderMetrics } from '../metrics.ts';
 import { cors } from './cors.ts';
 import { dataRoute } from './data-route.ts';
+import { notFound } from './misdirected.ts';
 import { otlpRoute } from './otlp-route.ts';
 import { viewerRoutes } from './viewer-route.ts';
 
@@ -37,9 +38,13 @@ export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: 
     dataRoute(config.dataDir),
   );
 
+  // 503 while storage fails: requests may still be acknowledged (into the WAL) while Parquet is
+  // not being written, and a monitor should see that before the disk or the backlog runs out.
   app.get('/healthz', (_req, res) => {
-    countRequest(deps.metrics, 'http', '/healthz', 200);
-    res.json({ status: 'ok', ...deps.pipeline.stats() });
+    const stats = deps.pipeline.stats();
+    const status = stats.storageError === null ? 200 : 503;
+    countRequest(deps.metrics, 'http', '/healthz', status);
+    res.status(status).json({ status: status === 200 ? 'ok' : 'degraded', ...stats });
   });
   app.get('/metrics', (_req, res) => {
     res.setHeader('Content-Type', 'text/plain; version=0.0.4');
@@ -47,9 +52,7 @@ export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: 
   });
 
   if (viewerDir !== null) app.use(viewerRoutes(viewerDir));
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
-  });
+  app.use(notFound(deps.log, deps.metrics));
   app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     deps.log.log('error', 'request_failed', { method: req.method, path: req.path, error: String(error) });
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });

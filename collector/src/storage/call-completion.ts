@@ -40,6 +40,12 @@ export interface CompletedGroup {
   messages: QueuedMessage[];
   /** Held back for a later flush, each with its `carried_since`. */
   carried: { spans: Array<Held<QueuedSpan>>; messages: Array<Held<QueuedMessage>> };
+  /**
+   * Spans written without a session while their trace's root was still missing: they waited as
+   * long as allowed (or the flush was final). If the root brings a session later, the sessions
+   * list shows these under their trace instead.
+   */
+  rootless: number;
 }
 
 export interface CompletionOptions {
@@ -115,18 +121,16 @@ export function completeGroup(
     spans: [],
     messages: [],
     carried: { spans: [], messages: [] },
+    rootless: 0,
   };
   const heldSpans = new Set<string>();
   for (const s of batchSpans) {
-    if (
-      s.session_id === null &&
-      sinceOf(s) > cutoff &&
-      !writtenTraces.has(s.trace_id) &&
-      waitsForRoot(s, byKey)
-    ) {
+    const waits = s.session_id === null && !writtenTraces.has(s.trace_id) && waitsForRoot(s, byKey);
+    if (waits && sinceOf(s) > cutoff) {
       heldSpans.add(spanKey(s));
       out.carried.spans.push({ ...s, carried_since: sinceOf(s) });
     } else {
+      if (waits) out.rootless++;
       out.spans.push(s);
     }
   }

@@ -41,7 +41,10 @@ export interface StorageConfig {
         maxPartitionsPerPass?: number;
       }
     | false;
-  /** How long a log-derived message waits (carried across flushes) for its span. */
+  /**
+   * How long a row that cannot be completed yet waits (carried across flushes): a log-derived
+   * message for its span, a span without a session for its trace's root. 0: nothing waits.
+   */
   carryMaxAgeMs?: number;
   duckdb?: { memoryLimitBytes?: number; threads?: number };
   prices: PricesConfig;
@@ -169,7 +172,7 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
             COMPACTION_DEFAULTS.maxPartitionsPerPass,
           ),
         },
-        carryMaxAgeMs: positive('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
+        carryMaxAgeMs: nonNegative('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
         recent: { maxAgeMs: 15 * 60_000, maxSpans: 200_000 },
         duckdb: {
           // Compaction ran out of 192-512 MB while merges were bounded by compressed bytes only

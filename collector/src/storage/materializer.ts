@@ -226,6 +226,16 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       });
     }
     const done = completeGroup(rows, recent, { nowMs, carryMaxAgeMs: final ? 0 : cfg.carryMaxAgeMs });
+    if (done.rootless > 0) {
+      // Said at info: an agent run longer than the wait ends up split in the sessions list.
+      log.log('info', 'storage.root_wait_ended', {
+        spans: done.rootless,
+        waited_ms: final ? null : cfg.carryMaxAgeMs,
+        hint: final
+          ? 'written without a session at shutdown: their trace root had not arrived'
+          : 'written without a session: their trace root had not arrived in time. Runs longer than this? Raise --root-wait-ms',
+      });
+    }
     try {
       return await writeRowFiles(done, rows, slot, nowMs, lines, started);
     } catch (err) {

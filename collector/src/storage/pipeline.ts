@@ -67,6 +67,9 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
   }
 }
 
+/** Materializer log events that mean storage is failing (see PipelineStats.storageError). */
+const STORAGE_FAILURES: ReadonlySet<string> = new Set(['storage.maintenance_failed']);
+
 async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline> {
   const log = cfg.logger;
 
@@ -85,12 +88,24 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
     walBytes: 0,
     lastFlushMs: 0,
     flushes: 0,
+    storageError: null,
   };
   let closing = false;
+  const failed = (event: string, error: unknown): void => {
+    const text = error instanceof Error ? error.message : String(error);
+    stats.storageError = { at: new Date().toISOString(), event, error: text.split('\n')[0] ?? text };
+  };
 
   const events: ThreadEvents = {
-    logger: log,
+    // The thread's errors are storage failing (a full disk, a data dir gone): health reports them.
+    logger: {
+      log(level, event, fields = {}) {
+        if (level === 'error' && STORAGE_FAILURES.has(event)) failed(event, fields.error);
+        log.log(level, event, fields);
+      },
+    },
     committed(message) {
+      stats.storageError = null;
       walCommitted = Math.max(walCommitted, message.walCommitted);
       for (const seq of pending.keys()) if (seq <= walCommitted) pending.delete(seq);
       stats.spansWritten += message.spans;
@@ -102,6 +117,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
     },
     crashed(error) {
       log.log('error', 'storage.materializer_crashed', { error });
+      failed('storage.materializer_crashed', error);
       // Everything it had not committed is still in the WAL; a new thread picks it up.
       restarting = startMaterializerThread(
         { config: materializerConfig(cfg), repairWal: false, sealedUpTo: sealedUpTo() },
@@ -110,7 +126,10 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
         (next) => {
           thread = next;
         },
-        (err: unknown) => log.log('error', 'storage.materializer_restart_failed', { error: String(err) }),
+        (err: unknown) => {
+          log.log('error', 'storage.materializer_restart_failed', { error: String(err) });
+          failed('storage.materializer_restart_failed', err);
+        },
       );
     },
   };
@@ -188,9 +207,13 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       let seq: number;
       try {
         seq = await walWriter.append(frameRecord(record), count);
+      } catch (err) {
+        failed('wal_append_failed', err);
+        throw err;
       } finally {
         inFlight = { bytes: inFlight.bytes - bytes, items: inFlight.items - count };
       }
+      if (stats.storageError?.event === 'wal_append_failed') stats.storageError = null;
       // Counted once durable: a request the WAL could not take was answered 500, not received.
       if (request.signal === 'traces') stats.spansReceived += count;
       else stats.logsReceived += count;

@@ -33,6 +33,7 @@ export async function startTestCollector(
     maxBodyBytes: 8 * 1024 * 1024,
     maxBacklogBytes: 1024 * 1024 * 1024,
     shutdownDrainMs: 60_000,
+    carryMaxAgeMs: 60_000,
     corsOrigins: '*',
     pricesFile: null,
     viewerDir: null,

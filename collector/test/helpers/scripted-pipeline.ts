@@ -10,6 +10,8 @@ export interface ScriptedPipeline extends Pipeline {
   next: IngestResult | Error;
   /** While set, ingest calls wait for it before answering. */
   hold: Promise<void> | null;
+  /** What stats() reports as the storage failure. */
+  storageError: PipelineStats['storageError'];
 }
 
 export function scriptedPipeline(): ScriptedPipeline {
@@ -23,12 +25,14 @@ export function scriptedPipeline(): ScriptedPipeline {
     queueDepth: 0,
     walBytes: 0,
     lastFlushMs: 0,
+    storageError: null,
     flushes: 0,
   };
   const pipeline: ScriptedPipeline = {
     received: [],
     next: { ok: true, accepted: 0 },
     hold: null,
+    storageError: null,
     async ingest(request) {
       if (pipeline.hold !== null) await pipeline.hold;
       const answer = pipeline.next;
@@ -48,7 +52,7 @@ export function scriptedPipeline(): ScriptedPipeline {
     },
     async flush() {},
     async close() {},
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, storageError: pipeline.storageError }),
   };
   return pipeline;
 }

@@ -146,6 +146,7 @@ describe('completeGroup', () => {
       { ...options, nowMs: NOW + 3_000 },
     );
     expect(second.carried).toEqual({ spans: [], messages: [] });
+    expect(second.rootless).toBe(0);
     expect(second.spans.map((s) => [s.span_id, s.session_id])).toEqual([
       [hexId(2, 16), 'agent-run'],
       [hexId(3, 16), 'agent-run'],
@@ -155,6 +156,20 @@ describe('completeGroup', () => {
       ['agent-run', 0],
       ['agent-run', 1],
     ]);
+  });
+
+  it('counts the spans it writes without a session once their root has been waited for long enough', () => {
+    const recent = createRecentSpans(LIMITS);
+    const call = span({ trace: 6, span: 2, parent: 1, startUs: BASE_US + 5, input: 'q', output: 'a' });
+    const held = completeGroup(request(1, [call]), recent, { nowMs: NOW, carryMaxAgeMs: 60_000 });
+    expect([held.carried.spans.length, held.rootless]).toEqual([1, 0]);
+    const carried = { spans: held.carried.spans, messages: held.carried.messages };
+    const waiting = completeGroup(carried, recent, { nowMs: NOW + 59_999, carryMaxAgeMs: 60_000 });
+    expect([waiting.carried.spans.length, waiting.rootless]).toEqual([1, 0]);
+    const ended = completeGroup(carried, recent, { nowMs: NOW + 60_000, carryMaxAgeMs: 60_000 });
+    expect(ended.carried.spans).toEqual([]);
+    expect(ended.spans.map((s) => [s.span_id, s.session_id])).toEqual([[hexId(2, 16), null]]);
+    expect(ended.rootless).toBe(1);
   });
 
   it('does not hold spans whose part of the trace begins at a SERVER span, or once the trace has written spans', () => {

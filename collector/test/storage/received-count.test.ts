@@ -6,7 +6,7 @@ import { tempDir } from './harness.ts';
 const CHILD = fileURLToPath(new URL('./wal-full-child.ts', import.meta.url));
 
 describe('spans received', () => {
-  it('counts the spans the WAL took, not those of a request whose WAL write failed', async () => {
+  it('counts the spans the WAL took, not those of a request whose WAL write failed, and reports the failure until a write goes through', async () => {
     const dir = await tempDir();
     try {
       // Files of at most 1 MiB: WAL writes fail (Node ignores SIGXFSZ, so the write is cut short
@@ -20,10 +20,19 @@ describe('spans received', () => {
         },
       );
       expect(run.stderr).toBe('');
-      const counts = JSON.parse(run.stdout) as { acked: number; failed: number; received: number };
+      const counts = JSON.parse(run.stdout) as {
+        acked: number;
+        failed: number;
+        received: number;
+        errorAfterFailure: string | null;
+        errorAfterRecovery: string | null;
+      };
       expect(counts.failed).toBeGreaterThan(0);
       expect(counts.acked).toBeGreaterThan(counts.failed);
       expect(counts.received).toBe(counts.acked);
+      // Health says storage failed while it did, and no longer once a write went through.
+      expect(counts.errorAfterFailure).toBe('wal_append_failed');
+      expect(counts.errorAfterRecovery).toBeNull();
     } finally {
       await dir.cleanup();
     }
