@@ -42,7 +42,8 @@ export type ConfigError =
   | { kind: 'missing_value'; flag: string }
   | { kind: 'invalid_number'; name: string; value: string; rule: string }
   | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] }
-  | { kind: 'invalid_origin'; name: string; value: string };
+  | { kind: 'invalid_origin'; name: string; value: string }
+  | { kind: 'same_port'; port: number };
 
 export type ConfigResult =
   { ok: true; config: CollectorConfig } | { ok: true; help: true } | { ok: false; error: ConfigError };
@@ -213,6 +214,10 @@ export function parseConfig(
     }
   }
 
+  // Both would bind it and the second fail with EADDRINUSE, naming neither flag.
+  if (grpcPort !== null && grpcPort !== 0 && grpcPort === ints.port)
+    return { ok: false, error: { kind: 'same_port', port: grpcPort } };
+
   const logLevel = raw.logLevel ?? 'info';
   if (!isLogLevel(logLevel)) {
     const name = `${SETTINGS.logLevel.flag} / ${SETTINGS.logLevel.env}`;
@@ -296,6 +301,8 @@ export function describeConfigError(error: ConfigError): string {
       return `${error.name} must be ${error.rule}, got ${JSON.stringify(error.value)}`;
     case 'invalid_choice':
       return `${error.name} must be one of ${error.choices.join(', ')}, got ${JSON.stringify(error.value)}`;
+    case 'same_port':
+      return `--port and --grpc-port are both ${error.port}: OTLP/HTTP and OTLP/gRPC need a port each (4318 and 4317 by default)`;
     case 'invalid_origin':
       return `${error.name}: ${JSON.stringify(error.value)} is not an origin (scheme://host[:port], as a browser sends it)`;
   }

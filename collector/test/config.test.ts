@@ -107,6 +107,10 @@ describe('parseConfig', () => {
       expect(origin).toMatchObject({ ok: false, error: { kind: 'invalid_origin', value: notAnOrigin } });
       if (!origin.ok) expect(describeConfigError(origin.error)).toContain('is not an origin');
     }
+    const clash = parseConfig(['--port', '6340', '--grpc-port', '6340'], {}, defaults);
+    expect(clash).toEqual({ ok: false, error: { kind: 'same_port', port: 6340 } });
+    if (!clash.ok) expect(describeConfigError(clash.error)).toContain('need a port each');
+    expect(parseConfig(['--port', '0', '--grpc-port', '0'], {}, defaults).ok).toBe(true);
     const level = parseConfig(['--log-level', 'loud'], {}, defaults);
     expect(level).toMatchObject({ ok: false, error: { kind: 'invalid_choice', value: 'loud' } });
     if (!level.ok) expect(describeConfigError(level.error)).toContain('debug, info, warn, error');

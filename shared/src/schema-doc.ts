@@ -8,7 +8,7 @@ import { PROVIDER_KEYS, REQUEST_MODEL_KEYS, RESPONSE_MODEL_KEYS } from './normal
 import { SESSION_KEYS, USER_KEYS } from './normalizer/session.ts';
 import { USAGE_KEYS } from './normalizer/usage.ts';
 import { RAW_STRING_MAX_CHARS } from './normalizer/raw-json.ts';
-import { CONTENT_MAX_CHARS } from './normalizer/messages/rows.ts';
+import { CONTENT_MAX_CHARS, PARTS_MAX_CHARS } from './normalizer/messages/rows.ts';
 import { MAX_TOKENS } from './normalizer/values.ts';
 import { type Column, SCHEMA_VERSION, TABLES, type TableName } from './schema.ts';
 
@@ -173,7 +173,8 @@ and cost over \`is_llm_call\` spans only.
   is replaced by \`content_length\`: images by reference), unknown part types kept as sent.
 - \`content\` is the plain text: text parts joined by newlines; for a tool result without text, the
   tool's response. NULL when there is none (an assistant turn that only calls tools). Text longer
-  than ${CONTENT_MAX_CHARS.toLocaleString('en-US')} characters is cut, with a problem on the span.
+  than ${CONTENT_MAX_CHARS.toLocaleString('en-US')} characters is cut, with a problem on the span; \`parts\` JSON longer
+  than ${PARTS_MAX_CHARS.toLocaleString('en-US')} characters is dropped (NULL, same problem code): cut JSON would not parse.
 - \`content_hash\` is a 64-bit FNV-1a (hex, over UTF-8) of the role and the \`parts\` JSON (the
   content is derived from the parts; every part type is written with a fixed key order), the same
   in Node and the browser. Each call re-sends the history, so the viewer shows

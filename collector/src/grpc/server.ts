@@ -37,6 +37,12 @@ export interface GrpcReceiver {
 }
 
 export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise<GrpcReceiver> {
+  // grpc-js writes its own diagnostics to stderr as plain text; the collector's stderr is JSON
+  // lines, so they go through its logger (what matters, such as a failed bind, also comes back
+  // as an error from the call that failed).
+  grpc.setLogger({
+    error: (...args: unknown[]) => deps.log.log('warn', 'grpc', { message: args.map(String).join(' ') }),
+  });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_send_message_length': 1024 * 1024,
@@ -51,8 +57,13 @@ export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise
       `${options.host}:${options.port}`,
       grpc.ServerCredentials.createInsecure(),
       (error, bound) => {
-        if (error !== null) reject(error);
-        else resolve(bound);
+        if (error === null) resolve(bound);
+        else
+          reject(
+            new Error(
+              `gRPC could not listen on ${options.host}:${options.port} (--grpc-port): ${error.message}`,
+            ),
+          );
       },
     );
   });

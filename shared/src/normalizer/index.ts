@@ -4,7 +4,7 @@ import type { MessageRow, SpanRow } from '../rows.ts';
 import { batchCache, type BatchCache } from './batch-cache.ts';
 import { completeAcrossBatches } from './cross-batch.ts';
 import { logMessages, type LogMessages } from './messages/log-messages.ts';
-import { messageRow } from './messages/rows.ts';
+import { messageRow, truncatedText } from './messages/rows.ts';
 import { problemSink } from './problems.ts';
 import { normalizeSpan } from './span-row.ts';
 
@@ -80,8 +80,8 @@ function logRows(
     bySpan.set(k, list);
   });
   const rows: MessageRow[] = [];
-  const onTruncate = (length: number) =>
-    problems.add('content_truncated', `message content of ${length} characters cut`, 'log');
+  const onTruncate = (length: number, what: 'content' | 'parts') =>
+    problems.add('content_truncated', truncatedText(length, what), 'log');
   for (const records of bySpan.values()) {
     // stable sort: records logged at the same instant keep their arrival order
     const ordered = records

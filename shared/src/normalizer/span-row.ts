@@ -7,7 +7,7 @@ import type { BatchCache } from './batch-cache.ts';
 import { detectConvention } from './convention.ts';
 import { finishReasons, models, operation, provider, status } from './identity.ts';
 import { isModelCallCandidate } from './llm-call.ts';
-import { messageRow } from './messages/rows.ts';
+import { messageRow, truncatedText } from './messages/rows.ts';
 import { spanMessages } from './messages/span-messages.ts';
 import { problemSink, problemsJson, type ProblemSink } from './problems.ts';
 import { rawJson } from './raw-json.ts';
@@ -120,8 +120,8 @@ export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null, cache: Batch
       const ctx = { sessionId: session?.sessionId ?? null, traceId, spanId, startTime, model };
       const inputCtx = { ...ctx, source: found.inputSource };
       const outputCtx = { ...ctx, source: found.outputSource };
-      const onTruncate = (length: number) =>
-        problems.add('content_truncated', `message content of ${length} characters cut`, 'messages.content');
+      const onTruncate = (length: number, what: 'content' | 'parts') =>
+        problems.add('content_truncated', truncatedText(length, what), 'messages.content');
       let seq = 0;
       for (const m of found.inputs) messages.push(messageRow(m, 'input', seq++, inputCtx, onTruncate, cache));
       for (const m of found.outputs)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '../../src/otlp.ts';
 import { RAW_STRING_MAX_CHARS } from '../../src/normalizer/raw-json.ts';
+import { CONTENT_MAX_CHARS } from '../../src/normalizer/messages/rows.ts';
 import { MAX_TOKENS } from '../../src/normalizer/values.ts';
 import { MAX_TIME_US } from '../../src/normalizer/time-bounds.ts';
 import { createPricer } from '../../src/pricing/index.ts';
@@ -121,6 +122,18 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     const attrs = JSON.parse(row.attributes) as Record<string, string>;
     expect(attrs['app.blob']?.length).toBe(RAW_STRING_MAX_CHARS);
     expect(messages[0]?.content?.length).toBe(huge.length);
+  });
+
+  it('a message over the limits keeps its cut text and drops its parts, with a problem', () => {
+    const huge = 'y'.repeat(2_200_000);
+    const { messages, problems } = one({
+      ...chat,
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: huge }] }]),
+    });
+    expect(messages[0]?.content?.length).toBe(CONTENT_MAX_CHARS);
+    expect(messages[0]?.parts).toBeNull();
+    expect(messages[0]?.content_hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(problems).toContain('content_truncated');
   });
 
   it('missing or wrong-typed span fields: still a row, with problems', () => {

@@ -6,6 +6,19 @@ import type { Message, Part } from './message.ts';
 /** Longest message content kept; longer text is cut with a problem recorded on the span. */
 export const CONTENT_MAX_CHARS = 1024 * 1024;
 
+/**
+ * Longest `parts` JSON kept: it holds the text again, escaped, besides tool arguments, so twice
+ * the content limit; a message whose content was kept whole keeps its parts too.
+ */
+export const PARTS_MAX_CHARS = 2 * CONTENT_MAX_CHARS;
+
+/** The problem text of a message over CONTENT_MAX_CHARS or PARTS_MAX_CHARS. */
+export function truncatedText(length: number, what: 'content' | 'parts'): string {
+  return what === 'content'
+    ? `message content of ${length} characters cut`
+    : `message parts of ${length} characters dropped; content keeps the text`;
+}
+
 /** Deeper than this, a value inside parts (tool arguments, a tool's response) is cut. */
 const PARTS_MAX_DEPTH = 64;
 const CUT = '[nested deeper than 64 levels: cut]';
@@ -75,7 +88,8 @@ export function messageRow(
   direction: 'input' | 'output',
   seq: number,
   ctx: MessageContext,
-  onTruncate: (length: number) => void,
+  /** `what` was over its limit: content is cut at CONTENT_MAX_CHARS, parts are dropped. */
+  onTruncate: (length: number, what: 'content' | 'parts') => void,
   cache: BatchCache,
 ): MessageRow {
   let fields = cache.fields.get(msg);
@@ -85,8 +99,15 @@ export function messageRow(
   }
   let content = fields.content;
   if (content !== null && content.length > CONTENT_MAX_CHARS) {
-    onTruncate(content.length);
+    onTruncate(content.length, 'content');
     content = content.slice(0, CONTENT_MAX_CHARS);
+  }
+  // Parts hold the same text again (and tool arguments): cut JSON would not parse, so parts that
+  // long are dropped; content keeps the (cut) text, content_hash still identifies the message.
+  let parts = fields.parts;
+  if (parts !== null && parts.length > PARTS_MAX_CHARS) {
+    onTruncate(parts.length, 'parts');
+    parts = null;
   }
   return {
     session_id: ctx.sessionId,
@@ -97,7 +118,7 @@ export function messageRow(
     direction,
     role: msg.role,
     content,
-    parts: fields.parts,
+    parts,
     tool_call_id: fields.toolCallId,
     tool_name: fields.toolName,
     finish_reason: direction === 'output' ? (msg.finishReason ?? null) : null,
