@@ -125,7 +125,9 @@ type is \`generation\`. Never \`invoke_agent\`, agent steps, workflow/task/tool 
 Vercel's outer \`ai.generateText\`/\`ai.streamText\` spans, even though they repeat the usage.
 When two nested spans both qualify (a framework span around a client-library span for the same
 request), only the innermost keeps \`is_llm_call\`; the outer one gets a \`nested_model_call\`
-problem and its copy of the messages is dropped. Rollups (\`sessions\`, the viewer) sum tokens
+problem and its copy of the messages is dropped, unless the inner call recorded no content (an
+instrumentation with content capture off) and the outer span wraps only that call: the inner
+call then takes the outer span's messages. Rollups (\`sessions\`, the viewer) sum tokens
 and cost over \`is_llm_call\` spans only.
 
 ## Cost

@@ -109,7 +109,7 @@ export function completeGroup(
   for (const m of messages) traceIds.add(m.trace_id);
   const context = recent.context(traceIds).filter((s) => !batchKeys.has(spanKey(s)));
 
-  const completed = completeAcrossBatches([...context, ...spans], messages);
+  const completed = completeAcrossBatches([...context, ...spans], messages, { newFrom: context.length });
   const batchSpans = completed.spans.slice(context.length) as QueuedSpan[];
   const cutoff = options.nowMs - options.carryMaxAgeMs;
   const sinceOf = (row: { carried_since?: number | null }): number => row.carried_since ?? options.nowMs;

@@ -54,6 +54,11 @@ function spanIndex(spans: readonly SpanRow[]): (traceId: string, spanId: string)
  * - messages take session_id, model and start_time from their span once it is known; messages
  *   of spans that are not model calls are dropped, and log-record copies of what a span carries
  *   itself are dropped (see orderCallMessages);
+ * - but a model call that records no content (an instrumentation with content capture off,
+ *   inside a wrapper that records it: a Langfuse generation around an OpenAI span) takes the
+ *   messages of the nearest span around it that was demoted for it, when that span wraps only it.
+ *   Only a call among the new spans (index `newFrom` on; earlier ones are context already
+ *   written) is given them: a written call may have had messages that are not in `messages`;
  * - the messages of a call are renumbered: inputs, then outputs, log records in arrival order. So
  *   pass `messages` in arrival order (batch after batch, or as a previous completion returned them).
  * Messages come back grouped by call, in seq order.
@@ -61,6 +66,7 @@ function spanIndex(spans: readonly SpanRow[]): (traceId: string, spanId: string)
 export function completeAcrossBatches(
   spans: readonly SpanRow[],
   messages: readonly MessageRow[],
+  { newFrom = 0 }: { newFrom?: number } = {},
 ): { spans: SpanRow[]; messages: MessageRow[] } {
   const indexOf = spanIndex(spans);
   const out = spans.slice();
@@ -83,11 +89,13 @@ export function completeAcrossBatches(
   };
 
   // innermost model call wins
+  const demoted = new Set<number>();
   for (let i = 0; i < out.length; i++) {
     if (!(out[i] as SpanRow).is_llm_call) continue;
     for (const a of ancestors(i)) {
       const anc = out[a] as SpanRow;
       if (!anc.is_llm_call) continue;
+      demoted.add(a);
       out[a] = addProblem(
         { ...anc, is_llm_call: false },
         {
@@ -131,16 +139,45 @@ export function completeAcrossBatches(
       out[i] = { ...s, session_id: sessionId, session_source: 'trace' };
   }
 
+  // the one call each demoted span wraps (null: several)
+  const wrapped = new Map<number, number | null>();
+  for (let i = 0; i < out.length && demoted.size > 0; i++) {
+    if (!(out[i] as SpanRow).is_llm_call) continue;
+    for (const a of ancestors(i)) if (demoted.has(a)) wrapped.set(a, wrapped.has(a) ? null : i);
+  }
+
   // messages: group per call (by span row, or by ids when the span is not here), keep those of
-  // model calls, merge span and log sources, renumber
+  // model calls (and, aside, those of demoted wrappers), merge span and log sources, renumber
   const groups = new Map<number | string, MessageRow[]>();
+  const ofWrappers = new Map<number, MessageRow[]>();
   for (const m of messages) {
     const i = indexOf(m.trace_id, m.span_id);
-    if (i !== undefined && !(out[i] as SpanRow).is_llm_call) continue;
+    if (i !== undefined && !(out[i] as SpanRow).is_llm_call) {
+      if (typeof wrapped.get(i) === 'number') {
+        const list = ofWrappers.get(i);
+        if (list === undefined) ofWrappers.set(i, [m]);
+        else list.push(m);
+      }
+      continue;
+    }
     const k = i ?? key(m.trace_id, m.span_id);
     const g = groups.get(k);
     if (g === undefined) groups.set(k, [m]);
     else g.push(m);
+  }
+  for (const [a, list] of ofWrappers) {
+    const call = wrapped.get(a) as number;
+    if (call < newFrom || !list.some(hasContent) || (groups.get(call) ?? []).some(hasContent)) continue;
+    // the nearest wrapper with content gives them; an outer one holds the same conversation again
+    const nearest = ancestors(call).find(
+      (w) => wrapped.get(w) === call && ofWrappers.get(w)?.some(hasContent),
+    );
+    if (nearest !== a) continue;
+    const spanId = (out[call] as SpanRow).span_id;
+    groups.set(
+      call,
+      list.map((m) => ({ ...m, span_id: spanId })),
+    );
   }
   const renumbered = new Map<MessageRow, number>();
   const kept: MessageRow[] = [];
@@ -167,6 +204,11 @@ export function completeAcrossBatches(
     return { ...m, session_id: s.session_id, model: s.model, start_time: s.start_time, seq };
   });
   return { spans: out, messages: completed };
+}
+
+/** A message that says something: text, or parts (a tool call without text). */
+function hasContent(m: MessageRow): boolean {
+  return (m.content !== null && m.content !== '') || m.parts !== null;
 }
 
 /**

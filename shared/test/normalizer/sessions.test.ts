@@ -100,6 +100,60 @@ describe('is_llm_call: one model call counted once', () => {
     expect(done.spans.filter((s) => s.is_llm_call).map((s) => s.span_id)).toEqual([client.spanId]);
   });
 
+  it('gives a call that recorded no content the messages of the one wrapper demoted for it', () => {
+    const wrapper = (extra: Record<string, string> = {}) =>
+      span(
+        {
+          'langfuse.observation.type': 'generation',
+          'langfuse.observation.model.name': 'gpt-4o',
+          'langfuse.observation.input': '[{"role":"user","content":"langfuse sees this"}]',
+          'langfuse.observation.output': 'and this',
+          ...extra,
+        },
+        { name: 'generation' },
+      );
+    const call = (parentSpanId: string, content: Record<string, string> = {}) =>
+      span(
+        { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', ...content },
+        { parentSpanId },
+      );
+    const outer = wrapper();
+    const inner = call(outer.spanId);
+    const out = run([outer, inner]);
+    expect(out.messages.map((m) => [m.span_id, m.role, m.content, m.seq])).toEqual([
+      [inner.spanId, 'user', 'langfuse sees this', 0],
+      [inner.spanId, 'assistant', 'and this', 1],
+    ]);
+    // again on its own output: nothing moves twice
+    const again = completeAcrossBatches(out.spans, out.messages);
+    expect(again.messages).toEqual(out.messages);
+
+    // a call with content of its own keeps it; the wrapper's copy is not a second conversation
+    const outer2 = wrapper();
+    const own = call(outer2.spanId, {
+      'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"own words"}]}]',
+    });
+    expect(run([outer2, own]).messages.map((m) => [m.span_id, m.content])).toEqual([
+      [own.spanId, 'own words'],
+    ]);
+
+    // a wrapper around two calls cannot say which one its messages were
+    const outer3 = wrapper();
+    const first = call(outer3.spanId);
+    const second = call(outer3.spanId);
+    expect(run([outer3, first, second]).messages).toEqual([]);
+
+    // a call already written (context, before newFrom) may have had messages not given here
+    const outer4 = wrapper();
+    const written = call(outer4.spanId);
+    const a = run([written]);
+    const b = run([outer4]);
+    const late = completeAcrossBatches([...a.spans, ...b.spans], b.messages, { newFrom: a.spans.length });
+    expect(late.messages).toEqual([]);
+    const together = completeAcrossBatches([...a.spans, ...b.spans], b.messages);
+    expect(together.messages.map((m) => m.span_id)).toEqual([written.spanId, written.spanId]);
+  });
+
   it('does not treat sibling calls as nested', () => {
     const agent = span({ 'gen_ai.operation.name': 'invoke_agent' });
     const c1 = span(
