@@ -98,6 +98,22 @@ describe('storage pipeline', () => {
     expect(joined).toEqual({ n: 20, joined: 20 });
   });
 
+  it('refuses requests once its data directory is deleted under it, and says storage fails', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir);
+    try {
+      expect(await pipeline.ingest({ signal: 'traces', spans: spansOfTrace(1, 2, 's') })).toMatchObject({
+        ok: true,
+      });
+      await rm(dir, { recursive: true, force: true });
+      await expect(pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 2, 's') })).rejects.toThrow();
+      expect(pipeline.stats().storageError?.event).toBe('wal_append_failed');
+      expect(pipeline.stats().spansReceived).toBe(2);
+    } finally {
+      await pipeline.close().catch(() => undefined);
+    }
+  });
+
   it('writes a retried span once when its first copy was written by an earlier flush', async () => {
     const dir = await dataDir();
     const pipeline = await openPipeline(dir);

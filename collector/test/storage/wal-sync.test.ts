@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWalSync, type WalSync } from '../../src/storage/wal-sync.ts';
@@ -54,6 +54,22 @@ describe('WAL sync thread', () => {
       expect(await sync.writeAndSync(ok, [Buffer.from('fine')])).toBe(4);
     } finally {
       closeSync(ok);
+    }
+  });
+
+  it('fails a write to a segment whose name was deleted, instead of acknowledging it', async () => {
+    sync = startWalSync();
+    const file = path.join(await tempDir(), 'segment.wal');
+    const fd = openSync(file, 'a');
+    try {
+      expect(await sync.writeAndSync(fd, [Buffer.from('kept')])).toBe(4);
+      unlinkSync(file);
+      await expect(sync.writeAndSync(fd, [Buffer.from('lost')])).rejects.toMatchObject({
+        code: 'ENOENT',
+        message: expect.stringContaining('deleted'),
+      });
+    } finally {
+      closeSync(fd);
     }
   });
 

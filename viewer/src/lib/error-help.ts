@@ -78,7 +78,10 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
     case 'not-found':
       return {
         title: 'No such session here',
-        advice: `There is no session with this id in ${where}. It may be outside what this snapshot holds, or already removed by retention; the sessions list shows what there is.`,
+        advice:
+          src === ''
+            ? 'The collector has no session with this id: not received yet, still waiting to be written (a few seconds), or removed by retention. The sessions list shows what there is.'
+            : `There is no session with this id in ${where}: it may be outside the time this copy holds. The sessions list shows what there is.`,
       };
     case 'cancelled':
       return { title: 'Cancelled', advice: '' };
