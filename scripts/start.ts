@@ -1,6 +1,7 @@
 /**
  * `npm start`: build the viewer when its sources are newer than the build, seed ./data with a demo
- * dataset on first run, then run the collector, which also serves the viewer at /.
+ * dataset on first run (not a PARLEY_DATA_DIR of the user's: that is their own store), then run
+ * the collector, which also serves the viewer at /.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -41,7 +42,7 @@ function step(label: string, command: string, args: string[]): void {
 
 if (viewerIsStale()) step('building the viewer…', 'npm', ['run', 'build', '-w', '@parley/viewer']);
 
-if (!existsSync(join(dataDir, 'manifest.json'))) {
+if (process.env.PARLEY_DATA_DIR === undefined && !existsSync(join(dataDir, 'manifest.json'))) {
   step('writing a demo dataset (1,500 sessions over the last 7 days)…', 'node', [
     join(root, 'test-data', 'src', 'synthetic', 'cli.ts'),
     '--spans',
@@ -55,6 +56,9 @@ if (!existsSync(join(dataDir, 'manifest.json'))) {
     '--out',
     dataDir,
   ]);
+  console.log(
+    `parley: the demo dataset is in ${dataDir}; what your app sends joins it. For a store of your own: PARLEY_DATA_DIR=./my-data npm start`,
+  );
 }
 
 console.log(`parley: viewer  http://localhost:${port}/`);
