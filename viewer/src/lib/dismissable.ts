@@ -44,8 +44,9 @@ export function dismissable(node: HTMLElement, options: DismissOptions) {
     event.stopPropagation();
     const hadFocus = node.contains(document.activeElement);
     current.close();
-    // Focus stays in the control that opened it, not on a popup about to leave the page.
-    if (hadFocus) node.querySelector<HTMLElement>('summary, button')?.focus();
+    // Focus goes back to the control that opened it (a <details> summary, or the button that
+    // says it expands something), not to a popup about to leave the page.
+    if (hadFocus) node.querySelector<HTMLElement>('summary, [aria-expanded]')?.focus();
   };
   const listen = (on: boolean): void => {
     if (on === listening) return;

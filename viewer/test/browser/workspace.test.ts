@@ -192,8 +192,11 @@ describe('filters and URL state', () => {
     const from = await page.getByLabel('From', { exact: true }).inputValue();
     const weekAgo = Date.now() - 7 * 24 * 3_600_000;
     expect(Math.abs(new Date(from).getTime() - weekAgo)).toBeLessThan(120_000);
+    await page.getByLabel('From', { exact: true }).focus();
     await page.keyboard.press('Escape');
     await page.getByLabel('From', { exact: true }).waitFor({ state: 'detached' });
+    // Focus goes back to the button that opened it.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Custom');
     // The one Escape closed the form, not the conversation behind it.
     expect(param(page, 'session')).toBe('load-005');
     await page.close();
