@@ -232,7 +232,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
         spans: done.rootless,
         waited_ms: final ? null : cfg.carryMaxAgeMs,
         hint: final
-          ? 'written without a session at shutdown: their trace root had not arrived'
+          ? 'written without a session by a flush of everything (shutdown): their trace root had not arrived'
           : 'written without a session: their trace root had not arrived in time. Runs longer than this? Raise --root-wait-ms',
       });
     }

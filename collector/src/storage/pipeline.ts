@@ -105,7 +105,8 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       },
     },
     committed(message) {
-      stats.storageError = null;
+      // A flush that went through says Parquet works again; only a WAL append says the WAL does.
+      if (stats.storageError?.event !== 'wal_append_failed') stats.storageError = null;
       walCommitted = Math.max(walCommitted, message.walCommitted);
       for (const seq of pending.keys()) if (seq <= walCommitted) pending.delete(seq);
       stats.spansWritten += message.spans;
