@@ -71,6 +71,21 @@ describe('bad input', () => {
     expect(decodeStatusJson(reply.text).message).toMatch(/^invalid JSON: /);
   });
 
+  it('a body sent with the other content type -> 400 that says which one it looks like', async () => {
+    const json = Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"}]}]}]}');
+    const asProtobuf = await post(traces, json, { 'Content-Type': CONTENT_TYPE.protobuf });
+    expect(asProtobuf.status).toBe(400);
+    expect(asProtobuf.text).toContain('looks like JSON: send it with Content-Type: application/json');
+    const asJson = await post(traces, good, { 'Content-Type': CONTENT_TYPE.json });
+    expect(asJson.status).toBe(400);
+    expect(decodeStatusJson(asJson.text).message).toContain('looks like protobuf');
+    // A malformed body of the right type gets no such hint.
+    const broken = await post(traces, Buffer.from('\n\n{"resourceSpans": ['), {
+      'Content-Type': CONTENT_TYPE.json,
+    });
+    expect(decodeStatusJson(broken.text).message).not.toContain('looks like');
+  });
+
   it('invalid UTF-8 -> accepted with U+FFFD and a warning in partial_success', async () => {
     const [span] = await makeSpans([{ name: 'utf8-PLACEHOLDER' }]);
     const json = Buffer.from(tracesBody([span!], 'json'));

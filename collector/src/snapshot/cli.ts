@@ -1,9 +1,10 @@
 /**
- * `parley-snapshot --from DATA --since 24h [--until ISO|duration] --out DIR`
+ * `parley-snapshot --from DATA --since 24h|all [--until ISO|duration] --out DIR`
  * Exit codes: 0 done, 1 the snapshot could not be made, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
 import { createSnapshot } from './snapshot.ts';
+import { MAX_TIME_US } from '@parley/shared/normalizer/time-bounds';
 import { parseTimeBound } from './time-range.ts';
 
 const USAGE = `Usage: parley-snapshot --from DATA_DIR --since 24h [--until 2026-11-26T12:00:00Z] --out OUT_DIR
@@ -14,8 +15,10 @@ one file per table and partition (hour for spans and messages, day for session s
 for an hour too large to sort at once, one file per range of sessions, in session order.
 
   --from DIR      data directory written by parley-collector (has manifest.json)
-  --since WHEN    start of the range: a duration back from now (30m, 24h, 7d, 2w) or ISO-8601 time
-  --until WHEN    end of the range (exclusive), same forms; default: now
+  --since WHEN    start of the range: a duration back from now (30m, 24h, 7d, 2w), an ISO-8601
+                  time, or all
+  --until WHEN    end of the range (exclusive), same forms; default: no end (spans a clock
+                  ahead of this machine's dated after now are included, as the viewer's ranges do)
   --out DIR       new or empty directory for the snapshot
   -h, --help      show this help`;
 
@@ -52,14 +55,15 @@ export async function runCli(argv: string[], io: CliIo, nowMs = Date.now()): Pro
     io.err(`parley-snapshot: missing ${missing.map((k) => `--${k}`).join(', ')}\n\n${USAGE}`);
     return 2;
   }
-  const since = parseTimeBound(values.since as string, nowMs);
+  const since =
+    values.since === 'all' ? { ok: true as const, us: 0 } : parseTimeBound(values.since as string, nowMs);
   if (!since.ok) {
     io.err(`parley-snapshot: --since: ${since.error}`);
     return 2;
   }
   const until =
     values.until === undefined
-      ? { ok: true as const, us: nowMs * 1000 }
+      ? { ok: true as const, us: MAX_TIME_US + 1 }
       : parseTimeBound(values.until, nowMs);
   if (!until.ok) {
     io.err(`parley-snapshot: --until: ${until.error}`);
@@ -79,8 +83,9 @@ export async function runCli(argv: string[], io: CliIo, nowMs = Date.now()): Pro
     io.err(`parley-snapshot: ${result.error}`);
     return 1;
   }
+  const range = `${values.since === 'all' ? 'the start' : result.since} .. ${values.until === undefined ? 'the end' : result.until}`;
   io.out(
-    `snapshot of ${result.since} .. ${result.until} written to ${values.out}: ` +
+    `snapshot of ${range} written to ${values.out}: ` +
       `${result.rows.spans} spans, ${result.rows.messages} messages, ${result.rows.sessions} session rows ` +
       `in ${result.files} files (${result.bytes} bytes)`,
   );
