@@ -103,6 +103,18 @@ describe('sessions table', () => {
     await page.close();
   });
 
+  it('shows the first rows of the next page, though the pager was scrolled to', async () => {
+    const page = await open('t=all&size=50');
+    await rows(page).first().waitFor();
+    await page.getByRole('button', { name: 'Next page' }).scrollIntoViewIfNeeded();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => param(page, 'page')).toBe('2');
+    const top = () => page.getByTestId('sessions').evaluate((t) => t.getBoundingClientRect().top);
+    await expect.poll(top).toBeGreaterThanOrEqual(0);
+    await page.close();
+  });
+
   it('shows a notice and falls back to defaults for invalid URL values', async () => {
     const page = await open('t=forever&size=7');
     await page.getByTestId('notices').waitFor();
@@ -273,6 +285,8 @@ describe('filters and URL state', () => {
     await page.getByTestId('empty').waitFor();
     expect(await page.getByTestId('error').count()).toBe(0);
     expect(await rows(page).count()).toBe(0);
+    // The empty chart blames the filters, not the time range.
+    await page.getByText('No LLM calls match these filters in this range.').waitFor();
     // The data is intact afterwards.
     await page.getByRole('button', { name: 'Reset' }).first().click();
     await rows(page).first().waitFor();
