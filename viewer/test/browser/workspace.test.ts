@@ -100,6 +100,7 @@ describe('sessions table', () => {
     const n = (s: string | undefined): number => Number(s?.replaceAll(',', ''));
     expect(n(last)).toBe(n(total));
     expect(n(first)).toBeLessThanOrEqual(n(last));
+    expect(await page.getByTestId('notices').innerText()).toContain('Page 500 is past the end');
     await page.close();
   });
 
