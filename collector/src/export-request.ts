@@ -32,20 +32,23 @@ export interface ExportDeps {
   accepting: () => boolean;
 }
 
+/** Space, tab, newline and return: the only bytes below 0x21 JSON text may hold. */
+const JSON_SPACE: readonly number[] = [0x20, 0x09, 0x0a, 0x0d];
+
 /**
  * A body that failed to decode but looks like the other encoding was most likely sent with the
  * wrong Content-Type (an exporter configured for one protocol, a hand-written curl).
  */
 function contentTypeHint(body: Uint8Array, encoding: Encoding): string {
   let first = 0;
-  while (first < body.length && [0x20, 0x09, 0x0a, 0x0d].includes(body[first] as number)) first++;
+  while (first < body.length && JSON_SPACE.includes(body[first] as number)) first++;
   const opens = body[first];
   if (encoding === 'protobuf' && (opens === 0x7b || opens === 0x5b))
     return ' (the body looks like JSON: send it with Content-Type: application/json)';
   // OTLP protobuf requests start with field 1, length-delimited (0x0a); JSON text has no control
   // bytes besides tab, newline and return, and protobuf lengths and tags soon give one.
   const head = body.subarray(0, 32);
-  const binary = head.some((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  const binary = head.some((b) => b < 0x20 && !JSON_SPACE.includes(b));
   if (encoding === 'json' && body[0] === 0x0a && binary)
     return ' (the body looks like protobuf: send it with Content-Type: application/x-protobuf)';
   return '';

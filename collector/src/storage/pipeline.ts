@@ -69,6 +69,8 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
 
 /** Materializer log events that mean storage is failing (see PipelineStats.storageError). */
 const STORAGE_FAILURES: ReadonlySet<string> = new Set(['storage.maintenance_failed']);
+/** The storage failure only a WAL append that goes through clears (a flush says nothing of the WAL). */
+const WAL_APPEND_FAILED = 'wal_append_failed';
 
 async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline> {
   const log = cfg.logger;
@@ -106,7 +108,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
     },
     committed(message) {
       // A flush that went through says Parquet works again; only a WAL append says the WAL does.
-      if (stats.storageError?.event !== 'wal_append_failed') stats.storageError = null;
+      if (stats.storageError?.event !== WAL_APPEND_FAILED) stats.storageError = null;
       walCommitted = Math.max(walCommitted, message.walCommitted);
       for (const seq of pending.keys()) if (seq <= walCommitted) pending.delete(seq);
       stats.spansWritten += message.spans;
@@ -209,12 +211,12 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
       try {
         seq = await walWriter.append(frameRecord(record), count);
       } catch (err) {
-        failed('wal_append_failed', err);
+        failed(WAL_APPEND_FAILED, err);
         throw err;
       } finally {
         inFlight = { bytes: inFlight.bytes - bytes, items: inFlight.items - count };
       }
-      if (stats.storageError?.event === 'wal_append_failed') stats.storageError = null;
+      if (stats.storageError?.event === WAL_APPEND_FAILED) stats.storageError = null;
       // Counted once durable: a request the WAL could not take was answered 500, not received.
       if (request.signal === 'traces') stats.spansReceived += count;
       else stats.logsReceived += count;
