@@ -98,6 +98,10 @@ describe('parseConfig', () => {
       ok: false,
       error: { kind: 'invalid_number', value: '-5' },
     });
+    expect(parseConfig(['--root-wait-ms', '1m'], {}, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_number', name: '--root-wait-ms / PARLEY_ROOT_WAIT_MS', value: '1m' },
+    });
     expect(parseConfig([], { PARLEY_FLUSH_SPANS: '0' }, defaults)).toMatchObject({
       ok: false,
       error: { kind: 'invalid_number' },
