@@ -46,6 +46,49 @@ export interface CompletedGroup {
    * list shows these under their trace instead.
    */
   rootless: number;
+  /**
+   * Traces whose spans were written without a session (their root came after the wait) and now
+   * have one, inherited from a span of this group: the files holding those rows are rewritten
+   * (late-sessions.ts), so the run is one session in the sessions list.
+   */
+  lateSessions: LateSession[];
+}
+
+/** A trace whose written rows without a session take `session_id`; `days` (UTC) of its spans. */
+export interface LateSession {
+  trace_id: string;
+  session_id: string;
+  days: string[];
+}
+
+function utcDay(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
+}
+
+/**
+ * Written spans without a session that completion gave one. Per trace, the session of its
+ * earliest such span: a trace with two sessions in different subtrees, whose roots both came
+ * late, would otherwise need a session per span in the rewrite.
+ */
+function lateSessionsOf(context: readonly SpanRow[], completed: readonly SpanRow[]): LateSession[] {
+  const byTrace = new Map<string, { session: string; start: number; days: Set<string> }>();
+  for (const [i, before] of context.entries()) {
+    const after = completed[i];
+    if (before.session_id !== null || after?.session_id == null) continue;
+    const late = byTrace.get(before.trace_id);
+    if (late === undefined || before.start_time < late.start)
+      byTrace.set(before.trace_id, {
+        session: after.session_id,
+        start: before.start_time,
+        days: late?.days ?? new Set(),
+      });
+  }
+  for (const s of context) byTrace.get(s.trace_id)?.days.add(utcDay(s.start_time));
+  return [...byTrace].map(([trace_id, late]) => ({
+    trace_id,
+    session_id: late.session,
+    days: [...late.days].sort(),
+  }));
 }
 
 export interface CompletionOptions {
@@ -122,6 +165,7 @@ export function completeGroup(
     messages: [],
     carried: { spans: [], messages: [] },
     rootless: 0,
+    lateSessions: lateSessionsOf(context, completed.spans),
   };
   const heldSpans = new Set<string>();
   for (const s of batchSpans) {
@@ -135,6 +179,14 @@ export function completeGroup(
     }
   }
   recent.remember(out.spans, options.nowMs);
+  // The memory is told too, so the trace's next spans and messages are completed against it.
+  if (out.lateSessions.length > 0) {
+    const late = new Set(out.lateSessions.map((l) => l.trace_id));
+    recent.remember(
+      completed.spans.slice(0, context.length).filter((s) => late.has(s.trace_id)),
+      options.nowMs,
+    );
+  }
 
   for (const m of completed.messages as QueuedMessage[]) {
     const waiting =

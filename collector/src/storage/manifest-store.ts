@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, ManifestFile } from '@parley/shared/manifest';
 import { MIN_SCHEMA_VERSION, SCHEMA_VERSION } from '@parley/shared/schema';
+import type { LateSession } from './call-completion.ts';
 import { writeFileAtomic } from './durable-fs.ts';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -24,6 +25,8 @@ export interface WriterState {
   /** Carry segments produced by committed flushes and not yet materialized. */
   carries: CarryRef[];
   next_file_seq: number;
+  /** Traces written without a session that have one now; their files are rewritten next (late-sessions.ts). */
+  late_sessions: LateSession[];
 }
 
 export type LoadResult =
@@ -80,13 +83,25 @@ function isManifestFile(value: unknown): value is ManifestFile {
 
 export function writerState(manifest: Manifest, writerId: string): WriterState {
   const raw = manifest.writer?.[writerId];
-  if (typeof raw !== 'object' || raw === null) return { wal_committed: 0, carries: [], next_file_seq: 1 };
+  if (typeof raw !== 'object' || raw === null)
+    return { wal_committed: 0, carries: [], next_file_seq: 1, late_sessions: [] };
   const s = raw as Partial<WriterState>;
   return {
     wal_committed: typeof s.wal_committed === 'number' ? s.wal_committed : 0,
     carries: Array.isArray(s.carries) ? s.carries.filter((c) => typeof c?.seq === 'number') : [],
     next_file_seq: typeof s.next_file_seq === 'number' ? s.next_file_seq : 1,
+    late_sessions: Array.isArray(s.late_sessions) ? s.late_sessions.filter(isLateSession) : [],
   };
+}
+
+function isLateSession(value: unknown): value is LateSession {
+  const l = value as Partial<LateSession> | null;
+  return (
+    typeof l?.trace_id === 'string' &&
+    typeof l.session_id === 'string' &&
+    Array.isArray(l.days) &&
+    l.days.every((d) => typeof d === 'string')
+  );
 }
 
 export function withWriterState(manifest: Manifest, writerId: string, state: WriterState): Manifest {

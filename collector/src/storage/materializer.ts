@@ -27,6 +27,8 @@ import { createRowLines } from './row-lines.ts';
 import type { RowLines } from './row-lines.ts';
 import { createScratchDir } from './scratch-dir.ts';
 import { expiredFiles } from './retention.ts';
+import { lateSessionCandidates, rewriteLateSessions } from './late-sessions.ts';
+import type { LateSession } from './call-completion.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
 import { readGroupRows } from './wal-rows.ts';
@@ -198,6 +200,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     spans: number;
     messages: number;
     carry: { tmpPath: string; since_ms: number; rows: number } | null;
+    lateSessions: LateSession[];
     ms: number;
     /**
      * The spans completion remembered as written (see call-completion.ts), taken back unless the
@@ -290,6 +293,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       spans: done.spans.length,
       messages: done.messages.length,
       carry,
+      lateSessions: done.lateSessions,
       ms: performance.now() - started,
       // Only the keys: a row holds its encoded line, and through it the bytes of its whole WAL
       // record, which would otherwise stay in memory while DuckDB writes this group.
@@ -328,7 +332,12 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     // Unlisted ones are orphans that start-up removes; the segments are materialized again.
     await commit(
       { ...manifest, files: [...manifest.files, ...out.files] },
-      { ...state, wal_committed: walCommitted, carries },
+      {
+        ...state,
+        wal_committed: walCommitted,
+        carries,
+        late_sessions: [...state.late_sessions, ...rows.lateSessions],
+      },
     );
     rows.committed = true;
     const ms = performance.now() - started;
@@ -426,7 +435,28 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     }
   }
 
+  /** Rewrites the files of traces that got their session late (see late-sessions.ts). */
+  async function settleLateSessions(): Promise<void> {
+    const pending = state.late_sessions;
+    // Past the shutdown deadline the list stays in the manifest, for the next start.
+    if (pending.length === 0 || Date.now() >= stopAt) return;
+    const started = performance.now();
+    const candidates = lateSessionCandidates(manifest, cfg.writerId, pending);
+    const rewrite = await withMemoryRetry('late_sessions', () =>
+      rewriteLateSessions(duck, cfg.dataDir, candidates, pending, fileTarget()),
+    );
+    await commit(replaceFiles(manifest, rewrite.removed, rewrite.added), { ...state, late_sessions: [] });
+    for (const f of rewrite.removed) await removeDataFile(cfg.dataDir, f.path);
+    log.log('info', 'storage.late_sessions', {
+      traces: pending.length,
+      spans: rewrite.spans,
+      files_rewritten: rewrite.removed.length,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
   async function maintain(): Promise<void> {
+    await settleLateSessions();
     const nowMs = Date.now();
     if (cfg.retentionDays !== null && nowMs - lastRetention >= RETENTION_EVERY_MS) {
       lastRetention = nowMs;

@@ -172,6 +172,36 @@ describe('completeGroup', () => {
     expect(ended.rootless).toBe(1);
   });
 
+  it('names the traces whose spans were written without a session when their root brings one', () => {
+    const recent = createRecentSpans(LIMITS);
+    const day = 24 * 3_600_000_000;
+    const calls = [
+      span({ trace: 6, span: 2, parent: 1, startUs: BASE_US + 5 }),
+      span({ trace: 6, span: 3, parent: 1, startUs: BASE_US + day }),
+      span({ trace: 7, span: 2, startUs: BASE_US, session: 'has-one' }),
+    ];
+    const written = completeGroup(request(1, calls), recent, { nowMs: NOW, carryMaxAgeMs: 0 });
+    expect([written.rootless, written.lateSessions]).toEqual([2, []]);
+
+    const root = span({ trace: 6, span: 1, startUs: BASE_US, session: 'agent-6', llm: false });
+    const late = completeGroup(
+      request(2, [root, span({ trace: 7, span: 3, parent: 2, startUs: BASE_US + 1 })]),
+      recent,
+      { nowMs: NOW + 1, carryMaxAgeMs: 0 },
+    );
+    expect(late.lateSessions).toEqual([
+      { trace_id: hexId(6, 32), session_id: 'agent-6', days: ['2026-11-26', '2026-11-27'] },
+    ]);
+    // The memory has the session now: the trace's next span takes it, and is not named again.
+    const next = completeGroup(
+      request(3, [span({ trace: 6, span: 4, parent: 2, startUs: BASE_US + 9 })]),
+      recent,
+      { nowMs: NOW + 2, carryMaxAgeMs: 0 },
+    );
+    expect(next.spans.map((s) => s.session_id)).toEqual(['agent-6']);
+    expect(next.lateSessions).toEqual([]);
+  });
+
   it('does not hold spans whose part of the trace begins at a SERVER span, or once the trace has written spans', () => {
     const recent = createRecentSpans(LIMITS);
     const options = { nowMs: NOW, carryMaxAgeMs: 60_000 };

@@ -302,6 +302,132 @@ describe('storage pipeline', () => {
     expect(sessions).toEqual([{ session_id: 'agent-8', spans: '3', calls: '2' }]);
   });
 
+  it('rewrites the rows of a run whose root came after the wait, so the run is one session', async () => {
+    const dir = await dataDir();
+    const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const pipeline = await openPipeline(dir, {
+      carryMaxAgeMs: 30,
+      flushIntervalMs: 10,
+      logger: { log: (_level, event, fields = {}) => events.push({ event, fields }) },
+    });
+    const hour = 3_600_000_000;
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 8, span: 2, parent: 1, startUs: BASE_US + 10, input: 'plan it', output: 'ok' }),
+        span({ trace: 8, span: 3, parent: 1, startUs: BASE_US + 20, inputTokens: 100 }),
+        // the same run, an hour later: another partition
+        span({ trace: 8, span: 4, parent: 1, startUs: BASE_US + hour, output: 'done' }),
+        // another run whose root never comes
+        span({ trace: 9, span: 2, parent: 1, startUs: BASE_US + 30 }),
+      ],
+    });
+    // Written without a session once the wait is over.
+    await waitFor(async () => (await queryTable(dir, 'spans', 'SELECT * FROM t')).length === 4);
+    expect(await queryTable(dir, 'spans', 'SELECT DISTINCT session_id FROM t')).toEqual([
+      { session_id: null },
+    ]);
+    const before = new Set((await manifestOf(dir)).files.map((f) => f.path));
+
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 8, span: 1, startUs: BASE_US, session: 'agent-8', llm: false })],
+    });
+    await pipeline.flush();
+
+    const spans = await queryTable(
+      dir,
+      'spans',
+      'SELECT span_id, session_id, session_source FROM t WHERE trace_id = $trace ORDER BY span_id'.replace(
+        '$trace',
+        `'${hexId(8, 32)}'`,
+      ),
+    );
+    expect(spans).toEqual([
+      { span_id: hexId(1, 16), session_id: 'agent-8', session_source: 'gen_ai.conversation.id' },
+      ...[2, 3, 4].map((n) => ({ span_id: hexId(n, 16), session_id: 'agent-8', session_source: 'trace' })),
+    ]);
+    expect(
+      await queryTable(dir, 'spans', `SELECT session_id FROM t WHERE trace_id = '${hexId(9, 32)}'`),
+    ).toEqual([{ session_id: null }]);
+    expect(
+      await queryTable(dir, 'messages', 'SELECT session_id, content FROM t ORDER BY start_time, seq'),
+    ).toEqual([
+      { session_id: 'agent-8', content: 'plan it' },
+      { session_id: 'agent-8', content: 'ok' },
+      { session_id: 'agent-8', content: 'done' },
+    ]);
+    // One session of the run's four spans, three calls and their tokens; the other run stays under its trace.
+    const sessions = await queryTable(
+      dir,
+      'sessions',
+      `SELECT session_id, trace_id, sum(spans) AS spans, sum(llm_calls) AS calls, sum(input_tokens) AS tin,
+              count(DISTINCT session_key) AS keys
+       FROM t GROUP BY ALL ORDER BY session_id NULLS LAST`,
+    );
+    expect(sessions).toEqual([
+      { session_id: 'agent-8', trace_id: null, spans: '4', calls: '3', tin: '120', keys: '1' },
+      { session_id: null, trace_id: hexId(9, 32), spans: '1', calls: '1', tin: '10', keys: '1' },
+    ]);
+    const manifest = await manifestOf(dir);
+    expect(manifest.writer?.wtest).toMatchObject({ late_sessions: [] });
+    // The files that held the rows without a session are gone from the manifest and the disk.
+    const rewritten = events.find((e) => e.event === 'storage.late_sessions');
+    expect(rewritten?.fields).toMatchObject({ traces: 1, spans: 3 });
+    const after = new Set(manifest.files.map((f) => f.path));
+    const gone = [...before].filter((p) => !after.has(p));
+    expect(gone.length).toBe(rewritten?.fields.files_rewritten);
+    for (const path of gone) await expect(stat(join(dir, path))).rejects.toThrow(/ENOENT/);
+    await pipeline.close();
+  });
+
+  it('runs a rewrite for a late session that a crash left pending at the next start, once', async () => {
+    const dir = await dataDir();
+    const first = await openPipeline(dir);
+    await first.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 8, span: 2, parent: 1, startUs: BASE_US + 10, input: 'plan it' })],
+    });
+    await first.close();
+    // As the manifest stands when the root's flush committed and the rewrite did not.
+    const pending = {
+      trace_id: hexId(8, 32),
+      session_id: 'agent-8',
+      days: [new Date(BASE_US / 1000).toISOString().slice(0, 10)],
+    };
+    const withPending = async (): Promise<void> => {
+      const manifest = await manifestOf(dir);
+      const state = manifest.writer?.wtest as Record<string, unknown>;
+      manifest.writer = { wtest: { ...state, late_sessions: [pending] } };
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    };
+    await withPending();
+    const second = await openPipeline(dir);
+    await second.flush();
+    await second.close();
+    const rows = async () => ({
+      spans: await queryTable(dir, 'spans', 'SELECT session_id FROM t'),
+      messages: await queryTable(dir, 'messages', 'SELECT session_id FROM t'),
+      sessions: await queryTable(dir, 'sessions', 'SELECT session_id, trace_id, spans FROM t'),
+    });
+    const settled = await rows();
+    expect(settled).toEqual({
+      spans: [{ session_id: 'agent-8' }],
+      messages: [{ session_id: 'agent-8' }],
+      sessions: [{ session_id: 'agent-8', trace_id: null, spans: '1' }],
+    });
+    expect((await manifestOf(dir)).writer?.wtest).toMatchObject({ late_sessions: [] });
+
+    // Again, as if the crash came after the rewrite's files were written: nothing changes.
+    const files = (await manifestOf(dir)).files.map((f) => f.path).sort();
+    await withPending();
+    const third = await openPipeline(dir);
+    await third.flush();
+    await third.close();
+    expect(await rows()).toEqual(settled);
+    expect((await manifestOf(dir)).files.map((f) => f.path).sort()).toEqual(files);
+  });
+
   it('joins a log message to its span when the message arrives first', async () => {
     const dir = await dataDir();
     // Timer flushes carry a message whose span is unknown; explicit flush() and close() do not.
