@@ -37,8 +37,13 @@ function hexId(v: unknown, length: number, field: string, problems: ProblemSink,
 }
 
 function timeUs(v: unknown, field: string, problems: ProblemSink): number | null {
-  if (isStorableTime(v)) return Math.trunc(v);
-  problems.add('missing_field', `time is missing or invalid`, field);
+  // OTLP leaves an unset time at 0: a span "of 1970" is an exporter that never set its clock.
+  if (isStorableTime(v) && v > 0) return Math.trunc(v);
+  problems.add(
+    'missing_field',
+    v === 0 ? 'time is 0 (unset by the sender)' : 'time is missing or invalid',
+    field,
+  );
   return null;
 }
 

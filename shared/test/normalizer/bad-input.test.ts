@@ -179,6 +179,15 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     expect(problems).toEqual(['invalid_id', 'negative_duration']);
   });
 
+  it('a time of 0 is unset: the span takes its other time, and says so', () => {
+    const { row, problems } = one(chat, { startTimeUs: 0, endTimeUs: 7_000_000 });
+    expect(row).toMatchObject({ start_time: 7_000_000, end_time: 7_000_000 });
+    expect(problems).toEqual(['missing_field']);
+    expect(JSON.parse(row?.problems ?? '[]')).toEqual([
+      { code: 'missing_field', field: 'start_time', message: 'time is 0 (unset by the sender)' },
+    ]);
+  });
+
   it('a time past year 9999 is invalid: the span keeps its other time, log messages their observed time', () => {
     const end = MAX_TIME_US - 5;
     const { row, problems } = one(chat, { startTimeUs: 1e20, endTimeUs: end });
