@@ -111,14 +111,34 @@ export function usage(attrs: Attributes, problems: ProblemSink): Usage {
     reasoning: pick('reasoning'),
   };
   const cached = (result.cacheRead ?? 0) + (result.cacheWrite ?? 0);
-  if (result.input !== null && cached > result.input) {
-    problems.add(
-      'inconsistent_usage',
-      `cached input tokens (${cached}) exceed input tokens (${result.input})`,
-      'input_tokens',
-    );
+  if (result.input !== null && cached > 0) {
+    if (inputExcludesCache(attrs)) result.input += cached;
+    else if (cached > result.input) {
+      // Only a count that leaves the cache out can be smaller than it (Anthropic's raw usage).
+      problems.add(
+        'inconsistent_usage',
+        `cached input tokens (${cached}) exceed input tokens (${result.input}): counted as ${result.input + cached}, input without the cache`,
+        'input_tokens',
+      );
+      result.input += cached;
+    }
   }
   return result;
+}
+
+/**
+ * Whether the input count leaves cached tokens out although the contract's input_tokens includes
+ * them: the Vercel AI SDK before v6 passes each provider's own count as `inputTokens`, and
+ * Anthropic's excludes cache reads and writes (v6 reports a total, with `inputTokenDetails`).
+ */
+function inputExcludesCache(attrs: Attributes): boolean {
+  const provider = attrs['ai.model.provider'];
+  return (
+    typeof provider === 'string' &&
+    provider.includes('anthropic') &&
+    attrs['ai.usage.cachedInputTokens'] !== undefined &&
+    attrs['ai.usage.inputTokenDetails.cacheReadTokens'] === undefined
+  );
 }
 
 export interface ReportedCost {

@@ -65,10 +65,14 @@ describe('bad input: a row with what could be read, and a recorded problem', () 
     });
   });
 
-  it('flags cached tokens larger than the input', () => {
-    expect(
-      one({ ...chat, 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.cache_read.input_tokens': 50 }).problems,
-    ).toContain('inconsistent_usage');
+  it('counts an input smaller than its cached tokens as leaving them out, and flags it', () => {
+    const { row, problems } = one({
+      ...chat,
+      'gen_ai.usage.input_tokens': 5,
+      'gen_ai.usage.cache_read.input_tokens': 50,
+    });
+    expect(problems).toContain('inconsistent_usage');
+    expect(row).toMatchObject({ input_tokens: 55, cached_input_tokens: 50 });
   });
 
   it('malformed JSON in message attributes: the row survives, other sources still read', () => {

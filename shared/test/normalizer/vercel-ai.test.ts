@@ -152,6 +152,34 @@ describe('Vercel AI SDK (v3–v6 legacy ai.* spans)', () => {
     ]);
   });
 
+  it("adds Anthropic's cached tokens to v5's input count, which leaves them out; v6 and OpenAI counts include them", () => {
+    const v5 = {
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'ai.model.provider': 'anthropic.messages',
+      'ai.model.id': 'claude-sonnet-4-20250514',
+      'ai.usage.inputTokens': 50,
+      'ai.usage.outputTokens': 200,
+      'ai.usage.cachedInputTokens': 30,
+      'gen_ai.usage.input_tokens': 50,
+      'gen_ai.usage.output_tokens': 200,
+    };
+    const anthropic = one(v5);
+    expect(anthropic.row).toMatchObject({ input_tokens: 80, cached_input_tokens: 30 });
+    expect(anthropic.problems).toEqual([]);
+    // v6: a total, with its details
+    const v6 = one({
+      ...v5,
+      'ai.usage.inputTokens': 80,
+      'gen_ai.usage.input_tokens': 80,
+      'ai.usage.inputTokenDetails.cacheReadTokens': 30,
+    });
+    expect(v6.row).toMatchObject({ input_tokens: 80, cached_input_tokens: 30 });
+    expect(one({ ...v5, 'ai.model.provider': 'openai.chat' }).row).toMatchObject({
+      input_tokens: 50,
+      cached_input_tokens: 30,
+    });
+  });
+
   it('reads the object answered by generateObject', () => {
     const { messages } = one({
       'ai.operationId': 'ai.generateObject.doGenerate',
