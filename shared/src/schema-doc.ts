@@ -106,7 +106,9 @@ Usage that is not sent (an OpenAI stream without \`include_usage\`) is NULL, not
 1. A span's own session id is the first non-empty attribute of the \`session_id\` list above;
    \`session_source\` names that attribute.
 2. A span without one inherits the session of its trace: from its nearest ancestor that has its
-   own session, else from the earliest span of the trace that has one; \`session_source\` is then
+   own session, else the session of the trace's root, else the trace's session when it has only
+   one (a span outside the subtrees of a trace carrying several sessions below a root without
+   one, such as a batch request serving two conversations, belongs to none); \`session_source\` is then
    \`'trace'\`. This runs within each batch, and \`completeAcrossBatches(spans, messages)\` (pure,
    idempotent, in \`shared/src/normalizer/cross-batch.ts\`) completes it when the spans of a trace
    arrive in different requests; the storage layer runs it on what it holds. Exporters often send

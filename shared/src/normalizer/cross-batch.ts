@@ -50,7 +50,9 @@ function spanIndex(spans: readonly SpanRow[]): (traceId: string, spanId: string)
  * run it on any superset again:
  * - of two nested spans that both look like one model call, only the innermost keeps is_llm_call;
  * - spans without a session inherit one from their trace (nearest ancestor with its own session,
- *   else the trace's earliest), with session_source 'trace';
+ *   else the trace root's, else the trace's when it has only one), with session_source 'trace'.
+ *   A span outside the subtrees of a trace that carries several sessions below a root without
+ *   one (a batch request serving two conversations) belongs to none of them;
  * - messages take session_id, model and start_time from their span once it is known; messages
  *   of spans that are not model calls are dropped, and log-record copies of what a span carries
  *   itself are dropped (see orderCallMessages);
@@ -63,6 +65,18 @@ function spanIndex(spans: readonly SpanRow[]): (traceId: string, spanId: string)
  *   pass `messages` in arrival order (batch after batch, or as a previous completion returned them).
  * Messages come back grouped by call, in seq order.
  */
+/**
+ * The donor (index into `spans`, `donors` sorted by start) whose session covers the whole trace:
+ * its root's, else the one session all donors share; -1 when the donors disagree.
+ */
+function traceWide(donors: readonly number[], spans: readonly SpanRow[]): number {
+  const root = donors.find((d) => (spans[d] as SpanRow).parent_span_id === null);
+  if (root !== undefined) return root;
+  const first = donors[0] as number;
+  const session = (spans[first] as SpanRow).session_id;
+  return donors.every((d) => (spans[d] as SpanRow).session_id === session) ? first : -1;
+}
+
 export function completeAcrossBatches(
   spans: readonly SpanRow[],
   messages: readonly MessageRow[],
@@ -134,8 +148,10 @@ export function completeAcrossBatches(
         break;
       }
     }
-    const sessionId = (out[donor ?? (donors[0] as number)] as SpanRow).session_id;
-    if (s.session_id !== sessionId || s.session_source !== 'trace')
+    const sessionId = (out[donor ?? traceWide(donors, out)] as SpanRow | undefined)?.session_id ?? null;
+    if (sessionId === null) {
+      if (s.session_id !== null) out[i] = { ...s, session_id: null, session_source: null };
+    } else if (s.session_id !== sessionId || s.session_source !== 'trace')
       out[i] = { ...s, session_id: sessionId, session_source: 'trace' };
   }
 

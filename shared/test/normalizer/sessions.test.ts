@@ -22,7 +22,7 @@ describe('session id resolution', () => {
     });
   });
 
-  it('inherits within a trace: nearest ancestor first, else the earliest span with a session', () => {
+  it("inherits within a trace: nearest ancestor first, else the root's session", () => {
     const root = span({ 'session.id': 'root-s' }, { name: 'root', startTimeUs: 1000, endTimeUs: 9000 });
     const mid = span(
       { 'gen_ai.conversation.id': 'mid-s' },
@@ -40,6 +40,35 @@ describe('session id resolution', () => {
     expect(by('orphan')).toMatchObject({ session_id: 'root-s', session_source: 'trace' });
     expect(by('mid')).toMatchObject({ session_id: 'mid-s', session_source: 'gen_ai.conversation.id' });
     expect(by('other trace')).toMatchObject({ session_id: null, session_source: null });
+  });
+
+  it('gives a span outside the sessions of a trace serving several none of them; a trace with one shares it', () => {
+    const root = span({}, { name: 'POST /batch', startTimeUs: 1000, endTimeUs: 9000 });
+    const turnA = span(
+      { 'session.id': 'A' },
+      { name: 'turn A', parentSpanId: root.spanId, startTimeUs: 2000 },
+    );
+    const turnB = span(
+      { 'session.id': 'B' },
+      { name: 'turn B', parentSpanId: root.spanId, startTimeUs: 3000 },
+    );
+    const callB = span({ 'gen_ai.operation.name': 'chat' }, { name: 'call B', parentSpanId: turnB.spanId });
+    const chore = span({ 'gen_ai.operation.name': 'chat' }, { name: 'chore', parentSpanId: root.spanId });
+    const out = run([root, turnA, turnB, callB, chore]);
+    const by = (name: string) => out.spans.find((s) => s.name === name);
+    expect(by('call B')).toMatchObject({ session_id: 'B', session_source: 'trace' });
+    expect(by('chore')).toMatchObject({ session_id: null, session_source: null });
+    expect(by('POST /batch')).toMatchObject({ session_id: null, session_source: null });
+
+    // One session set on a child (Langfuse's update_current_trace inside a step): the whole trace has it.
+    const solo = run([root, turnA, chore]);
+    expect(solo.spans.map((s) => s.session_id)).toEqual(['A', 'A', 'A']);
+    // Completed again once the second session is known, the guess is taken back.
+    const again = completeAcrossBatches([...solo.spans, ...run([turnB]).spans], []);
+    expect(again.spans.find((s) => s.name === 'chore')).toMatchObject({
+      session_id: null,
+      session_source: null,
+    });
   });
 
   it('completes inheritance across batches (child first, parent later), idempotently', () => {
