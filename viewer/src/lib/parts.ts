@@ -67,7 +67,10 @@ function one(p: unknown): PartView {
   return { kind: 'other', type: type || 'part', json: pretty(p) };
 }
 
-/** Parts to show beside the content; text parts that repeat the content are dropped. */
+/**
+ * Parts to show beside the content. The content is the message's text parts joined by newlines
+ * (docs/schema.md), so text parts that make it up, together or alone, are already on screen.
+ */
 export function partViews(parts: string | null, content: string | null): PartView[] {
   if (parts == null || parts === '') return [];
   let parsed: unknown;
@@ -77,7 +80,10 @@ export function partViews(parts: string | null, content: string | null): PartVie
     return [{ kind: 'other', type: 'raw', json: parts }];
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  return list.map(one).filter((v) => !(v.kind === 'text' && (v.text === content || v.text === '')));
+  const views = list.map(one);
+  const texts = views.flatMap((v) => (v.kind === 'text' ? [v.text] : []));
+  const joined = content !== null && texts.join('\n') === content;
+  return views.filter((v) => !(v.kind === 'text' && (joined || v.text === content || v.text === '')));
 }
 
 /** Whether a tool-result part already shows the content (tool messages often store it twice). */

@@ -49,6 +49,18 @@ describe('partViews', () => {
     ]);
   });
 
+  it('drops the text parts whose lines make up the content, and keeps one that differs', () => {
+    const parts = JSON.stringify([
+      { type: 'text', content: 'First paragraph.' },
+      { type: 'tool_call', id: 'c', name: 'f', arguments: {} },
+      { type: 'text', content: 'Second paragraph.' },
+    ]);
+    expect(partViews(parts, 'First paragraph.\nSecond paragraph.').map((v) => v.kind)).toEqual(['tool-call']);
+    // Content that is not those parts joined (as stored by an older writer) keeps the parts apart.
+    expect(partViews(parts, 'First paragraph.').map((v) => v.kind)).toEqual(['tool-call', 'text']);
+    expect(partViews(parts, null).map((v) => v.kind)).toEqual(['text', 'tool-call', 'text']);
+  });
+
   it('knows when a tool-result part already shows the content, whatever its JSON spacing', () => {
     const content = '{"status":"overdue","amount_eur":2947}';
     const parts = partViews(
