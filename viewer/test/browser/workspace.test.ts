@@ -553,6 +553,7 @@ describe('a source that changes while it is open', () => {
 
 describe('layout', () => {
   it('keeps wide content, long names and the table inside the window', async () => {
+    const longId = `conv_${'a78588fa6f'.repeat(3)}`;
     const fresh = await startCollector();
     const ctx = await newContext(browser, fresh.url);
     const overflow = (page: Page) =>
@@ -572,6 +573,19 @@ describe('layout', () => {
           outputTokens: 2,
           toolCall: { name: `search_${'t'.repeat(150)}`, id: 'call_1', args: '{"q":1}' },
         },
+        // A long id and a cost with many digits, partly unpriced: the widest row the side list shows.
+        ...['gpt-4o-2024-08-06', 'house-model-x'].map((model, i) => ({
+          sessionId: longId,
+          traceId: `1de0000000000000000000000000001${i}`,
+          spanId: `1de000000000001${i}`,
+          model,
+          startMs: Date.now() - 4_000 + i,
+          durationMs: 800,
+          input: [{ role: 'user', text: 'hi' }],
+          output: 'hello',
+          inputTokens: 170,
+          outputTokens: 14,
+        })),
       ]);
       await post(fresh.url, '/v1/traces', body, 'application/json');
       await waitFlushed(fresh.url);
@@ -586,6 +600,11 @@ describe('layout', () => {
         await table.locator('tbody tr').first().waitFor();
         expect(await table.evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).toBeLessThanOrEqual(0);
         expect(await overflow(page)).toBeLessThanOrEqual(0);
+        // Beside an open conversation, the list keeps its Cost column whole.
+        await page.goto(`${fresh.url}/?t=all&session=${longId}`);
+        await page.getByTestId('conversation').locator('article').first().waitFor();
+        expect(await table.locator('tbody tr').first().innerText()).toMatch(/partial/);
+        expect(await table.evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).toBeLessThanOrEqual(0);
       }
     } finally {
       await ctx.close();
