@@ -3,11 +3,20 @@
  * reconstruction" and "Token and cost attribution per role"). Pure; runs in the viewer's worker.
  *
  * Rules, in order of the calls (start time, then span id):
- * - A call's input messages are compared with the context of the previous call whose inputs
- *   were captured: its inputs, then one of its outputs (any of its choices may be the one re-sent).
- *   The longest common prefix (by content_hash) is already shown; the rest are new and shown.
+ * - The context of a call whose inputs were captured is its inputs, then one of its outputs (any
+ *   of its choices may be the one re-sent). A call's input messages are compared with the contexts
+ *   of all earlier such calls: the one sharing the longest common prefix (by content_hash) with
+ *   them is the call it continues; on a tie, the latest. That prefix is already shown; the rest of
+ *   the inputs are new and shown. Comparing with every earlier call, not just the previous one,
+ *   is what keeps interleaved threads apart: parallel sub-agents in one session, or a planner
+ *   resuming after its sub-agents.
  * - If the call does not re-send that whole context (edited or truncated history, a regenerated
- *   answer), the first message shown for the call gets `branch: true`.
+ *   answer), the first message shown for the call gets `branch: true`; but only when the shared
+ *   prefix holds a message other than a system message. A call sharing nothing, or only its system
+ *   prompt, starts a thread of its own and is not a branch: history kept by the server (the
+ *   Responses API, or any app sending only the new message) and a sub-agent reusing its parent's
+ *   instructions look exactly like that. So does an edited first user message, which therefore
+ *   shows without a branch marker.
  * - Then the call's outputs are shown (every choice).
  * - Input tokens/cost go to the first new input message of the call. If the call has no new input
  *   message, they go to its first output message; output tokens/cost go to its first output
@@ -59,22 +68,42 @@ export function reconstructConversation(
   messages: readonly SessionMessage[],
 ): ConversationMessage[] {
   const shown: ConversationMessage[] = [];
-  let prev: Turn | null = null;
+  const contexts: ContextNode = { next: new Map(), call: null };
   for (const turn of buildTurns(calls, messages)) {
-    const { newInputs, diverged } =
-      prev && turn.inputs.length > 0
-        ? compareWithContext(turn.inputs, prev)
-        : { newInputs: turn.inputs, diverged: false };
+    const { newInputs, diverged } = compareWithContexts(turn.inputs, contexts);
     const turnMessages = [...newInputs, ...turn.outputs].map((m) => toConversationMessage(m, turn.call));
     if (turnMessages.length === 0) turnMessages.push(placeholder(turn.call));
     const first = turnMessages[0];
     if (first && diverged) first.branch = true;
     if (!turn.orphan) attributeMetrics(turn.call, turnMessages, newInputs.length);
     shown.push(...turnMessages);
-    // Only a call whose inputs were captured defines the context the next call re-sends.
-    if (turn.inputs.length > 0) prev = turn;
+    // Only a call whose inputs were captured defines a context a later call re-sends.
+    if (turn.inputs.length > 0) addContext(contexts, turn);
   }
   return shown;
+}
+
+/**
+ * The contexts of the earlier calls as a trie keyed by content_hash, so that finding the longest
+ * common prefix over all of them costs one walk along the call's inputs instead of a comparison
+ * with each earlier call (a long session re-sends its whole history on every call).
+ */
+interface ContextNode {
+  next: Map<string, ContextNode>;
+  /** The latest call whose context runs through this node: ties on the longest prefix go to it. */
+  call: Turn | null;
+}
+
+function addContext(root: ContextNode, turn: Turn): void {
+  const step = (node: ContextNode, hash: string): ContextNode => {
+    const child = node.next.get(hash) ?? { next: new Map(), call: turn };
+    child.call = turn;
+    node.next.set(hash, child);
+    return child;
+  };
+  let node = root;
+  for (const m of turn.inputs) node = step(node, m.contentHash);
+  for (const o of turn.outputs) step(node, o.contentHash);
 }
 
 /**
@@ -105,24 +134,24 @@ function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMes
   );
 }
 
-function compareWithContext(
+function compareWithContexts(
   inputs: SessionMessage[],
-  prev: Turn,
+  contexts: ContextNode,
 ): { newInputs: SessionMessage[]; diverged: boolean } {
+  let node = contexts;
   let n = 0;
-  while (
-    n < inputs.length &&
-    n < prev.inputs.length &&
-    inputs[n]?.contentHash === prev.inputs[n]?.contentHash
-  )
+  let continues = false;
+  for (const m of inputs) {
+    const child = node.next.get(m.contentHash);
+    if (!child) break;
+    node = child;
     n++;
-  let diverged = n < prev.inputs.length;
-  if (!diverged && prev.outputs.length > 0) {
-    const next = inputs[n];
-    if (next && prev.outputs.some((o) => o.contentHash === next.contentHash)) n++;
-    else diverged = true;
+    continues ||= m.role !== 'system';
   }
-  return { newInputs: inputs.slice(n), diverged };
+  // The prefix ends inside the context of node.call: past its inputs only through one of its outputs.
+  const best = node.call;
+  const contextLength = best ? best.inputs.length + (best.outputs.length > 0 ? 1 : 0) : 0;
+  return { newInputs: inputs.slice(n), diverged: continues && n < contextLength };
 }
 
 function toConversationMessage(m: SessionMessage, call: CallSummary): ConversationMessage {

@@ -198,29 +198,57 @@ describe('reconstructConversation', () => {
     const c1 = call(1);
     const c2 = call(2);
     const c3 = call(3);
+    const c4 = call(4);
+    const sys: Msg = ['system', 'be brief'];
+    const poem: Msg[] = [sys, ['user', 'write a poem'], ['assistant', 'roses…']];
     const messages = [
-      ...msgs(c1, [['user', 'write a poem']], [['assistant', 'roses…']]),
-      ...msgs(c2, [['user', 'write a haiku']], [['assistant', 'old pond…']]),
+      ...msgs(c1, poem.slice(0, 2), [['assistant', 'roses…']]),
+      ...msgs(c2, [...poem, ['user', 'shorter']], [['assistant', 'roses are red']]),
+      // The user edits "shorter": c3 re-sends all of c1's context, but c2 had already continued it
+      // and the tie goes to the latest call, so the edit of c2's history shows.
+      ...msgs(c3, [...poem, ['user', 'make it rhyme']], [['assistant', 'roses, posies']]),
       ...msgs(
-        c3,
-        [
-          ['user', 'write a haiku'],
-          ['assistant', 'old pond…'],
-          ['user', 'another'],
-        ],
+        c4,
+        [...poem, ['user', 'make it rhyme'], ['assistant', 'roses, posies'], ['user', 'another']],
         [['assistant', 'frog jumps…']],
       ),
     ];
-    const conv = reconstructConversation([c1, c2, c3], messages);
+    const conv = reconstructConversation([c1, c2, c3, c4], messages);
     expect(shown(conv)).toEqual([
+      'system:be brief',
       'user:write a poem',
       'assistant:roses…',
-      'user:write a haiku (branch)',
-      'assistant:old pond…',
+      'user:shorter',
+      'assistant:roses are red',
+      'user:make it rhyme (branch)',
+      'assistant:roses, posies',
       'user:another',
       'assistant:frog jumps…',
     ]);
-    expectRollupMatchesCalls([c1, c2, c3], conv);
+    expect(conv[5]?.metrics).toMatchObject({ inputTokens: 300 });
+    expectRollupMatchesCalls([c1, c2, c3, c4], conv);
+  });
+
+  it('shows a truncated history as a branch even when nothing new is sent with it', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const c3 = call(3);
+    const messages = [
+      ...msgs(c1, [['user', 'a']], [['assistant', 'b']]),
+      ...msgs(
+        c2,
+        [
+          ['user', 'a'],
+          ['assistant', 'b'],
+          ['user', 'c'],
+        ],
+        [['assistant', 'd']],
+      ),
+      // c2's last user message dropped and the call resent: only c1's inputs are left.
+      ...msgs(c3, [['user', 'a']], [['assistant', 'b2']]),
+    ];
+    const conv = reconstructConversation([c1, c2, c3], messages);
+    expect(shown(conv)).toEqual(['user:a', 'assistant:b', 'user:c', 'assistant:d', 'assistant:b2 (branch)']);
   });
 
   it('shows a regenerated answer as a branch, carrying the input metrics on the output', () => {
@@ -241,6 +269,120 @@ describe('reconstructConversation', () => {
       outputCostUsd: 0.04,
     });
     expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('keeps interleaved sub-agent threads apart, with no branch and nothing shown twice', () => {
+    const planner: Msg = ['system', 'You are the planner.'];
+    const task: Msg = ['user', 'Plan a 3-day trip to Lisbon.'];
+    const delegating: Msg = ['assistant', 'Delegating to researchers.'];
+    const toolCall = (id: string): Msg => ['assistant', '', `[{"type":"tool_call","id":"${id}"}]`];
+    const hotels: Msg[] = [
+      ['system', 'You research hotels.'],
+      ['user', 'Find hotels in Lisbon.'],
+    ];
+    // A sub-agent reusing the planner's instructions shares only a system prompt with it.
+    const food: Msg[] = [planner, ['user', 'Find food in Lisbon.']];
+    // The two researchers run at once: their calls alternate between the planner's two calls.
+    const p1 = call(1);
+    const h1 = call(2);
+    const f1 = call(3);
+    const h2 = call(4);
+    const f2 = call(5);
+    const p2 = call(6);
+    const cs = [p1, h1, f1, h2, f2, p2];
+    const messages = [
+      ...msgs(p1, [planner, task], [delegating]),
+      ...msgs(h1, hotels, [toolCall('h')]),
+      ...msgs(f1, food, [toolCall('f')]),
+      ...msgs(h2, [...hotels, toolCall('h'), ['tool', 'hotel list']], [['assistant', 'Hotels: A']]),
+      ...msgs(f2, [...food, toolCall('f'), ['tool', 'food list']], [['assistant', 'Food: B']]),
+      ...msgs(
+        p2,
+        [planner, task, delegating, ['user', 'Research results: A; B.']],
+        [['assistant', 'Day 1: …']],
+      ),
+    ];
+    const conv = reconstructConversation(cs, messages);
+    expect(shown(conv)).toEqual([
+      'system:You are the planner.',
+      'user:Plan a 3-day trip to Lisbon.',
+      'assistant:Delegating to researchers.',
+      'system:You research hotels.',
+      'user:Find hotels in Lisbon.',
+      'assistant:',
+      'user:Find food in Lisbon.',
+      'assistant:',
+      'tool:hotel list',
+      'assistant:Hotels: A',
+      'tool:food list',
+      'assistant:Food: B',
+      'user:Research results: A; B.',
+      'assistant:Day 1: …',
+    ]);
+    expect(conv.map((m) => m.spanId)).toEqual(
+      [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5].map((i) => cs[i]?.spanId),
+    );
+    // Each call's input metrics sit on its first new input: the food agent's on its user message.
+    expect(conv[6]?.metrics).toMatchObject({ inputTokens: 300 });
+    expect(conv[12]?.metrics).toMatchObject({ inputTokens: 600 });
+    expectRollupMatchesCalls(cs, conv);
+  });
+
+  it('shows turns that send only the new message (history kept elsewhere) in full, without a branch', () => {
+    const cs = [call(1), call(2), call(3)];
+    const messages = cs.flatMap((c, i) => msgs(c, [['user', `q${i}`]], [['assistant', `a${i}`]]));
+    const conv = reconstructConversation(cs, messages);
+    expect(shown(conv)).toEqual([
+      'user:q0',
+      'assistant:a0',
+      'user:q1',
+      'assistant:a1',
+      'user:q2',
+      'assistant:a2',
+    ]);
+    expect(conv.map((m) => m.metrics.inputTokens)).toEqual([100, undefined, 200, undefined, 300, undefined]);
+    expectRollupMatchesCalls(cs, conv);
+  });
+
+  it('shows a Responses API continuation, which re-sends only its instructions, without a branch', () => {
+    const c1 = call(1);
+    const c2 = call(2);
+    const instructions: Msg = ['system', 'Answer briefly.'];
+    const messages = [
+      ...msgs(c1, [instructions, ['user', 'name three rivers']], [['assistant', 'Tagus, Rhine, Danube']]),
+      ...msgs(c2, [instructions, ['user', 'which is the longest?']], [['assistant', 'The Danube']]),
+    ];
+    const conv = reconstructConversation([c1, c2], messages);
+    expect(shown(conv)).toEqual([
+      'system:Answer briefly.',
+      'user:name three rivers',
+      'assistant:Tagus, Rhine, Danube',
+      'user:which is the longest?',
+      'assistant:The Danube',
+    ]);
+    expect(conv[3]?.metrics).toMatchObject({ inputTokens: 200, inputCostUsd: 0.02 });
+    expectRollupMatchesCalls([c1, c2], conv);
+  });
+
+  it('shows every message of interleaved threads once, in call order, without a branch', () => {
+    // Each call picks a thread and re-sends that thread's whole history; all share one system prompt.
+    fc.assert(
+      fc.property(fc.array(fc.nat(3), { minLength: 1, maxLength: 12 }), (threadOfCall) => {
+        const histories = new Map<number, Msg[]>();
+        const calls = threadOfCall.map((_, i) => call(i + 1));
+        const expected = ['system:shared'];
+        const messages = threadOfCall.flatMap((t, i) => {
+          const history = histories.get(t) ?? [['system', 'shared']];
+          const question: Msg = ['user', `t${t} q${i}`];
+          const answer: Msg = ['assistant', `t${t} a${i}`];
+          histories.set(t, [...history, question, answer]);
+          expected.push(`user:${question[1]}`, `assistant:${answer[1]}`);
+          return msgs(calls[i] as CallSummary, [...history, question], [answer]);
+        });
+        expect(shown(reconstructConversation(calls, messages))).toEqual(expected);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
   });
 
   it('keeps every call visible when content capture is off, with a placeholder carrying its metrics', () => {
