@@ -183,7 +183,8 @@ and cost over \`is_llm_call\` spans only.
   content is derived from the parts; every part type is written with a fixed key order), the same
   in Node and the browser. Each call re-sends the history, so the viewer shows
   each message once: per call, the inputs beyond the longest common prefix (by hash) with the
-  previous call's inputs + output, then its outputs; a history that diverges starts a branch.
+  inputs + output of the earlier call it continues (the one sharing the longest prefix), then its
+  outputs; a history that diverges after more than its system messages starts a branch.
 
 ## Schema versions
 
