@@ -6,7 +6,26 @@ export type PartView =
   | { kind: 'tool-call'; name: string; id: string | null; args: string }
   | { kind: 'tool-result'; id: string | null; result: string }
   | { kind: 'text'; text: string }
+  | { kind: 'reasoning'; text: string | null }
+  | { kind: 'refusal'; text: string | null }
+  | MediaView
   | { kind: 'other'; type: string; json: string };
+
+/**
+ * An image, audio or file part, by reference: what it is and where it lives. Its inline data is
+ * never kept here, only its length, and its URI is text to read or copy, never a source to load.
+ */
+export interface MediaView {
+  kind: 'media';
+  /** image, audio, video, document, or file when nothing says. */
+  modality: string;
+  mimeType: string | null;
+  uri: string | null;
+  fileId: string | null;
+  filename: string | null;
+  /** Characters of inline data (base64 or a data: URL), as sent or as the normalizer counted them. */
+  inlineChars: number | null;
+}
 
 function pretty(value: unknown): string {
   if (typeof value === 'string') {
@@ -64,7 +83,78 @@ function one(p: unknown): PartView {
   }
   if (type === 'text' && typeof o.content === 'string') return { kind: 'text', text: o.content };
   if (type === 'text' && typeof o.text === 'string') return { kind: 'text', text: o.text };
+  if (type === 'reasoning' || type === 'thinking')
+    return { kind: 'reasoning', text: str(o.content) ?? str(o.text) ?? str(o.thinking) };
+  if (type === 'refusal') return { kind: 'refusal', text: str(o.content) ?? str(o.refusal) };
+  if (MEDIA_TYPES.has(type)) return media(type, o);
   return { kind: 'other', type: type || 'part', json: pretty(p) };
+}
+
+/**
+ * Part types that carry binary content: the normalizer's `uri` and `blob` (docs/schema.md), an
+ * OpenAI `file` by id, and shapes it keeps as sent (OpenAI Responses `input_*`), whose inline
+ * base64 would otherwise be shown whole.
+ */
+const MEDIA_TYPES = new Set([
+  'uri',
+  'blob',
+  'file',
+  'image',
+  'image_url',
+  'input_image',
+  'audio',
+  'input_audio',
+  'input_file',
+]);
+
+const DATA_URL = /^data:([^;,]*)/i;
+
+function media(type: string, o: Record<string, unknown>): MediaView {
+  const nested = (v: unknown): Record<string, unknown> | null =>
+    v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  const imageUrl = o.image_url;
+  const audio = nested(o.input_audio);
+  const file = nested(o.file);
+  const location = str(o.uri) ?? str(o.url) ?? str(imageUrl) ?? str(nested(imageUrl)?.url) ?? str(o.file_url);
+  const data = str(o.content) ?? str(o.data) ?? str(o.file_data) ?? str(file?.file_data) ?? str(audio?.data);
+  // A data: URL is the content itself, not a place: it is counted, not shown.
+  const dataUrl = location !== null && DATA_URL.test(location);
+  const inline = dataUrl ? location : data;
+  const declared = typeof o.content_length === 'number' ? o.content_length : null;
+  const audioFormat = str(audio?.format);
+  const mimeType =
+    str(o.mime_type) ??
+    str(o.mimeType) ??
+    str(o.mediaType) ??
+    str(DATA_URL.exec(inline ?? '')?.[1]) ??
+    (audioFormat === null ? null : `audio/${audioFormat}`);
+  return {
+    kind: 'media',
+    modality: str(o.modality) ?? modalityOf(mimeType, type),
+    mimeType,
+    uri: dataUrl ? null : location,
+    fileId: str(o.file_id) ?? str(file?.file_id),
+    filename: str(o.filename) ?? str(file?.filename),
+    inlineChars: declared ?? (inline === null ? null : inline.length),
+  };
+}
+
+/** As the normalizer names it from the MIME type; else from the part type; else a plain file. */
+function modalityOf(mimeType: string | null, type: string): string {
+  const top = mimeType?.split('/')[0];
+  if (top === 'image' || top === 'audio' || top === 'video') return top;
+  if (mimeType !== null) return 'document';
+  if (type.includes('image')) return 'image';
+  if (type.includes('audio')) return 'audio';
+  return 'file';
+}
+
+/**
+ * About how many bytes inline data of `chars` characters holds: base64 carries 3 bytes in 4
+ * characters (a data: URL's short header is counted with it, hence "about").
+ */
+export function inlineBytes(chars: number): number {
+  return Math.floor((chars * 3) / 4);
 }
 
 /**

@@ -73,8 +73,52 @@ function traceBody(calls: CraftedCall[]): Uint8Array {
 export const PARAGRAPHS_SESSION = 'details-paragraphs';
 export const PARAGRAPHS = ['First paragraph of my question.', 'Second paragraph: what is OTel?'];
 
+export const MEDIA_SESSION = 'details-media';
+export const IMAGE_URI = 'https://images.invalid/cat.png';
+/** Inline base64 short enough for the normalizer to keep (under 2 KB), and one it replaces by its length. */
+export const SHORT_BASE64 = 'JVBERi0xLjQKJcfsj6IK';
+export const LONG_BASE64 = 'iVBORw0KGgo'.repeat(300);
+export const REASONING = 'The user sent two images; the first is a cat.';
+export const ANSWER = 'The first image shows a cat.';
+export const REFUSAL = "I can't help with breaking into someone else's home.";
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
+  const user = {
+    role: 'user',
+    parts: [
+      text('What is in these files?'),
+      { type: 'uri', modality: 'image', mime_type: 'image/png', uri: IMAGE_URI },
+      { type: 'blob', modality: 'image', mime_type: 'image/png', content: LONG_BASE64 },
+      { type: 'blob', modality: 'document', mime_type: 'application/pdf', content: SHORT_BASE64 },
+    ],
+  };
+  const answer = {
+    role: 'assistant',
+    parts: [{ type: 'reasoning', content: REASONING }, text(ANSWER)],
+    finish_reason: 'stop',
+  };
+  const ask = { role: 'user', parts: [text('Now tell me how to pick a lock.')] };
   return traceBody([
+    {
+      sessionId: MEDIA_SESSION,
+      n: 2,
+      startMs: nowMs - 50_000,
+      input: [user],
+      output: [answer],
+    },
+    {
+      sessionId: MEDIA_SESSION,
+      n: 3,
+      startMs: nowMs - 40_000,
+      input: [user, answer, ask],
+      output: [
+        {
+          role: 'assistant',
+          parts: [{ type: 'refusal', content: REFUSAL }],
+          finish_reason: 'content_filter',
+        },
+      ],
+    },
     {
       sessionId: PARAGRAPHS_SESSION,
       n: 1,

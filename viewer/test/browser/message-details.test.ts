@@ -6,7 +6,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
-import { PARAGRAPHS, PARAGRAPHS_SESSION, messageDetailsBody } from './message-bodies.ts';
+import {
+  ANSWER,
+  IMAGE_URI,
+  LONG_BASE64,
+  MEDIA_SESSION,
+  PARAGRAPHS,
+  PARAGRAPHS_SESSION,
+  REASONING,
+  REFUSAL,
+  SHORT_BASE64,
+  messageDetailsBody,
+} from './message-bodies.ts';
 
 let collector: RunningCollector;
 let browser: Browser;
@@ -40,6 +51,53 @@ describe('message text', () => {
     const body = await user.locator('.body').innerText();
     for (const paragraph of PARAGRAPHS) expect(body.split(paragraph).length - 1).toBe(1);
     expect(await user.locator('.part').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('reasoning, refusals and media', () => {
+  it('shows reasoning folded before the answer, and a refusal as labelled text', async () => {
+    const page = await openSession(MEDIA_SESSION);
+    const answer = page.locator('article[data-role="assistant"]').nth(0);
+    const refusal = page.locator('article[data-role="assistant"]').nth(1);
+    const reasoning = answer.locator('details.reasoning');
+    expect(await reasoning.getAttribute('open')).toBeNull();
+    expect(await reasoning.locator('p').isVisible()).toBe(false);
+    // Sent before the answer's text, shown before it.
+    const text = await answer.locator('.body').innerText();
+    expect(text.indexOf('reasoning')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('reasoning')).toBeLessThan(text.indexOf(ANSWER));
+    await reasoning.locator('summary').click();
+    expect(await reasoning.locator('p').innerText()).toBe(REASONING);
+
+    const part = refusal.locator('.part.refusal');
+    expect(await part.locator('.head').innerText()).toContain('refusal');
+    expect(await part.locator('p').innerText()).toBe(REFUSAL);
+    expect(await refusal.locator('.body').innerText()).not.toContain('"type"');
+    await page.close();
+  });
+
+  it('shows images and files as references: kind, type, size, the URI as text, never loaded', async () => {
+    const requested: string[] = [];
+    const onRequest = (r: { url(): string }) => requested.push(r.url());
+    context.on('request', onRequest);
+    const page = await openSession(MEDIA_SESSION);
+    const user = page.locator('article[data-role="user"]').first();
+    const media = user.locator('.part.media');
+    expect(await media.count()).toBe(3);
+    expect(await media.nth(0).innerText()).toMatch(/image\s+image\/png/);
+    expect(await media.nth(0).getByTestId('media-ref').innerText()).toBe(IMAGE_URI);
+    // The long base64 was replaced by its length when stored; the short one is stored but not shown.
+    expect(await media.nth(1).innerText()).toMatch(/≈2\.4 KB inline/);
+    expect(await media.nth(2).innerText()).toMatch(/document\s+application\/pdf\s+≈15 B inline/);
+    const body = await user.locator('.body').innerText();
+    expect(body).not.toContain(SHORT_BASE64);
+    expect(body).not.toContain(LONG_BASE64.slice(0, 40));
+    expect(await page.getByTestId('conversation').locator('img, a[href*="images.invalid"]').count()).toBe(0);
+    await media.nth(0).getByRole('button', { name: 'Copy URI' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(IMAGE_URI);
+    context.off('request', onRequest);
+    expect(requested.filter((u) => u.includes('images.invalid'))).toEqual([]);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partViews, partsRepeatContent } from '../../src/lib/parts.ts';
+import { inlineBytes, partViews, partsRepeatContent } from '../../src/lib/parts.ts';
 
 describe('partViews', () => {
   it('reads OTel tool calls and tool results', () => {
@@ -42,10 +42,10 @@ describe('partViews', () => {
   it('drops text parts that repeat the content and keeps unknown parts as JSON', () => {
     const parts = JSON.stringify([
       { type: 'text', content: 'hi' },
-      { type: 'image', uri: 'x' },
+      { type: 'citation', uri: 'x' },
     ]);
     expect(partViews(parts, 'hi')).toEqual([
-      { kind: 'other', type: 'image', json: '{\n  "type": "image",\n  "uri": "x"\n}' },
+      { kind: 'other', type: 'citation', json: '{\n  "type": "citation",\n  "uri": "x"\n}' },
     ]);
   });
 
@@ -59,6 +59,63 @@ describe('partViews', () => {
     // Content that is not those parts joined (as stored by an older writer) keeps the parts apart.
     expect(partViews(parts, 'First paragraph.').map((v) => v.kind)).toEqual(['tool-call', 'text']);
     expect(partViews(parts, null).map((v) => v.kind)).toEqual(['text', 'tool-call', 'text']);
+  });
+
+  it('reads reasoning (or thinking) and refusal parts as their text', () => {
+    const parts = JSON.stringify([
+      { type: 'reasoning', content: 'The user wants a cat.' },
+      { type: 'thinking', thinking: 'Anthropic wording.' },
+      { type: 'reasoning' },
+      { type: 'refusal', content: "I can't help with that." },
+    ]);
+    expect(partViews(parts, null)).toEqual([
+      { kind: 'reasoning', text: 'The user wants a cat.' },
+      { kind: 'reasoning', text: 'Anthropic wording.' },
+      { kind: 'reasoning', text: null },
+      { kind: 'refusal', text: "I can't help with that." },
+    ]);
+  });
+
+  it('reads images, audio and files as references, counting inline data without keeping it', () => {
+    const base64 = 'JVBERi0xLjQK';
+    const parts = JSON.stringify([
+      // OTel GenAI, as the normalizer stores them (an OpenInference image URL becomes a uri part).
+      { type: 'uri', modality: 'image', mime_type: 'image/png', uri: 'https://example.com/cat.png' },
+      { type: 'blob', modality: 'image', mime_type: 'image/png', content_length: 4000 },
+      // A Vercel file part with its base64 short enough to be kept inline.
+      {
+        type: 'blob',
+        modality: 'document',
+        mime_type: 'application/pdf',
+        content: base64,
+        filename: 'a.pdf',
+      },
+      // Shapes kept as sent: OpenAI Responses parts and a file by id.
+      { type: 'input_image', image_url: `data:image/jpeg;base64,${base64}` },
+      { type: 'input_audio', input_audio: { data: base64, format: 'wav' } },
+      { type: 'file', file_id: 'file-abc' },
+    ]);
+    const reference = { kind: 'media', uri: null, fileId: null, filename: null };
+    expect(partViews(parts, null)).toEqual([
+      {
+        ...reference,
+        modality: 'image',
+        mimeType: 'image/png',
+        uri: 'https://example.com/cat.png',
+        inlineChars: null,
+      },
+      { ...reference, modality: 'image', mimeType: 'image/png', inlineChars: 4000 },
+      { ...reference, modality: 'document', mimeType: 'application/pdf', filename: 'a.pdf', inlineChars: 12 },
+      { ...reference, modality: 'image', mimeType: 'image/jpeg', inlineChars: 35 },
+      { ...reference, modality: 'audio', mimeType: 'audio/wav', inlineChars: 12 },
+      { ...reference, modality: 'file', mimeType: null, fileId: 'file-abc', inlineChars: null },
+    ]);
+    expect(JSON.stringify(partViews(parts, null))).not.toContain(base64);
+  });
+
+  it('estimates the bytes of base64 data from its length', () => {
+    expect(inlineBytes(4000)).toBe(3000);
+    expect(inlineBytes(btoa('hello world!').length)).toBe(12);
   });
 
   it('knows when a tool-result part already shows the content, whatever its JSON spacing', () => {
