@@ -176,6 +176,24 @@ export function partViews(parts: string | null, content: string | null): PartVie
   return views.filter((v) => !(v.kind === 'text' && (joined || v.text === content || v.text === '')));
 }
 
+/**
+ * The tool a message's header names: its stored tool name (the tool it calls, or the tool a result
+ * came from); a message making several calls names the first with "+N", the title lists them all.
+ */
+export function toolLabel(
+  toolName: string | null,
+  views: readonly PartView[],
+): { text: string; title: string } | null {
+  const names = views.flatMap((v) => (v.kind === 'tool-call' ? [v.name] : []));
+  if (names.length > 1)
+    return {
+      text: `${names[0]} +${names.length - 1}`,
+      title: `${names.length} tool calls: ${names.join(', ')}`,
+    };
+  const name = toolName ?? names[0];
+  return name === undefined ? null : { text: name, title: name };
+}
+
 /** Whether a tool-result part already shows the content (tool messages often store it twice). */
 export function partsRepeatContent(views: readonly PartView[], content: string | null): boolean {
   if (content == null || content === '') return false;

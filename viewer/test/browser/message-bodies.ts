@@ -82,6 +82,9 @@ export const REASONING = 'The user sent two images; the first is a cat.';
 export const ANSWER = 'The first image shows a cat.';
 export const REFUSAL = "I can't help with breaking into someone else's home.";
 
+export const TOOLS_SESSION = 'details-tools';
+export const TOOLS = ['get_weather', 'get_weather', 'convert_temp'];
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -125,6 +128,19 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       startMs: nowMs - 60_000,
       input: [{ role: 'user', parts: PARAGRAPHS.map(text) }],
       output: [{ role: 'assistant', parts: [text('A standard.')], finish_reason: 'stop' }],
+    },
+    {
+      sessionId: TOOLS_SESSION,
+      n: 4,
+      startMs: nowMs - 30_000,
+      input: [{ role: 'user', parts: [text('Weather in Paris and Tokyo, in °F?')] }],
+      output: [
+        {
+          role: 'assistant',
+          parts: TOOLS.map((name, i) => ({ type: 'tool_call', id: `call_${i}`, name, arguments: {} })),
+          finish_reason: 'tool_call',
+        },
+      ],
     },
   ]);
 }

@@ -16,6 +16,8 @@ import {
   REASONING,
   REFUSAL,
   SHORT_BASE64,
+  TOOLS,
+  TOOLS_SESSION,
   messageDetailsBody,
 } from './message-bodies.ts';
 
@@ -98,6 +100,16 @@ describe('reasoning, refusals and media', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(IMAGE_URI);
     context.off('request', onRequest);
     expect(requested.filter((u) => u.includes('images.invalid'))).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('tool calls', () => {
+  it('names the first of several tools called with how many more, and all of them in the title', async () => {
+    const page = await openSession(TOOLS_SESSION);
+    const name = page.locator('article[data-role="assistant"] header .toolname');
+    expect(await name.innerText()).toBe('get_weather +2');
+    expect(await name.getAttribute('title')).toBe(`3 tool calls: ${TOOLS.join(', ')}`);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inlineBytes, partViews, partsRepeatContent } from '../../src/lib/parts.ts';
+import { inlineBytes, partViews, partsRepeatContent, toolLabel } from '../../src/lib/parts.ts';
 
 describe('partViews', () => {
   it('reads OTel tool calls and tool results', () => {
@@ -137,5 +137,26 @@ describe('partViews', () => {
   it('shows malformed JSON as raw text instead of failing', () => {
     expect(partViews('{not json', null)).toEqual([{ kind: 'other', type: 'raw', json: '{not json' }]);
     expect(partViews(null, null)).toEqual([]);
+  });
+});
+
+describe('toolLabel', () => {
+  const calls = (...names: string[]) =>
+    partViews(JSON.stringify(names.map((name, i) => ({ type: 'tool_call', id: `c${i}`, name }))), null);
+
+  it('names the first of several calls with how many more, and lists them all in the title', () => {
+    expect(toolLabel('get_weather', calls('get_weather', 'get_weather', 'convert_temp'))).toEqual({
+      text: 'get_weather +2',
+      title: '3 tool calls: get_weather, get_weather, convert_temp',
+    });
+  });
+
+  it('names a single call, or the tool a result came from, by itself', () => {
+    expect(toolLabel('get_weather', calls('get_weather'))).toEqual({
+      text: 'get_weather',
+      title: 'get_weather',
+    });
+    expect(toolLabel('lookup', [])).toEqual({ text: 'lookup', title: 'lookup' });
+    expect(toolLabel(null, [])).toBeNull();
   });
 });
