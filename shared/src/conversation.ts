@@ -24,7 +24,8 @@
  *   (content capture off, or an identical retry that failed) gets a placeholder message (seq -1,
  *   role 'assistant', no content; see isPlaceholder) so every call stays visible and counted.
  * - Cost split: input_cost/output_cost when known; when only the total is known, the unknown side
- *   is total minus the known side, and a total with no split at all goes to the output side.
+ *   is total minus the known side, and a total with no split at all goes to the output side whole,
+ *   marked `costTotalOnly` on both sides; the input side then has no cost of its own.
  *   The sides always add up to the call's total (costSides).
  *   Every call's cost is therefore attributed once, and the role rollup sums to the call totals.
  */
@@ -199,15 +200,20 @@ function placeholder(call: CallSummary): ConversationMessage {
  * total is known the sides always add up to it: a stored output cost that disagrees with
  * total - input (inconsistent data) gives way to the difference.
  */
-export function costSides(call: CallSummary): { input: number | null; output: number | null } {
+export function costSides(call: CallSummary): {
+  input: number | null;
+  output: number | null;
+  /** Only the total is known: `output` is all of it. */
+  totalOnly: boolean;
+} {
   const { inputCostUsd: i, outputCostUsd: o, totalCostUsd: t } = call;
-  if (t === null) return { input: i, output: o };
+  if (t === null) return { input: i, output: o, totalOnly: false };
   const input = i ?? (o !== null ? t - o : null);
-  if (input === null) return { input: null, output: t };
+  if (input === null) return { input: null, output: t, totalOnly: true };
   const consistent =
     o !== null &&
     Math.abs(input + o - t) <= 4 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(input) + Math.abs(o));
-  return { input, output: consistent ? o : t - input };
+  return { input, output: consistent ? o : t - input, totalOnly: false };
 }
 
 /** The cost of a call: its total, else the sum of its known sides; null when nothing is priced. */
@@ -225,11 +231,14 @@ function attributeMetrics(
   const inputHolder = turnMessages[0];
   const outputHolder = turnMessages[newInputCount] ?? inputHolder;
   const cost = costSides(call);
+  // A total without a split is not the input side's: that side gets no cost, and the flag on both
+  // sides says the output side holds the whole of it.
+  const totalOnly: MessageMetrics = cost.totalOnly ? { costTotalOnly: true } : {};
   if (inputHolder) {
     Object.assign(inputHolder.metrics, {
       inputTokens: call.inputTokens,
       cachedInputTokens: call.cachedInputTokens,
-      inputCostUsd: cost.input,
+      ...(cost.totalOnly ? totalOnly : { inputCostUsd: cost.input }),
     } satisfies MessageMetrics);
   }
   if (outputHolder) {
@@ -237,6 +246,7 @@ function attributeMetrics(
       outputTokens: call.outputTokens,
       reasoningTokens: call.reasoningTokens,
       outputCostUsd: cost.output,
+      ...totalOnly,
     } satisfies MessageMetrics);
   }
   // Where its answer would have been: on its first output, else after its last message shown.

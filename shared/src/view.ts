@@ -120,6 +120,12 @@ export interface MessageMetrics {
   outputTokens?: number | null;
   reasoningTokens?: number | null;
   outputCostUsd?: number | null;
+  /**
+   * The call reported its total cost without an input/output split (e.g. Pydantic AI's
+   * `operation.cost`): `outputCostUsd` is that whole total and the input side has no cost of its
+   * own. Set on both the input and the output side's message.
+   */
+  costTotalOnly?: boolean;
 }
 
 /** One message shown once in the reconstructed conversation. */

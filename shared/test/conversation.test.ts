@@ -523,7 +523,7 @@ describe('reconstructConversation', () => {
     expect(conv[0]?.metrics).toMatchObject({ inputTokens: 100, outputTokens: null });
   });
 
-  it('splits a reported total without a split onto the output side, and derives a missing side', () => {
+  it('puts a reported total without a split on the output side, marked, and derives a missing side', () => {
     const c1 = call(1, { inputCostUsd: null, outputCostUsd: null, totalCostUsd: 0.5 });
     const c2 = call(2, { inputCostUsd: 0.1, outputCostUsd: null, totalCostUsd: 0.5 });
     const messages = [
@@ -539,10 +539,12 @@ describe('reconstructConversation', () => {
       ),
     ];
     const conv = reconstructConversation([c1, c2], messages);
-    expect(conv[0]?.metrics.inputCostUsd).toBeNull();
-    expect(conv[1]?.metrics.outputCostUsd).toBe(0.5);
+    // The input side of a total-only call has no cost of its own (not an unknown one).
+    expect(conv[0]?.metrics).toEqual({ inputTokens: 100, cachedInputTokens: 1, costTotalOnly: true });
+    expect(conv[1]?.metrics).toMatchObject({ outputCostUsd: 0.5, costTotalOnly: true });
     expect(conv[2]?.metrics.inputCostUsd).toBe(0.1);
     expect(conv[3]?.metrics.outputCostUsd).toBeCloseTo(0.4, 12);
+    expect(conv.slice(2).some((m) => 'costTotalOnly' in m.metrics)).toBe(false);
     expectRollupMatchesCalls([c1, c2], conv);
   });
 

@@ -85,6 +85,10 @@ export const REFUSAL = "I can't help with breaking into someone else's home.";
 export const TOOLS_SESSION = 'details-tools';
 export const TOOLS = ['get_weather', 'get_weather', 'convert_temp'];
 
+export const TOTAL_ONLY_SESSION = 'details-total-only';
+/** Pydantic AI's `operation.cost`: the call's cost, without an input/output split. */
+export const TOTAL_COSTS = [0.00066, 0.000915];
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -101,6 +105,35 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
     finish_reason: 'stop',
   };
   const ask = { role: 'user', parts: [text('Now tell me how to pick a lock.')] };
+  const question = { role: 'user', parts: [text('What is the balance of account 42?')] };
+  const lookup = {
+    role: 'assistant',
+    parts: [{ type: 'tool_call', id: 'pyd_1', name: 'get_balance', arguments: '{"account": 42}' }],
+    finish_reason: 'tool_call',
+  };
+  const balance = {
+    role: 'user',
+    parts: [{ type: 'tool_call_response', id: 'pyd_1', result: '123.45 EUR' }],
+  };
+  const totalOnly = (
+    n: number,
+    startMs: number,
+    input: Message[],
+    output: Message,
+    cost: number,
+  ): CraftedCall => ({
+    sessionId: TOTAL_ONLY_SESSION,
+    n,
+    startMs,
+    input,
+    output: [output],
+    attributes: {
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-3-5-sonnet-latest',
+      'gen_ai.system_instructions': JSON.stringify([text('You are a bank support agent.')]),
+      'operation.cost': cost,
+    },
+  });
   return traceBody([
     {
       sessionId: MEDIA_SESSION,
@@ -142,5 +175,13 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
         },
       ],
     },
+    totalOnly(5, nowMs - 20_000, [question], lookup, TOTAL_COSTS[0] ?? 0),
+    totalOnly(
+      6,
+      nowMs - 19_000,
+      [question, lookup, balance],
+      { role: 'assistant', parts: [text('Account 42 holds 123.45 EUR.')], finish_reason: 'stop' },
+      TOTAL_COSTS[1] ?? 0,
+    ),
   ]);
 }

@@ -18,6 +18,8 @@ import {
   SHORT_BASE64,
   TOOLS,
   TOOLS_SESSION,
+  TOTAL_COSTS,
+  TOTAL_ONLY_SESSION,
   messageDetailsBody,
 } from './message-bodies.ts';
 
@@ -110,6 +112,35 @@ describe('tool calls', () => {
     const name = page.locator('article[data-role="assistant"] header .toolname');
     expect(await name.innerText()).toBe('get_weather +2');
     expect(await name.getAttribute('title')).toBe(`3 tool calls: ${TOOLS.join(', ')}`);
+    await page.close();
+  });
+});
+
+describe('a cost reported as a total only', () => {
+  it('shows it as the call total, never "no price", and the rollup says where it is', async () => {
+    const page = await openSession(TOTAL_ONLY_SESSION);
+    const conversation = page.getByTestId('conversation');
+    await expect.poll(() => conversation.locator('article').count()).toBe(5);
+    expect(await conversation.innerText()).not.toContain('no price');
+    // Each call's whole cost on the message it wrote; no cost badge on the prompt side.
+    const assistants = conversation.locator('article[data-role="assistant"]');
+    for (const [i, cost] of TOTAL_COSTS.entries())
+      expect(await assistants.nth(i).locator('header .b.cost').innerText()).toBe(
+        `$${cost.toPrecision(3)} total`,
+      );
+    const prompts = conversation.locator('article[data-role="system"], article[data-role="user"]');
+    expect(await prompts.locator('.b.in').count()).toBe(2);
+    expect(await prompts.locator('.b.cost').count()).toBe(0);
+
+    const rollup = page.getByTestId('role-rollup');
+    for (const role of ['system', 'user']) {
+      const cell = rollup.locator(`tr[data-role="${role}"] td[data-metric="cost"]`);
+      expect(await cell.innerText()).toBe('—');
+      expect(await cell.getAttribute('title')).toMatch(/reported only a total cost/);
+    }
+    const held = rollup.locator('tr[data-role="assistant"] td[data-metric="cost"]');
+    expect(await held.innerText()).toMatch(/^\$0\.00158\s*incl\. totals$/);
+    expect(await held.getAttribute('title')).toMatch(/^Includes \$0\.001575: the whole cost of 2 calls/);
     await page.close();
   });
 });
