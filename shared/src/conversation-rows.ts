@@ -4,6 +4,7 @@
  */
 import type { SessionMessage } from './conversation.ts';
 import type { MessageRow, SpanRow } from './rows.ts';
+import { parseProblems } from './sql/rows.ts';
 import type { CallSummary } from './view.ts';
 
 export function callSummaryFromRow(s: SpanRow): CallSummary {
@@ -17,6 +18,8 @@ export function callSummaryFromRow(s: SpanRow): CallSummary {
     operation: s.operation,
     statusCode: s.status_code,
     statusMessage: s.status_message,
+    errorType: s.error_type,
+    problems: parseProblems(s.problems),
     inputTokens: s.input_tokens,
     outputTokens: s.output_tokens,
     cachedInputTokens: s.cached_input_tokens,

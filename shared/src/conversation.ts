@@ -30,6 +30,7 @@
  *   Every call's cost is therefore attributed once, and the role rollup sums to the call totals.
  */
 import type { CallSummary, ConversationMessage, MessageMetrics, RoleRollup, SessionDetail } from './view.ts';
+import { callErrorText } from './call-error.ts';
 import { parseSessionKey } from './sql/query.ts';
 
 /** One message row of a session, as sql/rows.ts maps it from the messages query. */
@@ -251,7 +252,8 @@ function attributeMetrics(
   }
   // Where its answer would have been: on its first output, else after its last message shown.
   const errorHolder = turnMessages.length > newInputCount ? outputHolder : turnMessages.at(-1);
-  if (errorHolder && call.statusCode === 'ERROR') errorHolder.callError = call.statusMessage ?? 'error';
+  if (errorHolder && call.statusCode === 'ERROR') errorHolder.callError = callErrorText(call);
+  if (errorHolder && call.problems?.length) errorHolder.callProblems = call.problems;
 }
 
 /**

@@ -89,6 +89,13 @@ export interface TimeSeries {
   buckets: TimeBucket[];
 }
 
+/** A problem met while normalizing a span (its `problems` column; normalizer/problems.ts). */
+export interface CallProblem {
+  code: string;
+  field?: string;
+  message: string;
+}
+
 /** One LLM call of a session, as the conversation viewer lists it. */
 export interface CallSummary {
   traceId: string;
@@ -100,6 +107,10 @@ export interface CallSummary {
   operation: string | null;
   statusCode: 'UNSET' | 'OK' | 'ERROR';
   statusMessage: string | null;
+  /** error.type or the exception type, when the call failed. Absent where the rows did not carry it. */
+  errorType?: string | null;
+  /** Problems the normalizer recorded on the span. Absent where the rows did not carry them. */
+  problems?: CallProblem[];
   inputTokens: number | null;
   outputTokens: number | null;
   cachedInputTokens: number | null;
@@ -151,9 +162,11 @@ export interface ConversationMessage {
   branch: boolean;
   /**
    * Set where a failed call's answer would be (its first output, else the last message shown for
-   * it, else its placeholder): the call's status message, or 'error' when it has none.
+   * it, else its placeholder): its error type and status message (callErrorText).
    */
   callError?: string;
+  /** Set on the same message as callError would be, when the call's span recorded problems. */
+  callProblems?: CallProblem[];
 }
 
 export interface RoleRollup {

@@ -5,6 +5,7 @@
  */
 import type { SessionMessage } from '../conversation.ts';
 import type {
+  CallProblem,
   CallSummary,
   ModelCount,
   SessionDetail,
@@ -87,6 +88,27 @@ export function mapTimeBuckets(rows: readonly ResultRow[]): TimeBucket[] {
   }));
 }
 
+/**
+ * The `problems` column: a JSON array of {code, field?, message}. Entries of another shape are
+ * skipped; text that is not JSON at all is kept whole as one problem rather than lost.
+ */
+export function parseProblems(v: unknown): CallProblem[] {
+  if (typeof v !== 'string' || v === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    return [{ code: 'unreadable', message: v }];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((p: unknown): CallProblem[] => {
+    if (p === null || typeof p !== 'object') return [];
+    const { code, field, message } = p as Record<string, unknown>;
+    if (typeof code !== 'string' || typeof message !== 'string') return [];
+    return [typeof field === 'string' ? { code, field, message } : { code, message }];
+  });
+}
+
 const STATUS = new Set(['UNSET', 'OK', 'ERROR']);
 const COST_SOURCE = new Set(['reported', 'price-table']);
 
@@ -104,6 +126,8 @@ export function mapCalls(rows: readonly ResultRow[]): CallSummary[] {
       operation: strOrNull(r['operation']),
       statusCode: STATUS.has(status) ? (status as CallSummary['statusCode']) : 'UNSET',
       statusMessage: strOrNull(r['status_message']),
+      errorType: strOrNull(r['error_type']),
+      problems: parseProblems(r['problems']),
       inputTokens: numOrNull(r['input_tokens']),
       outputTokens: numOrNull(r['output_tokens']),
       cachedInputTokens: numOrNull(r['cached_input_tokens']),

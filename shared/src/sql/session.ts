@@ -16,6 +16,8 @@ export const CALL_FIELDS = [
   'operation',
   'status_code',
   'status_message',
+  'error_type',
+  'problems',
   'input_tokens',
   'output_tokens',
   'cached_input_tokens',

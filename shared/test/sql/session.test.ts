@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSessionDetail } from '../../src/conversation.ts';
 import type { MessageRow, SpanRow } from '../../src/rows.ts';
-import { mapCalls, mapMessages } from '../../src/sql/rows.ts';
+import { mapCalls, mapMessages, parseProblems } from '../../src/sql/rows.ts';
 import { sessionCalls, sessionMessages } from '../../src/sql/session.ts';
 import { type Dataset, openDataset } from './duck.ts';
 import { MIN, T0, fileGroups, hexId, message, span, summarize } from './fixture.ts';
@@ -97,6 +97,8 @@ describe('sessionCalls', () => {
       operation: 'chat',
       statusCode: 'OK',
       statusMessage: null,
+      errorType: null,
+      problems: [],
       inputTokens: 50,
       outputTokens: 10,
       cachedInputTokens: 0,
@@ -214,5 +216,62 @@ describe('sessionMessages', () => {
     expect(sum((r) => r.outputTokens)).toBe(15);
     expect(detail.traceIds).toEqual([t1, t2]);
     expect(detail.models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+});
+
+describe('a failed call and its problems', () => {
+  const trace = hexId('6', 6, 32);
+  const problems = [
+    { code: 'inconsistent_usage', field: 'gen_ai.usage.input_tokens', message: 'input tokens below cached' },
+    { code: 'content_truncated', message: 'message content of 2000000 characters cut' },
+  ];
+  const timedOut: SpanRow = {
+    ...span({ trace, session: 'conv-err', start: T0 + 7 * MIN, status: 'ERROR' }),
+    status_message: null,
+    error_type: 'APIConnectionTimeoutError',
+    problems: JSON.stringify(problems),
+  };
+  const said = [message(timedOut, 0, 'input', 'user', 'And costs?')];
+  let own: Dataset;
+  beforeAll(async () => {
+    own = await openDataset(
+      fileGroups({ spans: [timedOut], messages: said, summaries: summarize([timedOut]) }),
+    );
+  });
+  afterAll(() => own?.close());
+
+  it('reads the error type and the problems of a call, with and without inheritance', async () => {
+    for (const inherit of [true, false]) {
+      const [call] = mapCalls(await own.run(sessionCalls('conv-err', { inherit })));
+      expect(call).toMatchObject({
+        statusCode: 'ERROR',
+        statusMessage: null,
+        errorType: 'APIConnectionTimeoutError',
+      });
+      expect(call?.problems).toEqual(problems);
+    }
+  });
+
+  it('names the error by its type and shows the problems where the call failed', async () => {
+    const calls = mapCalls(await own.run(sessionCalls('conv-err')));
+    const detail = buildSessionDetail(
+      'conv-err',
+      calls,
+      mapMessages(await own.run(sessionMessages('conv-err'))),
+    );
+    expect(detail.messages.map((m) => [m.content, m.callError, m.callProblems])).toEqual([
+      ['And costs?', 'APIConnectionTimeoutError', problems],
+    ]);
+  });
+
+  it('keeps problems of the documented shape, and unreadable text whole', () => {
+    expect(parseProblems(null)).toEqual([]);
+    expect(
+      parseProblems('[{"code":"a","message":"m"},{"code":1},"x",{"code":"b","field":7,"message":"n"}]'),
+    ).toEqual([
+      { code: 'a', message: 'm' },
+      { code: 'b', message: 'n' },
+    ]);
+    expect(parseProblems('not json')).toEqual([{ code: 'unreadable', message: 'not json' }]);
   });
 });

@@ -1,4 +1,5 @@
 /** Display formatting for the workspace. Pure functions; every one handles null as "unknown". */
+import type { CallProblem } from '@parley/shared/view';
 
 /*
  * Numbers as en-US Intl.NumberFormat writes them, without it: the first Intl formatter a page
@@ -165,4 +166,9 @@ export function truncateMiddle(id: string, max = 24): string {
   if (id.length <= max) return id;
   const keep = Math.floor((max - 1) / 2);
   return `${id.slice(0, keep)}…${id.slice(id.length - keep)}`;
+}
+
+/** One problem the normalizer recorded on a call, as a line of a title. */
+export function problemLine(p: CallProblem): string {
+  return `${p.code}${p.field ? ` (${p.field})` : ''}: ${p.message}`;
 }

@@ -89,6 +89,10 @@ export const TOTAL_ONLY_SESSION = 'details-total-only';
 /** Pydantic AI's `operation.cost`: the call's cost, without an input/output split. */
 export const TOTAL_COSTS = [0.00066, 0.000915];
 
+export const ERRORS_SESSION = 'details-errors';
+export const RATE_LIMIT =
+  '429 Rate limit reached for gpt-4o in organization org-xyz on tokens per min (TPM): Limit 30000, Used 29800, Requested 900. Please try again in 1.4s.';
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -183,5 +187,32 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       { role: 'assistant', parts: [text('Account 42 holds 123.45 EUR.')], finish_reason: 'stop' },
       TOTAL_COSTS[1] ?? 0,
     ),
+    {
+      sessionId: ERRORS_SESSION,
+      n: 7,
+      startMs: nowMs - 10_000,
+      input: [{ role: 'user', parts: [text('Summarise the report.')] }],
+      output: [],
+      attributes: { 'error.type': 'APIConnectionTimeoutError' },
+      status: { code: 2 },
+    },
+    {
+      sessionId: ERRORS_SESSION,
+      n: 8,
+      startMs: nowMs - 9_000,
+      input: [{ role: 'user', parts: [text('And the costs?')] }],
+      output: [],
+      attributes: { 'error.type': 'RateLimitError' },
+      status: { code: 2, message: RATE_LIMIT },
+    },
+    {
+      sessionId: ERRORS_SESSION,
+      n: 9,
+      startMs: nowMs - 8_000,
+      input: [{ role: 'user', parts: [text('Try again?')] }],
+      output: [{ role: 'assistant', parts: [text('Revenue grew 12%.')], finish_reason: 'stop' }],
+      // A token count sent as a string: read, with a problem recorded on the span.
+      attributes: { 'gen_ai.usage.output_tokens': '20' },
+    },
   ]);
 }

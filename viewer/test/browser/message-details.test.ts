@@ -8,11 +8,13 @@ import { launch, newContext } from './chromium.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
 import {
   ANSWER,
+  ERRORS_SESSION,
   IMAGE_URI,
   LONG_BASE64,
   MEDIA_SESSION,
   PARAGRAPHS,
   PARAGRAPHS_SESSION,
+  RATE_LIMIT,
   REASONING,
   REFUSAL,
   SHORT_BASE64,
@@ -141,6 +143,40 @@ describe('a cost reported as a total only', () => {
     const held = rollup.locator('tr[data-role="assistant"] td[data-metric="cost"]');
     expect(await held.innerText()).toMatch(/^\$0\.00158\s*incl\. totals$/);
     expect(await held.getAttribute('title')).toMatch(/^Includes \$0\.001575: the whole cost of 2 calls/);
+    await page.close();
+  });
+});
+
+describe('failed calls and problems', () => {
+  it('names a failure by its error type and message, the whole of it a click away', async () => {
+    const page = await openSession(ERRORS_SESSION);
+    const errors = page.getByTestId('conversation').locator('.call-error');
+    await expect.poll(() => errors.count()).toBe(2);
+    expect((await errors.nth(0).innerText()).trim()).toBe('call failed: APIConnectionTimeoutError');
+    const full = `RateLimitError: ${RATE_LIMIT}`;
+    expect(await errors.nth(1).getAttribute('title')).toBe(`The model call failed: ${full}`);
+    // The header shows its start; the message opens it in full.
+    const cut = await errors.nth(1).evaluate((e) => e.scrollWidth > e.clientWidth);
+    expect(cut).toBe(true);
+    await errors.nth(1).click();
+    const issues = page.locator('article:has(.call-error)').nth(1).getByTestId('call-issues');
+    expect(await issues.innerText()).toBe(`The model call failed: ${full}`);
+    await page.close();
+  });
+
+  it("shows the problems recorded on a call on that call's message", async () => {
+    const page = await openSession(ERRORS_SESSION);
+    const answer = page.locator('article[data-role="assistant"]');
+    const chip = answer.locator('header .problems');
+    expect((await chip.innerText()).trim()).toBe('1 problem');
+    const title = await chip.getAttribute('title');
+    expect(title).toMatch(/^wrong_type \(gen_ai\.usage\.output_tokens\): token count sent as a string/);
+    // Only the call that recorded it is marked.
+    expect(await page.locator('header .problems').count()).toBe(1);
+    await chip.click();
+    expect(await answer.getByTestId('call-issues').locator('li').innerText()).toMatch(
+      /^wrong_type\s*gen_ai\.usage\.output_tokens\s*token count sent as a string/,
+    );
     await page.close();
   });
 });
