@@ -70,6 +70,12 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
         advice:
           'Its manifest lists a file the server does not have. If the data is live, refresh; a snapshot needs that file copied along with its manifest.',
       };
+    case 'missing-files':
+      return {
+        title: 'Files of this snapshot are missing',
+        advice:
+          'Its manifest.json lists Parquet files that were not picked with it. Pick the whole snapshot folder (Pick folder, or drop it), or select manifest.json together with every .parquet file under spans/, messages/ and sessions/.',
+      };
     case 'query-failed':
       return {
         title: 'A query failed',

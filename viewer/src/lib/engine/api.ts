@@ -23,6 +23,8 @@ export type EngineErrorKind =
   | 'bad-manifest'
   /** A file the opened manifest names is missing (compaction, retention, an incomplete copy). */
   | 'source-changed'
+  /** Files a picked snapshot's manifest lists were not picked with it. */
+  | 'missing-files'
   | 'query-failed'
   /** The source has no session with the key asked for (a link to data it does not hold). */
   | 'not-found'

@@ -7,6 +7,7 @@ import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import type { EngineError, SourceCheck, SourceSpec } from './api.ts';
 import { byteLengthOfUrl, fetchChecked, fileSource, urlSource, type FetchCounter } from './byte-source.ts';
 import { EngineFailure } from './errors.ts';
+import { matchManifest, missingFilesError } from './local-files.ts';
 import { compareCatalogs, parseManifest, type CatalogFile } from './manifest.ts';
 import { columnNames, guessTable, readMetadata } from './parquet-read.ts';
 
@@ -143,27 +144,32 @@ async function openParquetUrl(url: string, origin: string, counter: FetchCounter
   };
 }
 
-/** The path of a dropped file relative to the folder that holds the manifest (or its name). */
-function relativePath(file: File, prefix: string): string {
-  const rel = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
-  return rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
+/** A dropped or picked file's path inside its folder, or its bare name when it came without one. */
+function pickedName(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }
 
 async function openFiles(files: readonly File[]): Promise<OpenedSource> {
-  const manifestFile = files.find((f) => relativePath(f, '').split('/').pop() === 'manifest.json');
+  const manifestFile = files.find((f) => pickedName(f).split('/').pop() === 'manifest.json');
   if (manifestFile) {
-    const rel = relativePath(manifestFile, '');
-    const prefix = rel.slice(0, rel.length - 'manifest.json'.length);
     const parsed = parseManifest(await manifestFile.text());
     if (!parsed.ok) throw new EngineFailure(parsed.error);
-    const byPath = new Map(files.map((f) => [relativePath(f, prefix), f]));
-    const present = parsed.files.filter((f) => byPath.has(f.path));
+    const parquetPicked = files.filter((f) => /\.parquet$/i.test(f.name));
+    const { found, missing } = matchManifest(
+      parsed.files.map((f) => f.path),
+      parquetPicked,
+      pickedName(manifestFile),
+      pickedName,
+    );
+    // Opening what is there would show sessions without their calls, or calls without their cost.
+    if (missing.length > 0)
+      throw new EngineFailure(missingFilesError(missing, parsed.files.length, parquetPicked.length));
     return {
       label: `${manifestFile.name.replace(/manifest\.json$/, '') || 'dropped'} folder (local)`,
       shareable: false,
       schemaVersion: parsed.schemaVersion,
-      files: present,
-      byteSource: (path) => fileSource(byPath.get(path) ?? new Blob()),
+      files: parsed.files,
+      byteSource: (path) => fileSource(found.get(path) ?? new Blob()),
       knownMetadata: new Map(),
     };
   }

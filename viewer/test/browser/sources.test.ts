@@ -1,0 +1,135 @@
+/**
+ * Opening sources the way users get them wrong: an incomplete or flattened pick of a snapshot's
+ * files, files that are not Parquet, links to local files, empty and partial snapshots, old data,
+ * and a static deployment with no collector behind it. A static server serves the built viewer
+ * (with its SPA fallback, as static hosts do) and snapshots written by DuckDB.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '@parley/shared/manifest';
+import { writeSnapshot } from '../engine/snapshot-writer.ts';
+import { startStaticServer, type StaticServer } from '../engine/static-server.ts';
+import { launch, newContext } from './chromium.ts';
+
+let tmp: string;
+/** A week of data, 8 to 15 October 2026: old for any default range. */
+let snapshot: string;
+let manifest: Manifest;
+let server: StaticServer;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-viewer-sources-'));
+  snapshot = path.join(tmp, 'snapshot');
+  manifest = uniqueNames(
+    snapshot,
+    await writeSnapshot(snapshot, {
+      sessions: 20,
+      spansPerSession: 4,
+      days: 7,
+      endIso: '2026-10-15T12:00:00Z',
+      rowGroupSize: 2048,
+    }),
+  );
+  server = await startStaticServer(
+    { '/snapshots/': tmp, '/': fileURLToPath(new URL('../../build', import.meta.url)) },
+    { spaFallback: 'index.html' },
+  );
+  browser = await launch();
+  context = await newContext(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/**
+ * Gives every file a name of its own, as the collector does (`<writer>-<seq>.parquet`); the
+ * test writer repeats one name in every partition.
+ */
+function uniqueNames(root: string, written: Manifest): Manifest {
+  const files = written.files.map((f, i) => {
+    const renamed = f.path.replace(/[^/]+$/, `w0-${String(i).padStart(6, '0')}.parquet`);
+    fs.renameSync(path.join(root, f.path), path.join(root, renamed));
+    return { ...f, path: renamed };
+  });
+  const out = { ...written, files };
+  fs.writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(out));
+  return out;
+}
+
+const rows = (page: Page) => page.locator('tbody tr[data-key]');
+
+async function open(query: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('pageerror:', e.message));
+  await page.goto(`${server.url}/?${query}`);
+  return page;
+}
+
+/** The error panel of a kind (a `local:` link shows one before anything is picked). */
+const errorOf = (page: Page, kind: string) => page.locator(`[data-testid="error"][data-kind="${kind}"]`);
+
+/** A copy of the snapshot under `name`, changed by `edit` (given the copy's root). */
+function variant(name: string, edit: (root: string) => void): string {
+  const root = path.join(tmp, name);
+  fs.cpSync(snapshot, root, { recursive: true });
+  edit(root);
+  return root;
+}
+
+function filesUnder(root: string): string[] {
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** The source picker of a page opened on local files no one picked yet (it offers itself). */
+async function localPicker(query = 't=all'): Promise<Page> {
+  const page = await open(`src=local:&${query}`);
+  await page.getByTestId('file-input').waitFor();
+  return page;
+}
+
+describe('a picked snapshot', () => {
+  it('names the files a picked folder lacks, rather than opening what is there', async () => {
+    const lacking = manifest.files.find((f) => f.table === 'spans')?.path ?? '';
+    const root = variant('lacking', (r) => fs.rmSync(path.join(r, lacking)));
+    const page = await localPicker();
+    await page.locator('input[webkitdirectory]').setInputFiles(root);
+    const error = errorOf(page, 'missing-files');
+    await error.waitFor();
+    const text = await error.innerText();
+    expect(text).toContain(`1 of the ${manifest.files.length} files manifest.json lists was not picked`);
+    expect(text).toContain(lacking);
+    expect(await rows(page).count()).toBe(0);
+    await page.close();
+  });
+
+  it('opens a snapshot whose files were picked one by one, without their folders', async () => {
+    const page = await localPicker();
+    await page.getByTestId('file-input').setInputFiles(filesUnder(snapshot));
+    await rows(page).first().waitFor();
+    await rows(page).first().click();
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.close();
+  });
+
+  it('asks for the Parquet files when only manifest.json was picked', async () => {
+    const page = await localPicker();
+    await page.getByTestId('file-input').setInputFiles(path.join(snapshot, 'manifest.json'));
+    const error = errorOf(page, 'missing-files');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('Only manifest.json was picked');
+    await page.close();
+  });
+});
