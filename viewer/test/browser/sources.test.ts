@@ -133,3 +133,29 @@ describe('a picked snapshot', () => {
     await page.close();
   });
 });
+
+describe('files that are not Parquet', () => {
+  function strays(): string[] {
+    const dir = path.join(tmp, 'strays');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'notes');
+    fs.writeFileSync(path.join(dir, 'data.csv'), 'a,b\n1,2\n');
+    return [path.join(dir, 'notes.txt'), path.join(dir, 'data.csv')];
+  }
+
+  it('says nothing can be opened when no picked file is Parquet', async () => {
+    const page = await localPicker();
+    await page.getByTestId('file-input').setInputFiles(strays());
+    const said = await page.getByTestId('files-error').innerText();
+    expect(said).toContain('Nothing to open: notes.txt, data.csv are not Parquet');
+    await page.close();
+  });
+
+  it('names the files it ignored beside the ones it opened', async () => {
+    const page = await localPicker();
+    await page.getByTestId('file-input').setInputFiles([...filesUnder(snapshot), ...strays()]);
+    await rows(page).first().waitFor();
+    expect(await page.getByTestId('notices').innerText()).toContain('Ignored notes.txt, data.csv');
+    await page.close();
+  });
+});

@@ -1,0 +1,23 @@
+/** Which picked or dropped files a source can be opened from, and a word on the rest. */
+
+const baseName = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
+
+/** Parquet files and a snapshot's manifest.json; anything else (notes, CSV exports) is set aside. */
+export function isUsable(name: string): boolean {
+  return /\.parquet$/i.test(name) || baseName(name) === 'manifest.json';
+}
+
+const SHOWN = 3;
+
+function list(names: readonly string[]): string {
+  const shown = names.slice(0, SHOWN).map(baseName).join(', ');
+  return names.length > SHOWN ? `${shown} and ${names.length - SHOWN} more` : shown;
+}
+
+/** Says which files were ignored and why; `nothingLeft` when none of the pick can be opened. */
+export function ignoredNotice(ignored: readonly string[], nothingLeft: boolean): string {
+  const why = 'only .parquet files and a snapshot’s manifest.json can be opened';
+  return nothingLeft
+    ? `Nothing to open: ${list(ignored)} ${ignored.length === 1 ? 'is' : 'are'} not Parquet (${why}). Pick the Parquet files, or the snapshot folder.`
+    : `Ignored ${list(ignored)}: ${why}.`;
+}

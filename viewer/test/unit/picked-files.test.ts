@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ignoredNotice, isUsable } from '../../src/lib/picked-files.ts';
+
+describe('picked files', () => {
+  it('keeps Parquet files and a manifest, sets the rest aside', () => {
+    const names = [
+      'snap/spans/w-1.parquet',
+      'A.PARQUET',
+      'snap/manifest.json',
+      'other.json',
+      'notes.txt',
+      'data.csv',
+    ];
+    expect(names.filter(isUsable)).toEqual(['snap/spans/w-1.parquet', 'A.PARQUET', 'snap/manifest.json']);
+  });
+
+  it('names what was ignored, and says when nothing is left to open', () => {
+    expect(ignoredNotice(['notes.txt'], false)).toBe(
+      'Ignored notes.txt: only .parquet files and a snapshot’s manifest.json can be opened.',
+    );
+    expect(ignoredNotice(['a/notes.txt', 'data.csv', 'b.csv', 'c.csv', 'd.csv'], true)).toMatch(
+      /^Nothing to open: notes\.txt, data\.csv, b\.csv and 2 more are not Parquet/,
+    );
+  });
+});
