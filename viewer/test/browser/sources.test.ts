@@ -159,3 +159,23 @@ describe('files that are not Parquet', () => {
     await page.close();
   });
 });
+
+describe('a link to local files', () => {
+  it('keeps its search and open session when the files are picked again', async () => {
+    const id = manifest.files.find((f) => f.table === 'spans' && f.min_session_id)?.min_session_id ?? '';
+    expect(id).not.toBe('');
+    const query = `t=all&q=${encodeURIComponent(id)}&session=${encodeURIComponent(id)}`;
+    const page = await localPicker(query);
+    await page.locator('input[webkitdirectory]').setInputFiles(snapshot);
+    await page.getByTestId('session-title').filter({ hasText: id }).waitFor();
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    const url = new URL(page.url()).searchParams;
+    expect([url.get('src'), url.get('q'), url.get('session'), url.get('t')]).toEqual([
+      'local:',
+      id,
+      id,
+      'all',
+    ]);
+    await page.close();
+  });
+});
