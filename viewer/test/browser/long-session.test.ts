@@ -1,0 +1,74 @@
+/**
+ * A long session is put on screen in slices (Conversation.svelte): every message still arrives,
+ * in order, and a link to one of the last messages scrolls to it. Real Chromium, real collector.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext } from './chromium.ts';
+import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
+
+const SESSION = 'long-run';
+const TURNS = 120;
+
+let collector: RunningCollector;
+let browser: Browser;
+let context: BrowserContext;
+
+/** Turns that send only the new question (history kept by the server): 2 messages per call. */
+function turns(now: number): ChatSpan[] {
+  return Array.from({ length: TURNS }, (_, i) => ({
+    sessionId: SESSION,
+    traceId: hex(0x10a0000 + i, 32),
+    spanId: hex(0x10a0000 + i, 16),
+    model: 'gpt-4o-mini',
+    startMs: now - 600_000 + i * 1000,
+    durationMs: 500,
+    input: [{ role: 'user', text: `question ${i}` }],
+    output: `answer ${i}`,
+    inputTokens: 10,
+    outputTokens: 5,
+  }));
+}
+
+beforeAll(async () => {
+  collector = await startCollector();
+  await post(collector.url, '/v1/traces', chatTraceBody(turns(Date.now())), 'application/json');
+  await waitFlushed(collector.url);
+  browser = await launch();
+  context = await newContext(browser, collector.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+describe('a long session', () => {
+  it('shows every message in order, and scrolls a link to its last answer into view', async () => {
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=all&session=${SESSION}`);
+    const articles = page.getByTestId('conversation').locator('article');
+    await expect.poll(() => articles.count(), { timeout: 30_000 }).toBe(TURNS * 2);
+    const texts = await articles.locator('.body').allTextContents();
+    expect(texts.map((t) => t.trim())).toEqual(
+      Array.from({ length: TURNS }, (_, i) => [`question ${i}`, `answer ${i}`]).flat(),
+    );
+
+    const last = await articles.last().getAttribute('data-anchor');
+    const linked = await context.newPage();
+    await linked.goto(`${collector.url}/?t=all&session=${SESSION}&msg=${encodeURIComponent(last ?? '')}`);
+    const target = linked.locator(`article[data-anchor="${last}"]`);
+    await target.waitFor();
+    await expect
+      .poll(() =>
+        target.evaluate(
+          (el) => el.getBoundingClientRect().top > 0 && el.getBoundingClientRect().bottom <= innerHeight,
+        ),
+      )
+      .toBe(true);
+    expect(await target.textContent()).toContain(`answer ${TURNS - 1}`);
+    await page.close();
+    await linked.close();
+  });
+});
