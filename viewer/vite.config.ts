@@ -5,9 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [
     sveltekit({
-      // A static SPA: every view is one page whose state lives in the query string, so the
-      // fallback shell serves any path and relative asset URLs work under any prefix.
-      adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+      // A static SPA: every view is one page whose state lives in the query string, prerendered
+      // as an empty shell with relative asset URLs, so the build works under any prefix.
+      adapter: adapter({ pages: 'build', assets: 'build', strict: true }),
       paths: { relative: true },
       // One script and one stylesheet: split into a dozen chunks, the app's module requests held
       // the browser's six connections ahead of the data worker's script, which started ~50 ms

@@ -246,14 +246,15 @@ describe('the built viewer at /', () => {
     await fs.rm(withViewer.dataDir, { recursive: true, force: true });
   });
 
-  it('serves index.html, assets, and falls back to index.html for app routes', async () => {
+  it('serves index.html and assets, and sends other paths to the page with their query', async () => {
     expect((await get(`${withViewer.url}/`)).text).toContain('<title>Parley</title>');
     const asset = await get(`${withViewer.url}/_app/start.js`);
     expect(asset.text).toBe('export const x = 1;');
     expect(asset.headers.get('content-type')).toContain('javascript');
-    const deep = await get(`${withViewer.url}/sessions/abc?models=gpt-4o`);
-    expect(deep.status).toBe(200);
-    expect(deep.text).toContain('<title>Parley</title>');
+    const deep = await fetch(`${withViewer.url}/sessions/abc?models=gpt-4o`, { redirect: 'manual' });
+    expect([deep.status, deep.headers.get('location')]).toEqual([302, '/?models=gpt-4o']);
+    const followed = await get(`${withViewer.url}/sessions/abc`);
+    expect([followed.status, followed.text]).toEqual([200, '<!doctype html><title>Parley</title>']);
     expect((await rawGet(withViewer.httpPort, '/../../etc/passwd')).body).not.toContain('root:');
   });
 

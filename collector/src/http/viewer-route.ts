@@ -1,8 +1,9 @@
 /**
- * The built viewer at /, with single-page-app fallback: unknown paths get index.html so deep
- * links (every view is a URL) load the app. Not a path that names a file (`/x/manifest.json`):
- * that is a request for data, and index.html with 200 would read as a broken file instead of
- * a 404. SvelteKit puts content-hashed files under
+ * The built viewer at /. Its one page names its assets relative to itself (so a copy of the build
+ * works under any path of a static host): an unknown path such as `/sessions/abc` is redirected to
+ * `/` with its query, where those names resolve, instead of getting the page. Not a path that
+ * names a file (`/x/manifest.json`): that is a request for data, and a page would read as a broken
+ * file instead of a 404. SvelteKit puts content-hashed files under
  * _app/immutable/: cached for good, so a second visit reuses the 34 MB DuckDB-WASM module and
  * Chromium's compiled-code cache for it instead of downloading and compiling it again.
  */
@@ -26,10 +27,8 @@ export function viewerRoutes(viewerDir: string): Router {
   const fallback: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (path.posix.extname(req.path) !== '') return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(path.join(viewerDir, 'index.html'), (error) => {
-      if (error && !res.headersSent) next();
-    });
+    const query = req.originalUrl.indexOf('?');
+    res.redirect(302, query < 0 ? '/' : `/${req.originalUrl.slice(query)}`);
   };
   router.use(fallback);
   return router;
