@@ -72,9 +72,11 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
       };
     case 'missing-files':
       return {
-        title: 'Files of this snapshot are missing',
+        title: `Files of ${where} are missing`,
         advice:
-          'Its manifest.json lists Parquet files that were not picked with it. Pick the whole snapshot folder (Pick folder, or drop it), or select manifest.json together with every .parquet file under spans/, messages/ and sessions/.',
+          src === 'local:'
+            ? 'Pick the whole snapshot folder (Pick folder, or drop it), or select manifest.json together with every .parquet file under spans/, messages/ and sessions/.'
+            : 'A snapshot needs its spans/, messages/ and sessions/ folders copied along with its manifest.json.',
       };
     case 'query-failed':
       return {

@@ -179,3 +179,45 @@ describe('a link to local files', () => {
     await page.close();
   });
 });
+
+describe('empty and partial snapshots', () => {
+  /** A copy holding only the given tables' files, its manifest listing only them. */
+  function only(name: string, tables: readonly string[]): string {
+    return variant(name, (root) => {
+      for (const f of manifest.files) if (!tables.includes(f.table)) fs.rmSync(path.join(root, f.path));
+      const files = manifest.files.filter((f) => tables.includes(f.table));
+      fs.writeFileSync(path.join(root, 'manifest.json'), JSON.stringify({ ...manifest, files }));
+    });
+  }
+  const byUrl = (name: string) => open(`t=all&src=${encodeURIComponent(`${server.url}/snapshots/${name}/`)}`);
+
+  it('says an empty snapshot holds no data, rather than to point an exporter at it', async () => {
+    only('empty', []);
+    const page = await byUrl('empty');
+    const empty = await page.getByTestId('empty').innerText();
+    expect(empty).toContain('This snapshot holds no data.');
+    expect(empty).not.toMatch(/exporter|refresh/);
+    expect(await page.locator('figure.chart figcaption').innerText()).not.toMatch(/tokens ·|no price/);
+    await page.close();
+  });
+
+  it('says the span files are missing from a copy of only its messages', async () => {
+    only('messages-only', ['messages']);
+    const page = await byUrl('messages-only');
+    const empty = await page.getByTestId('empty').innerText();
+    expect(empty).toContain('The span files are missing.');
+    expect(empty).not.toMatch(/exporter/);
+    await page.close();
+  });
+
+  it('says the span files are missing when a session of a summaries-only copy is opened', async () => {
+    only('sessions-only', ['sessions']);
+    const page = await byUrl('sessions-only');
+    await rows(page).first().click();
+    const error = page.getByTestId('conversation').getByTestId('error');
+    await error.waitFor();
+    expect(await error.getAttribute('data-kind')).toBe('missing-files');
+    expect(await error.innerText()).toContain('no span files (spans/)');
+    await page.close();
+  });
+});

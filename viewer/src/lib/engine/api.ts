@@ -3,6 +3,7 @@
  * the worker boundary. Every query carries a requestId; a superseded request is cancelled or its
  * result comes back as { ok: false, error: { kind: 'cancelled' } } and is dropped by the caller.
  */
+import type { TableName } from '@parley/shared/schema';
 import type { ModelCount, SessionDetail, SessionsPage, TimeSeries, ViewState } from '@parley/shared/view';
 
 export type SourceSpec =
@@ -43,6 +44,8 @@ export interface SourceInfo {
   label: string;
   shareable: boolean;
   files: number;
+  /** Files per table: a copy may lack a whole table (only sessions/, only messages/). */
+  tables: Record<TableName, number>;
   totalBytes: number;
   schemaVersion: number;
   /** Data extent, µs; null when empty. */

@@ -207,6 +207,11 @@ async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<Sourc
         label: source.label,
         shareable: source.shareable,
         files: source.files.length,
+        tables: {
+          spans: source.files.filter((f) => f.table === 'spans').length,
+          messages: source.files.filter((f) => f.table === 'messages').length,
+          sessions: source.files.filter((f) => f.table === 'sessions').length,
+        },
         totalBytes: source.files.reduce((n, f) => n + f.bytes, 0),
         schemaVersion: source.schemaVersion,
         minUs: extent?.minUs ?? null,
@@ -292,6 +297,14 @@ const api: EngineApi = {
     }),
   session: (key, _view, id) =>
     request('session', id, async (o, stale) => {
+      // Summaries list sessions; without spans none of them could be found, and "no such session" would mislead.
+      if (!o.source.files.some((f) => f.table === 'spans'))
+        throw new EngineFailure(
+          engineError(
+            'missing-files',
+            'This source holds session summaries (sessions/) but no span files (spans/): a conversation is read from its spans and messages.',
+          ),
+        );
       const { rows, inherit } = await o.loader.ensureSession(key);
       // Sent together: the second query's round trip overlaps the first one's execution.
       const [calls, messages] = rows
