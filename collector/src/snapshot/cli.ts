@@ -84,6 +84,12 @@ export async function runCli(argv: string[], io: CliIo, nowMs = Date.now()): Pro
     return 1;
   }
   const range = `${values.since === 'all' ? 'the start' : result.since} .. ${values.until === undefined ? 'the end' : result.until}`;
+  if (result.rows.spans === 0)
+    io.err(
+      result.source === null
+        ? `parley-snapshot: warning: ${values.from} holds no spans; the snapshot is empty`
+        : `parley-snapshot: warning: no span started in ${range}; ${values.from} holds spans from ${result.source.first} to ${result.source.last}`,
+    );
   io.out(
     `snapshot of ${range} written to ${values.out}: ` +
       `${result.rows.spans} spans, ${result.rows.messages} messages, ${result.rows.sessions} session rows ` +

@@ -43,7 +43,16 @@ export interface SnapshotRequest {
 }
 
 export type SnapshotResult =
-  | { ok: true; files: number; bytes: number; rows: Record<TableName, number>; since: string; until: string }
+  | {
+      ok: true;
+      files: number;
+      bytes: number;
+      rows: Record<TableName, number>;
+      since: string;
+      until: string;
+      /** First span start and last span end of the whole source, for an empty range's warning. */
+      source: { first: string; last: string } | null;
+    }
   | { ok: false; error: string };
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -114,7 +123,14 @@ export async function createSnapshot(
         .filter((f) => f.table !== 'sessions' && overlaps(f, sinceUs, untilUs))
         .map((file) => ({ file, path: join(from, ...file.path.split('/')) }));
       await removeTree(staging);
-      await mkdir(staging, { recursive: true });
+      // Not recursive: the parent exists (checkDestination), and Node's recursive mkdir never
+      // returns under /proc.
+      const unwritable = await mkdir(staging).then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      if (unwritable !== null)
+        return { ok: false, error: `cannot write the snapshot beside ${out}: ${unwritable}` };
       try {
         const files = await copyRange(
           duck,
@@ -137,6 +153,7 @@ export async function createSnapshot(
           rows,
           since: isoFromMicros(sinceUs),
           until: isoFromMicros(untilUs),
+          source: spanExtent(loaded.manifest.files),
         };
       } catch (err) {
         await removeTree(staging);
@@ -150,6 +167,14 @@ export async function createSnapshot(
   } finally {
     duck.close();
   }
+}
+
+function spanExtent(files: readonly ManifestFile[]): { first: string; last: string } | null {
+  const spans = files.filter((f) => f.table === 'spans');
+  if (spans.length === 0) return null;
+  const first = spans.reduce((min, f) => (f.min_time < min ? f.min_time : min), spans[0]?.min_time ?? '');
+  const last = spans.reduce((max, f) => (f.max_time > max ? f.max_time : max), spans[0]?.max_time ?? '');
+  return { first, last };
 }
 
 /** Staging directories of snapshots that were killed: their process is gone. */

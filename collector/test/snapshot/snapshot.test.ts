@@ -255,5 +255,25 @@ describe('snapshot', () => {
     const cli = io();
     expect(await runCli(['--from', source, '--since', '1h', '--out', out], cli)).toBe(1);
     expect(cli.errors.join('\n')).toMatch(/not empty/);
+    // A directory nothing can be created in, in one line (under /proc, Node's recursive mkdir spun forever).
+    const proc = io();
+    expect(
+      await runCli(['--from', source, '--since', '1h', '--out', '/proc/parley-snapshot-test'], proc),
+    ).toBe(1);
+    expect(proc.errors).toEqual([
+      expect.stringMatching(
+        /^parley-snapshot: cannot write the snapshot beside \/proc\/parley-snapshot-test: ENOENT/,
+      ),
+    ]);
+  });
+
+  it('warns when the range holds no span, and says when the spans of the source are', async () => {
+    const cli = io();
+    const args = ['--from', source, '--since', '2001-01-01T00:00:00Z', '--until', '2001-01-02T00:00:00Z'];
+    expect(await runCli([...args, '--out', await outDir()], cli)).toBe(0);
+    expect(cli.lines.join('\n')).toMatch(/0 spans/);
+    expect(cli.errors.join('\n')).toMatch(
+      /warning: no span started in 2001-01-01T00:00:00\.000000Z \.\. 2001-01-02T00:00:00\.000000Z; .* holds spans from 20\d\d-/,
+    );
   });
 });
