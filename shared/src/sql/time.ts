@@ -26,6 +26,20 @@ export function resolveTimeRange(
   return { fromUs: nowUs - RELATIVE_RANGE_US[time.range], toUs: null };
 }
 
+/**
+ * The range as it stands at `nowUs`, for a link that should open the same rows later: "the last
+ * 24h" becomes those 24 hours. All time stays all time. The end is the next whole minute, so the
+ * spans a clock slightly ahead stamped "now", which the open-ended range showed, stay in.
+ */
+export function frozenTimeRange(time: TimeRange, nowUs: number): TimeRange {
+  if (time.kind === 'absolute' || time.range === 'all') return time;
+  return {
+    kind: 'absolute',
+    fromUs: nowUs - RELATIVE_RANGE_US[time.range],
+    toUs: Math.ceil(nowUs / MINUTE_US) * MINUTE_US,
+  };
+}
+
 const BUCKETS_US = [
   MINUTE_US,
   5 * MINUTE_US,
