@@ -221,3 +221,32 @@ describe('empty and partial snapshots', () => {
     await page.close();
   });
 });
+
+describe('old data under the default range', () => {
+  it('says when the data is, and starts the custom range there', async () => {
+    // Local dates, as the page shows them (Node and Chromium share the machine's time zone).
+    const first = new Date(manifest.files.map((f) => f.min_time).sort()[0] ?? '');
+    const last = new Date(
+      manifest.files
+        .map((f) => f.max_time)
+        .sort()
+        .at(-1) ?? '',
+    );
+    const localDay = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const page = await open(`src=${encodeURIComponent(`${server.url}/snapshots/snapshot/`)}`);
+    expect(await page.getByTestId('extent').innerText()).toBe(
+      `This snapshot holds data from ${first.getDate()} Oct to ${last.getDate()} Oct 2026.`,
+    );
+    await page.getByRole('button', { name: 'Show all time' }).waitFor();
+    await page.getByRole('button', { name: 'Custom' }).click();
+    const [from, to] = await page
+      .locator('input[type="datetime-local"]')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(from?.slice(0, 10)).toBe(localDay(first));
+    expect(to?.slice(0, 10)).toBe(localDay(last));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await rows(page).first().waitFor();
+    await page.close();
+  });
+});
