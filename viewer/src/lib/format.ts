@@ -116,6 +116,18 @@ export function formatTime(us: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/**
+ * The viewer's UTC offset at `us`, as "UTC", "UTC+1", "UTC-8" or "UTC+5:30": times are shown in
+ * local time, and teammates reading one link from different zones must be able to tell.
+ */
+export function zoneLabel(us: number): string {
+  const minutes = -new Date(us / 1000).getTimezoneOffset();
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  const hm = abs % 60 === 0 ? `${abs / 60}` : `${Math.floor(abs / 60)}:${pad(abs % 60)}`;
+  return `UTC${minutes > 0 ? '+' : '-'}${hm}`;
+}
+
 /** Month-day and time to the minute, for narrow columns. */
 export function formatShortTime(us: number | null | undefined): string {
   if (us == null) return '—';

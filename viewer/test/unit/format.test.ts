@@ -8,6 +8,7 @@ import {
   formatTokens,
   pageRange,
   truncateMiddle,
+  zoneLabel,
 } from '../../src/lib/format.ts';
 
 const intlInteger = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -124,5 +125,22 @@ describe('format', () => {
     expect(short.startsWith('openinfer')).toBe(true);
     expect(short.endsWith('n-001')).toBe(true);
     expect(truncateMiddle('short', 20)).toBe('short');
+  });
+
+  it('names the UTC offset of a time in the zone of the viewer, daylight saving included', () => {
+    const saved = process.env.TZ;
+    const at = (zone: string, iso: string): string => {
+      process.env.TZ = zone;
+      return zoneLabel(Date.parse(iso) * 1000);
+    };
+    try {
+      expect(at('UTC', '2026-01-15T12:00:00Z')).toBe('UTC');
+      expect(at('America/Los_Angeles', '2026-01-15T12:00:00Z')).toBe('UTC-8');
+      expect(at('America/Los_Angeles', '2026-07-15T12:00:00Z')).toBe('UTC-7');
+      expect(at('Asia/Kolkata', '2026-07-15T12:00:00Z')).toBe('UTC+5:30');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * "Copy link" shares the view as it is at the click: a relative range is frozen to its times, so
+ * the link opens the same rows later. Real Chromium, real collector.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext } from './chromium.ts';
+import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import { chatTraceBody, hex } from './otlp-json.ts';
+
+let collector: RunningCollector;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  collector = await startCollector();
+  const calls = ['share-a', 'share-b'].map((sessionId, i) => ({
+    sessionId,
+    traceId: hex(0x5a0000 + i, 32),
+    spanId: hex(0x5a0000 + i, 16),
+    model: 'gpt-4o-mini',
+    startMs: Date.now() - 3_600_000 + i * 60_000,
+    durationMs: 400,
+    input: [{ role: 'user', text: `hello ${i}` }],
+    output: `hi ${i}`,
+    inputTokens: 5,
+    outputTokens: 2,
+  }));
+  await post(collector.url, '/v1/traces', chatTraceBody(calls), 'application/json');
+  await waitFlushed(collector.url);
+  browser = await launch();
+  context = await newContext(browser, collector.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+describe('sharing a view', () => {
+  it('copies a link whose relative range is frozen at the click, and which opens the same view', async () => {
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=7d&q=share&session=share-b`);
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    const before = Date.now();
+    await page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'copied' }).first().waitFor();
+    const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+    const after = Date.now();
+
+    expect(copied.searchParams.get('t')).toBeNull();
+    expect(copied.searchParams.get('q')).toBe('share');
+    expect(copied.searchParams.get('session')).toBe('share-b');
+    const from = Date.parse(copied.searchParams.get('from') ?? '');
+    const to = Date.parse(copied.searchParams.get('to') ?? '');
+    const week = 7 * 24 * 3_600_000;
+    expect(from).toBeGreaterThanOrEqual(before - week - 1);
+    expect(from).toBeLessThanOrEqual(after - week);
+    expect(to).toBeGreaterThanOrEqual(before);
+    expect(to).toBeLessThanOrEqual(after + 60_000);
+    // The address bar stays live.
+    expect(new URL(page.url()).searchParams.get('t')).toBe('7d');
+
+    // A teammate in another zone: same rows, times labelled with that zone's offset.
+    const elsewhere = await newContext(browser, collector.url, { timezoneId: 'Asia/Kolkata' });
+    const shared = await elsewhere.newPage();
+    await shared.goto(copied.href);
+    await shared.getByTestId('conversation').locator('article').first().waitFor();
+    const keys = (p: typeof page) =>
+      p.locator('tbody tr[data-key]').evaluateAll((r) => r.map((e) => e.getAttribute('data-key')));
+    await expect.poll(() => keys(shared)).toEqual(await keys(page));
+    expect(await shared.getByTestId('session-title').innerText()).toBe('share-b');
+    expect(await shared.getByTestId('zone').innerText()).toBe('UTC+5:30');
+    await page.close();
+    await elsewhere.close();
+  });
+});
