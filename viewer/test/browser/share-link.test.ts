@@ -44,7 +44,10 @@ describe('sharing a view', () => {
     await page.getByTestId('conversation').locator('article').first().waitFor();
     const before = Date.now();
     await page.getByRole('button', { name: 'Copy link', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: 'copied' }).first().waitFor();
+    const toast = page.getByRole('status').filter({ hasText: 'copied' }).first();
+    await toast.waitFor();
+    // Said where it can be read: the button sits at the top of the window.
+    expect((await toast.boundingBox())?.y).toBeGreaterThanOrEqual(0);
     const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
     const after = Date.now();
 
