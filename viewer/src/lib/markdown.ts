@@ -54,7 +54,10 @@ function purify(html: string): string {
   if (!hooked) {
     // Links from content open outside the app and never carry the workspace URL as referrer.
     DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-      if (node.tagName === 'A') {
+      if (node.tagName === 'A' && !node.hasAttribute('href')) {
+        // Its address was not http(s) or mailto (javascript:, data:, ...): still shown, as text.
+        node.setAttribute('title', 'Link removed: its address is not http(s) or mailto');
+      } else if (node.tagName === 'A') {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer nofollow');
       }

@@ -378,6 +378,10 @@ describe('conversation', () => {
     const conversation = page.getByTestId('conversation');
     expect(await conversation.locator('img, script, iframe').count()).toBe(0);
     expect(await conversation.locator('a[href^="javascript"]').count()).toBe(0);
+    // The neutralized link reads as text, and says why.
+    const removed = conversation.locator('a:not([href])', { hasText: 'x' }).first();
+    expect(await removed.getAttribute('title')).toMatch(/Link removed/);
+    expect(await removed.evaluate((a) => getComputedStyle(a).cursor)).toBe('help');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
     await page.close();
   });
