@@ -83,6 +83,13 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
         title: 'A query failed',
         advice: 'Try a narrower time range or reload the page. If it persists, report the message below.',
       };
+    case 'out-of-memory':
+      // A narrower time range does not help here: a file the range touches is loaded whole.
+      return {
+        title: 'The browser ran out of memory',
+        advice:
+          'The query engine in this tab could not hold the data: each Parquet file it needs is loaded whole, and this one is too big for it. Open a collector snapshot instead (its files are partitioned by hour, so a time range loads only its hours), or split the file into smaller ones.',
+      };
     case 'not-found':
       return {
         title: 'No such session here',

@@ -27,6 +27,8 @@ export type EngineErrorKind =
   /** Files a picked snapshot's manifest lists were not picked with it. */
   | 'missing-files'
   | 'query-failed'
+  /** The browser's query engine (WebAssembly) ran out of memory: the files are too big for it. */
+  | 'out-of-memory'
   /** The source has no session with the key asked for (a link to data it does not hold). */
   | 'not-found'
   | 'cancelled';

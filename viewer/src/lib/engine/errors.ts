@@ -56,7 +56,34 @@ export function classifyHttpStatus(status: number, url: string): EngineError {
   };
 }
 
-export function toEngineError(err: unknown): EngineError {
+/**
+ * DuckDB-WASM and parquet-wasm out of memory: a WebAssembly trap (`unreachable`, surfacing as
+ * just that word once it crossed a worker), DuckDB's own out-of-memory error, or a failed buffer
+ * allocation in JavaScript.
+ */
+function isOutOfMemory(err: unknown, message: string): boolean {
+  return (
+    (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) ||
+    /^(RuntimeError: )?unreachable( executed)?$|out of memory|memory access out of bounds|allocation failed/i.test(
+      message.trim(),
+    )
+  );
+}
+
+/** `files`: the open source's, to name the largest when memory ran out. */
+export function toEngineError(
+  err: unknown,
+  files: readonly { path: string; bytes: number }[] = [],
+): EngineError {
   if (err instanceof EngineFailure) return err.error;
-  return engineError('query-failed', err instanceof Error ? err.message : String(err));
+  const message = err instanceof Error ? err.message : String(err);
+  if (!isOutOfMemory(err, message)) return engineError('query-failed', message);
+  const largest = files.reduce<{ path: string; bytes: number } | null>(
+    (a, f) => (a === null || f.bytes > a.bytes ? f : a),
+    null,
+  );
+  const size = largest
+    ? ` Its largest file, ${largest.path.slice(largest.path.lastIndexOf('/') + 1)}, is ${Math.round(largest.bytes / 1e6)} MB.`
+    : '';
+  return engineError('out-of-memory', `The query engine ran out of memory (${message}).${size}`);
 }

@@ -236,8 +236,9 @@ async function request<T>(
   const stale = (): boolean =>
     gen !== generation || cancelled.has(requestId) || (purpose !== null && latest.get(purpose) !== requestId);
   const t0 = performance.now();
+  let opened: Opened | null = null;
   try {
-    const opened = await current;
+    opened = await current;
     if (stale()) return CANCELLED;
     if (!opened) return fail('query-failed', 'No data source is open.');
     const value = await work(opened, stale);
@@ -246,7 +247,7 @@ async function request<T>(
     emit('query', `Query took ${Math.round(queryMs)} ms`);
     return { ok: true, value, queryMs };
   } catch (err) {
-    return stale() ? CANCELLED : { ok: false, error: toEngineError(err) };
+    return stale() ? CANCELLED : { ok: false, error: toEngineError(err, opened?.source.files) };
   } finally {
     cancelled.delete(requestId);
   }
