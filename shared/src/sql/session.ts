@@ -1,10 +1,10 @@
 /**
  * One session's LLM calls and messages, for the conversation viewer. The session of a span is
- * completed at query time: a span without session_id belongs to the session of its trace (of its
- * earliest span with a session, should a trace carry several: the normalizer's fallback too),
- * because the collector can only inherit within the batches it has seen.
+ * completed at query time: a span without session_id belongs to the session its trace gives
+ * (trace-session.ts), because the collector can only inherit within the batches it has seen.
  */
 import { Params, type SqlQuery, parseSessionKey } from './query.ts';
+import { traceSessionsSql } from './trace-session.ts';
 
 /** The span columns of a call row, as mapCalls reads them (besides start_us, its start in µs). */
 export const CALL_FIELDS = [
@@ -49,11 +49,8 @@ function callsOf(key: string, p: Params, options: SessionQueryOptions = {}): str
   if (k.kind === 'trace') return `FROM spans sp WHERE sp.is_llm_call AND sp.trace_id = ${p.text(k.traceId)}`;
   if (options.inherit === false)
     return `FROM spans sp WHERE sp.is_llm_call AND sp.session_id = ${p.text(k.sessionId)}`;
-  const inherited = `SELECT trace_id FROM (
-      SELECT trace_id, first(session_id ORDER BY start_time, session_id) AS sid FROM spans
-      WHERE session_id IS NOT NULL AND trace_id IN (SELECT trace_id FROM spans WHERE session_id = ${p.text(k.sessionId)})
-      GROUP BY trace_id
-    ) WHERE sid = ${p.text(k.sessionId)}`;
+  const traces = `SELECT trace_id FROM spans WHERE session_id = ${p.text(k.sessionId)}`;
+  const inherited = `SELECT trace_id FROM (${traceSessionsSql(traces)}) WHERE sid = ${p.text(k.sessionId)}`;
   return `FROM spans sp
   WHERE sp.is_llm_call
     AND (sp.session_id = ${p.text(k.sessionId)} OR (sp.session_id IS NULL AND sp.trace_id IN (${inherited})))`;

@@ -4,6 +4,7 @@ import type { ViewState } from '../view.ts';
 import { type SourceOptions, sessionRollup } from './filters.ts';
 import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
 import { resolveTimeRange, seriesBucketUs } from './time.ts';
+import { traceSessionsSql } from './trace-session.ts';
 
 export interface TimeseriesQuery extends SqlQuery {
   /** Width of each bucket; bucket_us values are multiples of it (aligned on the epoch, UTC). */
@@ -41,11 +42,7 @@ export function timeseries(
   let source = 'calls';
   if (search !== '' || view.models.length > 0) {
     // Inheritance is looked up only for the traces of calls that lack a session.
-    ctes.push(`inherited AS (
-  SELECT trace_id, first(session_id ORDER BY start_time, session_id) AS sid FROM spans
-  WHERE session_id IS NOT NULL AND trace_id IN (SELECT trace_id FROM calls WHERE session_id IS NULL)
-  GROUP BY trace_id
-)`);
+    ctes.push(`inherited AS (${traceSessionsSql('SELECT trace_id FROM calls WHERE session_id IS NULL')})`);
     ctes.push(`keyed AS (
   SELECT c.*, coalesce(c.session_id, i.sid, '${TRACE_KEY_PREFIX}' || c.trace_id) AS key
   FROM calls c LEFT JOIN inherited i ON i.trace_id = c.trace_id

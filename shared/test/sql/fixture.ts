@@ -115,21 +115,27 @@ export function message(
 
 /** The session key of each span, inherited from the earliest span of its trace that has one. */
 export function effectiveKey(spans: readonly SpanRow[]): Map<SpanRow, string> {
-  const earliest = new Map<string, SpanRow>();
+  // A trace's session for its spans without one: its earliest root's, else its only one (trace-session.ts).
+  const root = new Map<string, SpanRow>();
+  const sessions = new Map<string, Set<string>>();
   for (const s of spans) {
     if (s.session_id === null) continue;
-    const cur = earliest.get(s.trace_id);
+    sessions.set(s.trace_id, (sessions.get(s.trace_id) ?? new Set()).add(s.session_id));
+    if (s.parent_span_id !== null) continue;
+    const cur = root.get(s.trace_id);
     if (
       !cur ||
       s.start_time < cur.start_time ||
       (s.start_time === cur.start_time && s.session_id < (cur.session_id as string))
     ) {
-      earliest.set(s.trace_id, s);
+      root.set(s.trace_id, s);
     }
   }
-  return new Map(
-    spans.map((s) => [s, s.session_id ?? earliest.get(s.trace_id)?.session_id ?? `trace:${s.trace_id}`]),
-  );
+  const traceSession = (traceId: string): string | null => {
+    const only = sessions.get(traceId);
+    return root.get(traceId)?.session_id ?? (only?.size === 1 ? [...only][0]! : null);
+  };
+  return new Map(spans.map((s) => [s, s.session_id ?? traceSession(s.trace_id) ?? `trace:${s.trace_id}`]));
 }
 
 /** Per-(session, hour) summaries, as the collector writes them beside the spans. */

@@ -57,6 +57,18 @@ spans.push(span({ trace: t3, session: 'conv-b', start: T0 + 2 * MIN, llm: false 
 spans.push(span({ trace: t3, session: 'conv-a', start: T0 + 3 * MIN, llm: false }));
 const c3 = span({ trace: t3, session: null, start: T0 + 4 * MIN });
 spans.push(c3);
+// Trace 6, a batch request: a root without a session, two turns of two sessions below it, and a
+// sessionless call of the root's own, which belongs to neither.
+const t6 = hexId('6', 6, 32);
+const batchRoot = span({ trace: t6, session: null, start: T0 + 6 * MIN, llm: false });
+const under = (row: SpanRow): SpanRow => ({ ...row, parent_span_id: batchRoot.span_id });
+const chore = under(span({ trace: t6, session: null, start: T0 + 6 * MIN + 3 }));
+spans.push(
+  batchRoot,
+  under(span({ trace: t6, session: 'batch-x', start: T0 + 6 * MIN + 1, llm: false })),
+  under(span({ trace: t6, session: 'batch-y', start: T0 + 6 * MIN + 2, llm: false })),
+  chore,
+);
 // Trace 4 has no session at all.
 const c4 = span({
   trace: t4,
@@ -111,9 +123,14 @@ describe('sessionCalls', () => {
     expect(calls[1]).toMatchObject({ totalCostUsd: null, costSource: null });
   });
 
-  it('gives a sessionless span of a trace with two sessions to the session of its earliest span', async () => {
+  it('gives a sessionless span of a trace with two sessions to the session of its earliest root', async () => {
     expect(mapCalls(await ds.run(sessionCalls('conv-b'))).map((c) => c.spanId)).toEqual([c3.span_id]);
     expect(await ds.run(sessionCalls('conv-a'))).toEqual([]);
+  });
+
+  it('gives a sessionless span below a root without a session, in a trace of two sessions, to neither', async () => {
+    for (const key of ['batch-x', 'batch-y']) expect(await ds.run(sessionCalls(key))).toEqual([]);
+    expect(mapCalls(await ds.run(sessionCalls(`trace:${t6}`))).map((c) => c.spanId)).toEqual([chore.span_id]);
   });
 
   it('lists the calls of a sessionless trace by its trace key', async () => {
