@@ -39,6 +39,12 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
             ? 'Is the collector running? Start it (npm start) and reload, or open a snapshot URL or local files instead.'
             : 'Check the URL (a snapshot root, its manifest.json, or one .parquet file) and that the server is up.',
       };
+    case 'no-collector':
+      return {
+        title: 'No collector here',
+        advice:
+          'This viewer is served as static files, without a Parley collector behind it. Open a snapshot by its URL, or pick a snapshot folder or Parquet files from this computer.',
+      };
     case 'http-status':
       return httpStatusHelp(error.status ?? 0, where);
     case 'cors':

@@ -250,3 +250,28 @@ describe('old data under the default range', () => {
     await page.close();
   });
 });
+
+describe('a static deployment without a collector', () => {
+  it('starts with a way to open data, not an error, whether the host answers 404 or its fallback page', async () => {
+    const build = fileURLToPath(new URL('../../build', import.meta.url));
+    const bare = await startStaticServer({ '/': build });
+    try {
+      for (const origin of [server.url, bare.url]) {
+        const page = await context.newPage();
+        await page.goto(`${origin}/`);
+        const start = page.getByTestId('start');
+        await start.waitFor();
+        expect(await start.innerText()).toContain('No Parley collector answers at this address');
+        await start.locator('#snapshot-url').fill(`${server.url}/snapshots/snapshot/`);
+        expect(await start.getByTestId('file-input').count()).toBe(1);
+        expect(await page.getByTestId('error').count()).toBe(0);
+        await start.getByRole('button', { name: 'Open' }).click();
+        await page.getByRole('button', { name: 'Show all time' }).click();
+        await rows(page).first().waitFor();
+        await page.close();
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});

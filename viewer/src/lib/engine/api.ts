@@ -16,6 +16,11 @@ export type SourceSpec =
 
 export type EngineErrorKind =
   | 'unreachable'
+  /**
+   * Nothing at /data/manifest.json of the page's own host (404, or a static host's HTML
+   * fallback): the viewer is deployed as static files, with no collector behind it.
+   */
+  | 'no-collector'
   /** The server answered, with an HTTP error status (see `status`). */
   | 'http-status'
   | 'cors'

@@ -17,6 +17,9 @@ export interface CatalogFile {
   maxSessionId: string | null;
 }
 
+/** Said when the manifest's text is not JSON at all (an HTML page answered in its place). */
+export const MANIFEST_NOT_JSON = 'manifest.json is not valid JSON.';
+
 const TABLE_NAMES: readonly string[] = ['spans', 'messages', 'sessions'];
 
 function isSafeRelativePath(p: string): boolean {
@@ -36,7 +39,7 @@ export function parseManifest(
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, error: engineError('bad-manifest', 'manifest.json is not valid JSON.') };
+    return { ok: false, error: engineError('bad-manifest', MANIFEST_NOT_JSON) };
   }
   const m = raw as Partial<Manifest> | null;
   if (!m || typeof m !== 'object' || typeof m.schema_version !== 'number' || !Array.isArray(m.files)) {

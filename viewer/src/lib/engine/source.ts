@@ -8,7 +8,7 @@ import type { EngineError, SourceCheck, SourceSpec } from './api.ts';
 import { byteLengthOfUrl, fetchChecked, fileSource, urlSource, type FetchCounter } from './byte-source.ts';
 import { EngineFailure } from './errors.ts';
 import { matchManifest, missingFilesError } from './local-files.ts';
-import { compareCatalogs, parseManifest, type CatalogFile } from './manifest.ts';
+import { compareCatalogs, MANIFEST_NOT_JSON, parseManifest, type CatalogFile } from './manifest.ts';
 import { columnNames, guessTable, readMetadata } from './parquet-read.ts';
 
 export interface OpenedSource {
@@ -199,6 +199,21 @@ async function openFiles(files: readonly File[]): Promise<OpenedSource> {
   };
 }
 
+/**
+ * The page's own host has no manifest at /data: a 404, or (a static host's SPA fallback) an HTML
+ * page instead of JSON, which a collector never serves there. Other failures stay what they are.
+ */
+function noCollector(err: unknown, url: string): EngineFailure | null {
+  if (!(err instanceof EngineFailure)) return null;
+  const { kind, status, message } = err.error;
+  const missing = kind === 'http-status' && (status === 404 || status === 410);
+  if (!missing && !(kind === 'bad-manifest' && message === MANIFEST_NOT_JSON)) return null;
+  return new EngineFailure({
+    kind: 'no-collector',
+    message: `No Parley collector answers here: ${url} ${missing ? `is not there (HTTP ${String(status)})` : 'is not a manifest'}.`,
+  });
+}
+
 /** Where a URL source points: a manifest, a lone Parquet file, or a snapshot root. */
 export function resolveSourceUrl(url: string, origin: string): { kind: 'manifest' | 'parquet'; url: string } {
   const u = new URL(url, origin);
@@ -219,14 +234,12 @@ export async function openSource(
   counter: FetchCounter,
 ): Promise<OpenedSource> {
   if (spec.kind === 'files') return openFiles(spec.files);
-  if (spec.kind === 'collector')
-    return openManifestUrl(
-      new URL('/data/manifest.json', origin).href,
-      origin,
-      counter,
-      'This collector',
-      true,
-    );
+  if (spec.kind === 'collector') {
+    const url = new URL('/data/manifest.json', origin).href;
+    return openManifestUrl(url, origin, counter, 'This collector', true).catch((err: unknown) => {
+      throw noCollector(err, url) ?? err;
+    });
+  }
   const target = resolveSourceUrl(spec.url, origin);
   return target.kind === 'parquet'
     ? openParquetUrl(target.url, origin, counter)
