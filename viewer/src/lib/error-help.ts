@@ -78,7 +78,7 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
       };
     case 'missing-files':
       return {
-        title: `Files of ${where} are missing`,
+        title: src === 'local:' ? 'Files of the snapshot were not picked' : `Files of ${where} are missing`,
         advice:
           src === 'local:'
             ? 'Pick the whole snapshot folder (Pick folder, or drop it), or select manifest.json together with every .parquet file under spans/, messages/ and sessions/.'

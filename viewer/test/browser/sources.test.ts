@@ -110,6 +110,7 @@ describe('a picked snapshot', () => {
     const text = await error.innerText();
     expect(text).toContain(`1 of the ${manifest.files.length} files manifest.json lists was not picked`);
     expect(text).toContain(lacking);
+    expect(text).toContain('Files of the snapshot were not picked');
     expect(await rows(page).count()).toBe(0);
     await page.close();
   });
@@ -264,6 +265,7 @@ describe('a static deployment without a collector', () => {
         expect(await start.innerText()).toContain('No Parley collector answers at this address');
         await start.locator('#snapshot-url').fill(`${server.url}/snapshots/snapshot/`);
         expect(await start.getByTestId('file-input').count()).toBe(1);
+        expect(await start.getByText('This collector').count()).toBe(0);
         expect(await page.getByTestId('error').count()).toBe(0);
         await start.getByRole('button', { name: 'Open' }).click();
         await page.getByRole('button', { name: 'Show all time' }).click();
