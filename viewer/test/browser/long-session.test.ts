@@ -1,6 +1,7 @@
 /**
  * A long session is put on screen in slices (Conversation.svelte): every message still arrives,
- * in order, and a link to one of the last messages scrolls to it. Real Chromium, real collector.
+ * in order, and a link to one of the last messages scrolls to it; a link to a message it does not
+ * have says so. Real Chromium, real collector.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +71,22 @@ describe('a long session', () => {
     expect(await target.textContent()).toContain(`answer ${TURNS - 1}`);
     await page.close();
     await linked.close();
+  });
+
+  it('says when a link names a message the conversation does not have', async () => {
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=all&session=${SESSION}&msg=deadbeefdeadbeef:99`);
+    const notice = page.getByTestId('unknown-anchor');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('deadbeefdeadbeef:99');
+    const first = await page
+      .getByTestId('conversation')
+      .locator('article')
+      .first()
+      .getAttribute('data-anchor');
+    await page.goto(`${collector.url}/?t=all&session=${SESSION}&msg=${encodeURIComponent(first ?? '')}`);
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    expect(await page.getByTestId('unknown-anchor').count()).toBe(0);
+    await page.close();
   });
 });
