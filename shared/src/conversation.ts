@@ -281,16 +281,22 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
   return [...byRole.values()];
 }
 
+/**
+ * `spans`: when all of the session's spans run (agent and tool spans too), so its first time and
+ * duration are the sessions list's; without it, those of its calls.
+ */
 export function buildSessionDetail(
   key: string,
   calls: readonly CallSummary[],
   messages: readonly SessionMessage[],
+  spans: { firstUs: number; lastUs: number } | null = null,
 ): SessionDetail {
   const ordered = [...calls].sort((a, b) => a.startUs - b.startUs || compareStrings(a.spanId, b.spanId));
   const conversation = reconstructConversation(ordered, messages);
-  const firstUs = ordered.length > 0 ? Math.min(...ordered.map((c) => c.startUs)) : 0;
+  const firstUs = spans?.firstUs ?? (ordered.length > 0 ? Math.min(...ordered.map((c) => c.startUs)) : 0);
   const lastUs =
-    ordered.length > 0 ? Math.max(...ordered.map((c) => c.startUs + Math.round(c.durationMs * 1000))) : 0;
+    spans?.lastUs ??
+    (ordered.length > 0 ? Math.max(...ordered.map((c) => c.startUs + Math.round(c.durationMs * 1000))) : 0);
   let totalCostUsd: number | null = null;
   let unpricedCalls = 0;
   for (const c of ordered) {

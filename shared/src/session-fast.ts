@@ -62,6 +62,8 @@ function sortStrict<T extends { key: (number | string)[] }>(items: T[]): boolean
 export interface SessionRows {
   calls: ResultRow[];
   messages: ResultRow[];
+  /** The rows of sessionSpanExtent: when the session's spans (all of them) run. */
+  extent: ResultRow[];
 }
 
 /**
@@ -86,12 +88,20 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
   const stored = new Set<string>();
   const calls: Array<{ key: (number | string)[]; row: ResultRow; start: number }> = [];
   const callStart = new Map<string, number>();
+  let firstUs: number | null = null;
+  let lastUs: number | null = null;
   for (let i = 0; i < spans.length; i++) {
     const trace = value(spans, 'trace_id', i);
     const span = value(spans, 'span_id', i);
     const ids = typeof trace === 'string' && typeof span === 'string';
     if (ids) stored.add(`${trace}\u0000${span}`);
-    if (!isCall(i) || value(spans, 'is_llm_call', i) !== true) continue;
+    if (!isCall(i)) continue;
+    const from = orderNumber(value(spans, 'start_time', i));
+    const to = orderNumber(value(spans, 'end_time', i));
+    if (from === null || to === null) return null;
+    firstUs = firstUs === null ? from : Math.min(firstUs, from);
+    lastUs = lastUs === null ? to : Math.max(lastUs, to);
+    if (value(spans, 'is_llm_call', i) !== true) continue;
     const start = orderNumber(value(spans, 'start_time', i));
     if (!ids || start === null) return null;
     const id = `${trace}\u0000${span}`;
@@ -129,5 +139,9 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     });
   }
   if (!sortStrict(joined)) return null;
-  return { calls: calls.map((c) => c.row), messages: joined.map((m) => m.row) };
+  return {
+    calls: calls.map((c) => c.row),
+    messages: joined.map((m) => m.row),
+    extent: [{ first_us: firstUs, last_us: lastUs }],
+  };
 }

@@ -659,4 +659,14 @@ describe('buildSessionDetail', () => {
       totals: { llmCalls: 0, totalCostUsd: null },
     });
   });
+
+  it('times the session by all of its spans when they are known, as the sessions list does', () => {
+    const c1 = call(1);
+    const spans = { firstUs: c1.startUs - 3_000_000, lastUs: c1.startUs + 6_000_000 };
+    expect(buildSessionDetail('s', [c1], [], spans)).toMatchObject({
+      firstUs: spans.firstUs,
+      lastUs: spans.lastUs,
+      durationMs: 9000,
+    });
+  });
 });

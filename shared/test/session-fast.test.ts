@@ -10,8 +10,8 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { nativeDuck } from './native-duck.ts';
 import { MESSAGES_COLUMNS, SPANS_COLUMNS, createTableSql, type Column } from '../src/schema.ts';
 import { sessionRowsFast, type RowColumns } from '../src/session-fast.ts';
-import { mapCalls, mapMessages } from '../src/sql/rows.ts';
-import { sessionCalls, sessionMessages } from '../src/sql/session.ts';
+import { mapCalls, mapMessages, mapSpanExtent } from '../src/sql/rows.ts';
+import { sessionCalls, sessionMessages, sessionSpanExtent } from '../src/sql/session.ts';
 
 const T0 = 1_764_000_000_000_000;
 const SESSIONS = ['S', 's', 'é', 'other'];
@@ -33,7 +33,12 @@ const spanArb: fc.Arbitrary<Row> = fc
     total_cost_usd: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
     status_code: fc.constantFrom('UNSET', 'OK', 'ERROR'),
   })
-  .map(({ start, ...r }) => ({ ...r, start_time: T0 + start * 1_000_000, duration_ms: start * 10.5 }));
+  .map(({ start, ...r }) => ({
+    ...r,
+    start_time: T0 + start * 1_000_000,
+    end_time: T0 + start * 1_000_000 + start * 10_500,
+    duration_ms: start * 10.5,
+  }));
 
 const messageArb: fc.Arbitrary<Row> = fc
   .record({
@@ -101,9 +106,11 @@ function columnsOf(rows: readonly Row[], columns: readonly Column[]): RowColumns
 async function sqlRows(key: string) {
   const calls = sessionCalls(key, { inherit: false });
   const messages = sessionMessages(key, { inherit: false });
+  const extent = sessionSpanExtent(key, { inherit: false });
   return {
     calls: mapCalls((await native().runAndReadAll(calls.sql, calls.params)).getRowObjectsJS()),
     messages: mapMessages((await native().runAndReadAll(messages.sql, messages.params)).getRowObjectsJS()),
+    extent: mapSpanExtent((await native().runAndReadAll(extent.sql, extent.params)).getRowObjectsJS()),
   };
 }
 
@@ -129,9 +136,11 @@ describe('sessionRowsFast', () => {
             return;
           }
           compared++;
-          expect({ calls: mapCalls(fast.calls), messages: mapMessages(fast.messages) }).toEqual(
-            await sqlRows(sid),
-          );
+          expect({
+            calls: mapCalls(fast.calls),
+            messages: mapMessages(fast.messages),
+            extent: mapSpanExtent(fast.extent),
+          }).toEqual(await sqlRows(sid));
         },
       ),
       { numRuns: 300 },

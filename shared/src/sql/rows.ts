@@ -174,3 +174,16 @@ export function mapSessionTotals(rows: readonly ResultRow[]): SessionTotals {
     errors: num(r['errors']),
   };
 }
+
+/** When a session's spans run (sessionSpanExtent); null when it has none. */
+export interface SpanExtent {
+  firstUs: number;
+  lastUs: number;
+}
+
+export function mapSpanExtent(rows: readonly ResultRow[]): SpanExtent | null {
+  const r = rows[0];
+  const first = numOrNull(r?.['first_us']);
+  const last = numOrNull(r?.['last_us']);
+  return first === null || last === null ? null : { firstUs: first, lastUs: last };
+}

@@ -44,16 +44,26 @@ export interface SessionQueryOptions {
  * `FROM … WHERE …` selecting the LLM-call spans (alias sp) of a session key. Only the traces that
  * contain the session are looked at for inheritance, so the cost stays near one scan of spans.
  */
-function callsOf(key: string, p: Params, options: SessionQueryOptions = {}): string {
+function callsOf(key: string, p: Params, options: SessionQueryOptions = {}, calls = true): string {
   const k = parseSessionKey(key);
-  if (k.kind === 'trace') return `FROM spans sp WHERE sp.is_llm_call AND sp.trace_id = ${p.text(k.traceId)}`;
-  if (options.inherit === false)
-    return `FROM spans sp WHERE sp.is_llm_call AND sp.session_id = ${p.text(k.sessionId)}`;
+  const only = calls ? 'sp.is_llm_call AND ' : '';
+  if (k.kind === 'trace') return `FROM spans sp WHERE ${only}sp.trace_id = ${p.text(k.traceId)}`;
+  if (options.inherit === false) return `FROM spans sp WHERE ${only}sp.session_id = ${p.text(k.sessionId)}`;
   const traces = `SELECT trace_id FROM spans WHERE session_id = ${p.text(k.sessionId)}`;
   const inherited = `SELECT trace_id FROM (${traceSessionsSql(traces)}) WHERE sid = ${p.text(k.sessionId)}`;
   return `FROM spans sp
-  WHERE sp.is_llm_call
-    AND (sp.session_id = ${p.text(k.sessionId)} OR (sp.session_id IS NULL AND sp.trace_id IN (${inherited})))`;
+  WHERE ${only}(sp.session_id = ${p.text(k.sessionId)} OR (sp.session_id IS NULL AND sp.trace_id IN (${inherited})))`;
+}
+
+/**
+ * When a session's spans run, all of them (agent and tool spans too, as its summary rows count):
+ * first_us (earliest start) and last_us (latest end), NULL when it has none. Map with mapSpanExtent.
+ */
+export function sessionSpanExtent(key: string, options: SessionQueryOptions = {}): SqlQuery {
+  const p = new Params();
+  const sql = `SELECT epoch_us(min(sp.start_time)) AS first_us, epoch_us(max(sp.end_time)) AS last_us
+${callsOf(key, p, options, false)}`;
+  return p.query(sql);
 }
 
 /** LLM calls of a session (or of one trace for 'trace:<id>'), chronological. Map with mapCalls. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSessionDetail } from '../../src/conversation.ts';
 import type { MessageRow, SpanRow } from '../../src/rows.ts';
-import { mapCalls, mapMessages, parseProblems } from '../../src/sql/rows.ts';
-import { sessionCalls, sessionMessages } from '../../src/sql/session.ts';
+import { mapCalls, mapMessages, mapSpanExtent, parseProblems } from '../../src/sql/rows.ts';
+import { sessionCalls, sessionMessages, sessionSpanExtent } from '../../src/sql/session.ts';
 import { type Dataset, openDataset } from './duck.ts';
 import { MIN, T0, fileGroups, hexId, message, span, summarize } from './fixture.ts';
 
@@ -131,6 +131,12 @@ describe('sessionCalls', () => {
   it('gives a sessionless span below a root without a session, in a trace of two sessions, to neither', async () => {
     for (const key of ['batch-x', 'batch-y']) expect(await ds.run(sessionCalls(key))).toEqual([]);
     expect(mapCalls(await ds.run(sessionCalls(`trace:${t6}`))).map((c) => c.spanId)).toEqual([chore.span_id]);
+  });
+
+  it('times a session by all of its spans, agent spans and inherited ones included', async () => {
+    const extent = mapSpanExtent(await ds.run(sessionSpanExtent('conv-1')));
+    expect(extent).toEqual({ firstUs: agent1.start_time, lastUs: c2.end_time });
+    expect(mapSpanExtent(await ds.run(sessionSpanExtent('nope')))).toBeNull();
   });
 
   it('lists the calls of a sessionless trace by its trace key', async () => {

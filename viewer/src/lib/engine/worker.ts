@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { buildSessionDetail } from '@parley/shared/conversation';
-import { sessionCalls, sessionMessages } from '@parley/shared/sql/session';
+import { sessionCalls, sessionMessages, sessionSpanExtent } from '@parley/shared/sql/session';
 import { modelCounts, sessionsAll, sessionsPage } from '@parley/shared/sql/sessions';
 import { sqlForCli } from '@parley/shared/sql/cli';
 import { summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
@@ -15,6 +15,7 @@ import {
   mapMessages,
   mapModelCounts,
   mapSessionsPage,
+  mapSpanExtent,
   mapTimeBuckets,
 } from '@parley/shared/sql/rows';
 import type { ManifestFile } from '@parley/shared/manifest';
@@ -308,15 +309,16 @@ const api: EngineApi = {
         );
       const { rows, inherit } = await o.loader.ensureSession(key);
       // Sent together: the second query's round trip overlaps the first one's execution.
-      const [calls, messages] = rows
-        ? [rows.calls, rows.messages]
+      const [calls, messages, extent] = rows
+        ? [rows.calls, rows.messages, rows.extent]
         : await Promise.all([
             run(o, sessionCalls(key, { inherit }), stale),
             run(o, sessionMessages(key, { inherit }), stale),
+            run(o, sessionSpanExtent(key, { inherit }), stale),
           ]);
       if (calls.length === 0 && messages.length === 0)
         throw new EngineFailure(engineError('not-found', `No session "${key}" in this source.`));
-      return buildSessionDetail(key, mapCalls(calls), mapMessages(messages));
+      return buildSessionDetail(key, mapCalls(calls), mapMessages(messages), mapSpanExtent(extent));
     }),
   exportSessions: async (view, format) => {
     const result = await request(null, -1, async (o, stale) => {
