@@ -34,7 +34,16 @@ function turns(now: number): ChatSpan[] {
 
 beforeAll(async () => {
   collector = await startCollector();
-  await post(collector.url, '/v1/traces', chatTraceBody(turns(Date.now())), 'application/json');
+  const now = Date.now();
+  const short: ChatSpan = {
+    ...turns(now)[0]!,
+    sessionId: 'short-run',
+    traceId: hex(0x10b0000, 32),
+    spanId: hex(0x10b0000, 16),
+    input: [{ role: 'user', text: 'only question' }],
+    output: 'only answer',
+  };
+  await post(collector.url, '/v1/traces', chatTraceBody([...turns(now), short]), 'application/json');
   await waitFlushed(collector.url);
   browser = await launch();
   context = await newContext(browser, collector.url);
@@ -87,6 +96,19 @@ describe('a long session', () => {
     await page.goto(`${collector.url}/?t=all&session=${SESSION}&msg=${encodeURIComponent(first ?? '')}`);
     await page.getByTestId('conversation').locator('article').first().waitFor();
     expect(await page.getByTestId('unknown-anchor').count()).toBe(0);
+    await page.close();
+  });
+
+  it('opens another session at its top, even from deep in a long one', async () => {
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=all&session=${SESSION}`);
+    const articles = page.getByTestId('conversation').locator('article');
+    await expect.poll(() => articles.count(), { timeout: 30_000 }).toBe(TURNS * 2);
+    await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(2000);
+    await page.locator('tbody tr[data-key="short-run"]').click();
+    await page.getByTestId('session-title').filter({ hasText: 'short-run' }).waitFor();
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
     await page.close();
   });
 });
