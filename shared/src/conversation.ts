@@ -70,17 +70,23 @@ export function reconstructConversation(
   messages: readonly SessionMessage[],
 ): ConversationMessage[] {
   const shown: ConversationMessage[] = [];
-  const contexts: ContextNode = { next: new Map(), call: null };
+  const contexts: ContextNode = { next: new Map(), call: null, anchor: null };
+  let previous: Turn | null = null;
   for (const turn of buildTurns(calls, messages)) {
-    const { newInputs, diverged } = compareWithContexts(turn.inputs, contexts);
+    const { newInputs, diverged, from } = compareWithContexts(turn.inputs, contexts);
     const turnMessages = [...newInputs, ...turn.outputs].map((m) => toConversationMessage(m, turn.call));
     if (turnMessages.length === 0) turnMessages.push(placeholder(turn.call));
     const first = turnMessages[0];
     if (first && diverged) first.branch = true;
+    // Going on from an earlier point than the call just before is worth saying where from.
+    if (first && from !== null && (diverged || from.call !== previous)) first.continuesFrom = from.anchor;
     if (!turn.orphan) attributeMetrics(turn.call, turnMessages, newInputs.length);
     shown.push(...turnMessages);
     // Only a call whose inputs were captured defines a context a later call re-sends.
-    if (turn.inputs.length > 0) addContext(contexts, turn);
+    if (turn.inputs.length > 0) {
+      addContext(contexts, turn);
+      previous = turn;
+    }
   }
   return shown;
 }
@@ -94,18 +100,26 @@ interface ContextNode {
   next: Map<string, ContextNode>;
   /** The latest call whose context runs through this node: ties on the longest prefix go to it. */
   call: Turn | null;
+  /** The shown message this node stands for: where a later call that re-sends it goes on from. */
+  anchor: string | null;
 }
 
 function addContext(root: ContextNode, turn: Turn): void {
-  const step = (node: ContextNode, hash: string): ContextNode => {
-    const child = node.next.get(hash) ?? { next: new Map(), call: turn };
+  // A node made now is a message of this call shown now (beyond the prefix it shares); a node
+  // that exists keeps the message shown first.
+  const step = (node: ContextNode, m: SessionMessage): ContextNode => {
+    const child = node.next.get(m.contentHash) ?? { next: new Map(), call: turn, anchor: anchorOf(m) };
     child.call = turn;
-    node.next.set(hash, child);
+    node.next.set(m.contentHash, child);
     return child;
   };
   let node = root;
-  for (const m of turn.inputs) node = step(node, m.contentHash);
-  for (const o of turn.outputs) step(node, o.contentHash);
+  for (const m of turn.inputs) node = step(node, m);
+  for (const o of turn.outputs) step(node, o);
+}
+
+function anchorOf(m: SessionMessage): string {
+  return `${m.spanId}:${m.seq}`;
 }
 
 /**
@@ -136,10 +150,14 @@ function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMes
   );
 }
 
+/**
+ * `from`: the call this one continues and the last message of its context that this one re-sends,
+ * when they share more than system messages.
+ */
 function compareWithContexts(
   inputs: SessionMessage[],
   contexts: ContextNode,
-): { newInputs: SessionMessage[]; diverged: boolean } {
+): { newInputs: SessionMessage[]; diverged: boolean; from: { call: Turn; anchor: string } | null } {
   let node = contexts;
   let n = 0;
   let continues = false;
@@ -153,7 +171,8 @@ function compareWithContexts(
   // The prefix ends inside the context of node.call: past its inputs only through one of its outputs.
   const best = node.call;
   const contextLength = best ? best.inputs.length + (best.outputs.length > 0 ? 1 : 0) : 0;
-  return { newInputs: inputs.slice(n), diverged: continues && n < contextLength };
+  const from = continues && best && node.anchor !== null ? { call: best, anchor: node.anchor } : null;
+  return { newInputs: inputs.slice(n), diverged: continues && n < contextLength, from };
 }
 
 function toConversationMessage(m: SessionMessage, call: CallSummary): ConversationMessage {
@@ -173,6 +192,7 @@ function toConversationMessage(m: SessionMessage, call: CallSummary): Conversati
     latencyMs: m.direction === 'output' ? call.durationMs : null,
     metrics: {},
     branch: false,
+    continuesFrom: null,
   };
 }
 
@@ -193,6 +213,7 @@ function placeholder(call: CallSummary): ConversationMessage {
     latencyMs: call.durationMs,
     metrics: {},
     branch: false,
+    continuesFrom: null,
   };
 }
 

@@ -161,6 +161,12 @@ export interface ConversationMessage {
   /** True when this message starts a branch: the call's history diverged from what was shown before. */
   branch: boolean;
   /**
+   * On the first message of a call that goes on from an earlier point than the call before it (a
+   * branch, or a thread resumed after others: a planner after its sub-agents), the anchor of the
+   * last shown message it re-sent; null otherwise.
+   */
+  continuesFrom: string | null;
+  /**
    * Set where a failed call's answer would be (its first output, else the last message shown for
    * it, else its placeholder): its error type and status message (callErrorText).
    */

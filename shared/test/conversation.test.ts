@@ -226,6 +226,18 @@ describe('reconstructConversation', () => {
       'assistant:frog jumps…',
     ]);
     expect(conv[5]?.metrics).toMatchObject({ inputTokens: 300 });
+    // The branch goes on from the first answer, where it left c2's history.
+    expect(conv.map((m) => m.continuesFrom)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      conv[2]?.anchor,
+      null,
+      null,
+      null,
+    ]);
     expectRollupMatchesCalls([c1, c2, c3, c4], conv);
   });
 
@@ -326,6 +338,16 @@ describe('reconstructConversation', () => {
     expect(conv[6]?.metrics).toMatchObject({ inputTokens: 300 });
     expect(conv[12]?.metrics).toMatchObject({ inputTokens: 600 });
     expectRollupMatchesCalls(cs, conv);
+    // A thread taken up again after another says where it goes on from: each researcher's second
+    // call after the other's, the planner after both.
+    const from = new Map(conv.flatMap((m, i) => (m.continuesFrom === null ? [] : [[i, m.continuesFrom]])));
+    expect(from).toEqual(
+      new Map([
+        [8, conv[5]?.anchor],
+        [10, conv[7]?.anchor],
+        [12, conv[2]?.anchor],
+      ]),
+    );
   });
 
   it('shows turns that send only the new message (history kept elsewhere) in full, without a branch', () => {

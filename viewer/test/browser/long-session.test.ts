@@ -1,7 +1,8 @@
 /**
  * A long session is put on screen in slices (Conversation.svelte): every message still arrives,
  * in order, and a link to one of the last messages scrolls to it; a link to a message it does not
- * have says so. Real Chromium, real collector.
+ * have says so; a conversation taken up again after a side thread says where it goes on from.
+ * Real Chromium, real collector.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,34 @@ function turns(now: number): ChatSpan[] {
   }));
 }
 
+const SYS = { role: 'system', text: 'You are terse.' };
+
+/** A conversation, a side thread sharing only its instructions, then the conversation again. */
+function threads(now: number): ChatSpan[] {
+  const u1 = { role: 'user', text: 'first question' };
+  const a1 = { role: 'assistant', text: 'first answer' };
+  const u2 = { role: 'user', text: 'second question' };
+  const a2 = { role: 'assistant', text: 'second answer' };
+  const calls: Array<[ChatSpan['input'], string]> = [
+    [[SYS, u1], a1.text],
+    [[SYS, u1, a1, u2], a2.text],
+    [[SYS, { role: 'user', text: 'side question' }], 'side answer'],
+    [[SYS, u1, a1, u2, a2, { role: 'user', text: 'third question' }], 'third answer'],
+  ];
+  return calls.map(([input, output], i) => ({
+    sessionId: 'threads',
+    traceId: hex(0x10c0000 + i, 32),
+    spanId: hex(0x10c0000 + i, 16),
+    model: 'gpt-4o-mini',
+    startMs: now - 300_000 + i * 1000,
+    durationMs: 500,
+    input,
+    output,
+    inputTokens: 10,
+    outputTokens: 5,
+  }));
+}
+
 beforeAll(async () => {
   collector = await startCollector();
   const now = Date.now();
@@ -43,7 +72,12 @@ beforeAll(async () => {
     input: [{ role: 'user', text: 'only question' }],
     output: 'only answer',
   };
-  await post(collector.url, '/v1/traces', chatTraceBody([...turns(now), short]), 'application/json');
+  await post(
+    collector.url,
+    '/v1/traces',
+    chatTraceBody([...turns(now), short, ...threads(now)]),
+    'application/json',
+  );
   await waitFlushed(collector.url);
   browser = await launch();
   context = await newContext(browser, collector.url);
@@ -109,6 +143,37 @@ describe('a long session', () => {
     await page.locator('tbody tr[data-key="short-run"]').click();
     await page.getByTestId('session-title').filter({ hasText: 'short-run' }).waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+    await page.close();
+  });
+});
+
+describe('threads', () => {
+  it('says where a conversation taken up again after a side thread goes on from, and links there', async () => {
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=all&session=threads`);
+    const conversation = page.getByTestId('conversation');
+    const bodies = conversation.locator('article .body');
+    // The system prompt is folded: 8 bodies of 9 messages.
+    await expect.poll(() => bodies.count()).toBe(8);
+    expect(await conversation.locator('article').count()).toBe(9);
+    expect((await bodies.allTextContents()).map((t) => t.trim())).toEqual([
+      'first question',
+      'first answer',
+      'second question',
+      'second answer',
+      'side question',
+      'side answer',
+      'third question',
+      'third answer',
+    ]);
+    expect(await conversation.getByTestId('branch').count()).toBe(0);
+    const resumed = conversation.getByTestId('resumed');
+    expect(await resumed.count()).toBe(1);
+    await resumed.getByRole('link', { name: /assistant message of/ }).click();
+    const target = conversation.locator('article.highlighted');
+    await target.waitFor();
+    expect(await target.locator('.body').textContent()).toContain('second answer');
+    expect(new URL(page.url()).searchParams.get('msg')).toBe(await target.getAttribute('data-anchor'));
     await page.close();
   });
 });

@@ -29,6 +29,7 @@ const detail: SessionDetail = {
       latencyMs: null,
       metrics: { inputTokens: 10 },
       branch: false,
+      continuesFrom: null,
     },
     {
       anchor: 'a:1',
@@ -46,6 +47,7 @@ const detail: SessionDetail = {
       latencyMs: 900,
       metrics: { outputTokens: 3 },
       branch: true,
+      continuesFrom: null,
     },
   ],
   rollup: [],
