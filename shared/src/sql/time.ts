@@ -28,14 +28,15 @@ export function resolveTimeRange(
 
 /**
  * The range as it stands at `nowUs`, for a link that should open the same rows later: "the last
- * 24h" becomes those 24 hours. All time stays all time. The end is the next whole minute, so the
- * spans a clock slightly ahead stamped "now", which the open-ended range showed, stay in.
+ * 24h" becomes those 24 hours. All time stays all time. Both ends are whole minutes, outward: the
+ * link reads plainly, is the same for clicks within a minute, and keeps every row the open-ended
+ * range showed (spans a clock slightly ahead stamped "now" included).
  */
 export function frozenTimeRange(time: TimeRange, nowUs: number): TimeRange {
   if (time.kind === 'absolute' || time.range === 'all') return time;
   return {
     kind: 'absolute',
-    fromUs: nowUs - RELATIVE_RANGE_US[time.range],
+    fromUs: Math.floor((nowUs - RELATIVE_RANGE_US[time.range]) / MINUTE_US) * MINUTE_US,
     toUs: Math.ceil(nowUs / MINUTE_US) * MINUTE_US,
   };
 }

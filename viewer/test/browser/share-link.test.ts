@@ -57,7 +57,8 @@ describe('sharing a view', () => {
     const from = Date.parse(copied.searchParams.get('from') ?? '');
     const to = Date.parse(copied.searchParams.get('to') ?? '');
     const week = 7 * 24 * 3_600_000;
-    expect(from).toBeGreaterThanOrEqual(before - week - 1);
+    expect(from).toBeGreaterThanOrEqual(before - week - 60_000);
+    expect(from % 60_000).toBe(0);
     expect(from).toBeLessThanOrEqual(after - week);
     expect(to).toBeGreaterThanOrEqual(before);
     expect(to).toBeLessThanOrEqual(after + 60_000);
