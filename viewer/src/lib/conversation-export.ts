@@ -1,6 +1,7 @@
 /** One conversation as a JSON or Markdown document, built from the reconstructed SessionDetail. */
 import type { SessionDetail } from '@parley/shared/view';
 import { formatCost, formatDuration, isoTime } from './format.ts';
+import { partViews } from './parts.ts';
 
 export function conversationJson(detail: SessionDetail): string {
   return JSON.stringify(
@@ -57,13 +58,16 @@ export function conversationMarkdown(detail: SessionDetail): string {
   ];
   for (const m of detail.messages) {
     if (m.branch) lines.push('> **Branch:** the history diverges from here.', '');
+    else if (m.continuesFrom)
+      lines.push(`> **Taken up again** after other calls, from message ${m.continuesFrom}.`, '');
     const meta = [m.model, isoTime(m.startUs)].filter(Boolean).join(' · ');
     lines.push(`## ${m.role}${m.toolName ? ` (${m.toolName})` : ''}`, '', `_${meta}_`, '');
     if (m.content) {
       const f = fence(m.content);
       lines.push(`${f}text`, m.content, f, '');
     }
-    if (m.parts) {
+    // The parts as stored, unless they only repeat the text above.
+    if (m.parts && partViews(m.parts, m.content).length > 0) {
       const f = fence(m.parts);
       lines.push(`${f}json`, m.parts, f, '');
     }

@@ -77,6 +77,17 @@ describe('conversation export', () => {
     expect(md).not.toContain('call failed');
   });
 
+  it('writes parts only when they hold more than the text above them', () => {
+    const text = {
+      ...detail.messages[0]!,
+      content: 'a\nb',
+      parts: '[{"type":"text","content":"a"},{"type":"text","content":"b"}]',
+    };
+    const md = conversationMarkdown({ ...detail, messages: [text, detail.messages[1]!] });
+    expect(md).not.toContain('"type":"text"');
+    expect(md).toContain('[{"type":"tool_call","name":"f"}]');
+  });
+
   it('says where a call failed, its status message fenced like content', () => {
     const failed = {
       ...detail,
