@@ -597,12 +597,20 @@ describe('layout', () => {
       await page.goto(`${fresh.url}/?t=all&session=wide-1`);
       await page.locator('article[data-role="assistant"] table').waitFor();
       expect(await overflow(page)).toBeLessThanOrEqual(0);
-      for (const width of [1440, 1280, 1024]) {
+      for (const width of [1440, 1280, 1024, 900, 800]) {
         await page.setViewportSize({ width, height: 800 });
         await page.goto(`${fresh.url}/?t=all`);
         const table = page.getByTestId('sessions');
         await table.locator('tbody tr').first().waitFor();
         expect(await table.evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).toBeLessThanOrEqual(0);
+        // The chart draws inside its card (its SVG was the card's width plus its padding).
+        const chart = page.locator('figure.chart');
+        await chart.locator('svg').waitFor();
+        expect(
+          await chart.evaluate(
+            (f) => f.querySelector('svg')!.getBoundingClientRect().right - f.getBoundingClientRect().right,
+          ),
+        ).toBeLessThanOrEqual(0);
         expect(await overflow(page)).toBeLessThanOrEqual(0);
         // Beside an open conversation, the list keeps its Cost column whole.
         await page.goto(`${fresh.url}/?t=all&session=${longId}`);
