@@ -122,6 +122,8 @@ describe('a picked snapshot', () => {
     await rows(page).first().click();
     await page.getByTestId('conversation').locator('article').first().waitFor();
     expect(await page.getByTestId('error').count()).toBe(0);
+    // Named for what was picked: files, not a dropped folder.
+    expect(await page.getByTestId('source-badge').innerText()).toContain('snapshot files (local)');
     await page.close();
   });
 

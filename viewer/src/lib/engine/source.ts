@@ -165,7 +165,9 @@ async function openFiles(files: readonly File[]): Promise<OpenedSource> {
     if (missing.length > 0)
       throw new EngineFailure(missingFilesError(missing, parsed.files.length, parquetPicked.length));
     return {
-      label: `${manifestFile.name.replace(/manifest\.json$/, '') || 'dropped'} folder (local)`,
+      label: manifestFile.name.includes('/')
+        ? `${manifestFile.name.replace(/manifest\.json$/, '')} folder (local)`
+        : 'snapshot files (local)',
       shareable: false,
       schemaVersion: parsed.schemaVersion,
       files: parsed.files,
