@@ -282,9 +282,12 @@ describe('a static deployment without a collector', () => {
   it('opens a snapshot by a path on this host typed into the URL field, as a link does', async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
-    const start = page.getByTestId('start');
-    await start.locator('#snapshot-url').fill('/snapshots/snapshot/');
-    await start.getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('start').waitFor();
+    // The header's picker offers no collector either: none answers here.
+    await page.getByTestId('source-badge').click();
+    await page.locator('#snapshot-url').fill('/snapshots/snapshot/');
+    expect(await page.getByText('This collector').count()).toBe(0);
+    await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('button', { name: 'Show all time' }).click();
     await rows(page).first().waitFor();
     expect(new URL(page.url()).searchParams.get('src')).toBe('/snapshots/snapshot/');
