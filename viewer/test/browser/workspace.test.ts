@@ -616,6 +616,10 @@ describe('layout', () => {
         await page.goto(`${fresh.url}/?t=all&session=${longId}`);
         await page.getByTestId('conversation').locator('article').first().waitFor();
         expect(await table.locator('tbody tr').first().innerText()).toMatch(/partial/);
+        // The session header keeps its close button on the title's line in the narrow pane.
+        const titleBox = await page.getByTestId('session-title').boundingBox();
+        const closeBox = await page.getByRole('button', { name: 'Close conversation' }).boundingBox();
+        if (width > 720) expect(Math.abs((closeBox?.y ?? 0) - (titleBox?.y ?? 999))).toBeLessThan(12);
         expect(await table.evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).toBeLessThanOrEqual(0);
       }
     } finally {
