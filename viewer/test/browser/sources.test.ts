@@ -268,6 +268,9 @@ describe('a static deployment without a collector', () => {
         await start.locator('#snapshot-url').fill(`${server.url}/snapshots/snapshot/`);
         expect(await start.getByTestId('file-input').count()).toBe(1);
         expect(await start.getByText('This collector').count()).toBe(0);
+        // Nothing is open: no range, link, SQL or export to offer yet.
+        expect(await page.getByRole('button', { name: /Copy link|Copy as SQL/ }).count()).toBe(0);
+        expect(await page.getByText('Export').count()).toBe(0);
         expect(await page.getByTestId('error').count()).toBe(0);
         await start.getByRole('button', { name: 'Open' }).click();
         await page.getByRole('button', { name: 'Show all time' }).click();
