@@ -77,7 +77,7 @@ describe('sessions table', () => {
     await page.close();
   });
 
-  it('opens a session with the keyboard and goes back with Back', async () => {
+  it('opens a session with the keyboard, goes back with Back, and closes one with Escape', async () => {
     const page = await open('t=all&q=load-00&sort=session:asc');
     await row(page, 'load-000').waitFor();
     await rows(page).first().focus();
@@ -88,6 +88,14 @@ describe('sessions table', () => {
     await page.goBack();
     await expect.poll(() => param(page, 'session')).toBeNull();
     await page.getByTestId('conversation').waitFor({ state: 'detached' });
+    // Escape closes a session opened by a link, and the keyboard goes on from its row.
+    await page.goto(`${collector.url}/?t=all&q=load-00&sort=session:asc&session=load-003`);
+    await page.getByTestId('session-title').filter({ hasText: 'load-003' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('conversation').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-key')))
+      .toBe('load-003');
     await page.close();
   });
 
