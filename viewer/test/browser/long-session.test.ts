@@ -140,6 +140,10 @@ describe('a long session', () => {
     await expect.poll(() => articles.count(), { timeout: 30_000 }).toBe(TURNS * 2);
     await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(2000);
+    // The header stays at the top of the window, its links in reach.
+    expect(
+      (await page.getByRole('button', { name: 'Copy link', exact: true }).boundingBox())?.y,
+    ).toBeLessThan(60);
     await page.locator('tbody tr[data-key="short-run"]').click();
     await page.getByTestId('session-title').filter({ hasText: 'short-run' }).waitFor();
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
