@@ -4,18 +4,18 @@
  * have says so; a conversation taken up again after a side thread says where it goes on from.
  * Real Chromium, real collector.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext } from './chromium.ts';
-import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import type { RunningCollector } from './collector.ts';
+import { startSeeded } from './seeded.ts';
 import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
 
 const SESSION = 'long-run';
 const TURNS = 120;
 
 let collector: RunningCollector;
-let browser: Browser;
 let context: BrowserContext;
+let stop: (() => Promise<void>) | undefined;
 
 /** Turns that send only the new question (history kept by the server): 2 messages per call. */
 function turns(now: number): ChatSpan[] {
@@ -62,7 +62,6 @@ function threads(now: number): ChatSpan[] {
 }
 
 beforeAll(async () => {
-  collector = await startCollector();
   const now = Date.now();
   const short: ChatSpan = {
     ...turns(now)[0]!,
@@ -72,21 +71,10 @@ beforeAll(async () => {
     input: [{ role: 'user', text: 'only question' }],
     output: 'only answer',
   };
-  await post(
-    collector.url,
-    '/v1/traces',
-    chatTraceBody([...turns(now), short, ...threads(now)]),
-    'application/json',
-  );
-  await waitFlushed(collector.url);
-  browser = await launch();
-  context = await newContext(browser, collector.url);
+  ({ collector, context, stop } = await startSeeded(chatTraceBody([...turns(now), short, ...threads(now)])));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await collector?.stop();
-});
+afterAll(() => stop?.());
 
 describe('a long session', () => {
   it('shows every message in order, and scrolls a link to its last answer into view', async () => {

@@ -2,10 +2,10 @@
  * What a message shows besides its text, in real Chromium against the real collector fed with
  * crafted sessions (message-bodies.ts). Every wait is on a condition.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext } from './chromium.ts';
-import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import type { RunningCollector } from './collector.ts';
+import { startSeeded } from './seeded.ts';
 import {
   ANSWER,
   ERRORS_SESSION,
@@ -26,21 +26,14 @@ import {
 } from './message-bodies.ts';
 
 let collector: RunningCollector;
-let browser: Browser;
 let context: BrowserContext;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  collector = await startCollector();
-  await post(collector.url, '/v1/traces', messageDetailsBody(Date.now()), 'application/json');
-  await waitFlushed(collector.url);
-  browser = await launch();
-  context = await newContext(browser, collector.url);
+  ({ collector, context, stop } = await startSeeded(messageDetailsBody(Date.now())));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await collector?.stop();
-});
+afterAll(() => stop?.());
 
 async function openSession(session: string): Promise<Page> {
   const page = await context.newPage();

@@ -4,16 +4,17 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext } from './chromium.ts';
-import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import { newContext } from './chromium.ts';
+import type { RunningCollector } from './collector.ts';
+import { startSeeded } from './seeded.ts';
 import { chatTraceBody, hex } from './otlp-json.ts';
 
 let collector: RunningCollector;
 let browser: Browser;
 let context: BrowserContext;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  collector = await startCollector();
   const calls = ['share-a', 'share-b'].map((sessionId, i) => ({
     sessionId,
     traceId: hex(0x5a0000 + i, 32),
@@ -26,16 +27,10 @@ beforeAll(async () => {
     inputTokens: 5,
     outputTokens: 2,
   }));
-  await post(collector.url, '/v1/traces', chatTraceBody(calls), 'application/json');
-  await waitFlushed(collector.url);
-  browser = await launch();
-  context = await newContext(browser, collector.url);
+  ({ collector, browser, context, stop } = await startSeeded(chatTraceBody(calls)));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await collector?.stop();
-});
+afterAll(() => stop?.());
 
 describe('sharing a view', () => {
   it('copies a link whose relative range is frozen at the click, and which opens the same view', async () => {
