@@ -96,14 +96,13 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     const ids = typeof trace === 'string' && typeof span === 'string';
     if (ids) stored.add(`${trace}\u0000${span}`);
     if (!isCall(i)) continue;
-    const from = orderNumber(value(spans, 'start_time', i));
-    const to = orderNumber(value(spans, 'end_time', i));
-    if (from === null || to === null) return null;
-    firstUs = firstUs === null ? from : Math.min(firstUs, from);
-    lastUs = lastUs === null ? to : Math.max(lastUs, to);
-    if (value(spans, 'is_llm_call', i) !== true) continue;
     const start = orderNumber(value(spans, 'start_time', i));
-    if (!ids || start === null) return null;
+    const end = orderNumber(value(spans, 'end_time', i));
+    if (start === null || end === null) return null;
+    firstUs = firstUs === null ? start : Math.min(firstUs, start);
+    lastUs = lastUs === null ? end : Math.max(lastUs, end);
+    if (value(spans, 'is_llm_call', i) !== true) continue;
+    if (!ids) return null;
     const id = `${trace}\u0000${span}`;
     // Two calls with one id: the SQL's join would give each of their messages twice.
     if (callStart.has(id)) return null;
