@@ -288,8 +288,13 @@ describe('a static deployment without a collector', () => {
     await page.getByTestId('start').waitFor();
     // The header's picker offers no collector either: none answers here.
     await page.getByTestId('source-badge').click();
-    await page.locator('#snapshot-url').fill('/snapshots/snapshot/');
     expect(await page.getByText('This collector').count()).toBe(0);
+    // What a link's src= refuses, the field refuses too, and says why.
+    await page.locator('#snapshot-url').fill('javascript:alert(1)');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByText('Only http(s) URLs can be read.').waitFor();
+    expect(new URL(page.url()).searchParams.get('src')).toBeNull();
+    await page.locator('#snapshot-url').fill('/snapshots/snapshot/');
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('button', { name: 'Show all time' }).click();
     await rows(page).first().waitFor();
