@@ -19,7 +19,7 @@ for an hour too large to sort at once, one file per range of sessions, in sessio
                   time, or all
   --until WHEN    end of the range (exclusive), same forms; default: no end (spans a clock
                   ahead of this machine's dated after now are included, as the viewer's ranges do)
-  --out DIR       new or empty directory for the snapshot
+  --out DIR       new or empty directory for the snapshot (missing parents are created)
   -h, --help      show this help`;
 
 export interface CliIo {

@@ -65,10 +65,37 @@ async function isDirectory(path: string): Promise<boolean> {
 async function checkDestination(out: string, from: string): Promise<string | null> {
   if (resolve(out) === resolve(from)) return 'the output directory must differ from the source';
   const existing = await stat(out).catch(() => null);
-  if (existing === null)
-    return (await isDirectory(dirname(resolve(out)))) ? null : `parent directory of ${out} does not exist`;
+  if (existing === null) return makeParents(dirname(resolve(out)));
   if (!existing.isDirectory()) return `${out} exists and is not a directory`;
   if ((await readdir(out)).length > 0) return `${out} is not empty; refusing to overwrite it`;
+  return null;
+}
+
+/**
+ * Creates the missing directories above the destination, as `mkdir -p` does, one level at a
+ * time: Node's recursive mkdir never returns under /proc.
+ */
+async function makeParents(dir: string): Promise<string | null> {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    const found = await stat(at).catch(() => null);
+    if (found !== null) {
+      if (!found.isDirectory()) return `${at} is not a directory`;
+      break;
+    }
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+    at = dirname(at);
+  }
+  for (const level of missing) {
+    const failed = await mkdir(level).then(
+      () => null,
+      (err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? null : err.message),
+    );
+    if (failed !== null) return `cannot create ${level}: ${failed}`;
+    await fsyncDir(dirname(level));
+  }
   return null;
 }
 
@@ -123,8 +150,8 @@ export async function createSnapshot(
         .filter((f) => f.table !== 'sessions' && overlaps(f, sinceUs, untilUs))
         .map((file) => ({ file, path: join(from, ...file.path.split('/')) }));
       await removeTree(staging);
-      // Not recursive: the parent exists (checkDestination), and Node's recursive mkdir never
-      // returns under /proc.
+      // Not recursive: the parent exists (checkDestination made it), and Node's recursive mkdir
+      // never returns under /proc.
       const unwritable = await mkdir(staging).then(
         () => null,
         (err: Error) => err.message,

@@ -267,6 +267,21 @@ describe('snapshot', () => {
     ]);
   });
 
+  it('creates the missing directories above --out, and refuses a file in the way', async () => {
+    const base = await outDir();
+    const nested = join(base, 'a', 'b', 'snap');
+    const cli = io();
+    expect(await runCli(['--from', source, '--since', 'all', '--out', nested], cli)).toBe(0);
+    expect((await stat(join(nested, 'manifest.json'))).isFile()).toBe(true);
+
+    await writeFile(join(base, 'file'), 'x');
+    const blocked = io();
+    const out = join(base, 'file', 'c', 'snap');
+    expect(await runCli(['--from', source, '--since', 'all', '--out', out], blocked)).toBe(1);
+    expect(blocked.errors.join('\n')).toMatch(/file is not a directory/);
+    expect(await stat(join(base, 'file', 'c')).catch(() => null)).toBeNull();
+  });
+
   it('warns when the range holds no span, and says when the spans of the source are', async () => {
     const cli = io();
     const args = ['--from', source, '--since', '2001-01-01T00:00:00Z', '--until', '2001-01-02T00:00:00Z'];
