@@ -304,13 +304,15 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
 
 /**
  * `spans`: when all of the session's spans run (agent and tool spans too), so its first time and
- * duration are the sessions list's; without it, those of its calls.
+ * duration are the sessions list's; without it, those of its calls. `embeddings`: the session's
+ * embedding requests (sessionEmbeddings), summed apart from the LLM calls' totals.
  */
 export function buildSessionDetail(
   key: string,
   calls: readonly CallSummary[],
   messages: readonly SessionMessage[],
   spans: { firstUs: number; lastUs: number } | null = null,
+  embeddings: readonly CallSummary[] = [],
 ): SessionDetail {
   const ordered = [...calls].sort((a, b) => a.startUs - b.startUs || compareStrings(a.spanId, b.spanId));
   const conversation = reconstructConversation(ordered, messages);
@@ -347,6 +349,27 @@ export function buildSessionDetail(
       totalCostUsd,
       unpricedCalls,
     },
+    embeddings: embeddingTotals(embeddings),
+  };
+}
+
+function embeddingTotals(requests: readonly CallSummary[]): SessionDetail['embeddings'] {
+  if (requests.length === 0) return null;
+  let totalCostUsd: number | null = null;
+  let unpricedCalls = 0;
+  let inputTokens = 0;
+  for (const r of requests) {
+    inputTokens += r.inputTokens ?? 0;
+    const cost = callCost(r);
+    if (cost === null) unpricedCalls++;
+    else totalCostUsd = (totalCostUsd ?? 0) + cost;
+  }
+  return {
+    calls: requests.length,
+    inputTokens,
+    totalCostUsd,
+    unpricedCalls,
+    models: distinctSorted(requests.map((r) => r.model)),
   };
 }
 

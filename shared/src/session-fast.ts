@@ -1,8 +1,8 @@
 /**
- * One session's LLM calls and messages computed in plain JavaScript from its rows as the viewer
- * read them: the rows sessionCalls and sessionMessages (sql/session.ts) select with
- * `{ inherit: false }` over the same rows, in their order, so that opening a session needs no
- * insert into DuckDB-WASM and no query there (~40–80 ms of a ~150 ms open, bench-viewer).
+ * One session's LLM calls, messages and embedding requests computed in plain JavaScript from its
+ * rows as the viewer read them: the rows sessionCalls, sessionMessages, sessionSpanExtent and
+ * sessionEmbeddings (sql/session.ts) select with `{ inherit: false }` over the same rows, in
+ * their order, so that opening a session needs no insert into DuckDB-WASM and no query there (~40–80 ms of a ~150 ms open, bench-viewer).
  *
  * `null` where the SQL's answer is not certain from these rows alone (the caller asks DuckDB):
  * - a message of the session whose span is not among the rows (a log record that came before its
@@ -64,6 +64,8 @@ export interface SessionRows {
   messages: ResultRow[];
   /** The rows of sessionSpanExtent: when the session's spans (all of them) run. */
   extent: ResultRow[];
+  /** The rows of sessionEmbeddings. */
+  embeddings: ResultRow[];
 }
 
 /**
@@ -90,6 +92,9 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
   const callStart = new Map<string, number>();
   let firstUs: number | null = null;
   let lastUs: number | null = null;
+  const embeddings: Array<{ key: (number | string)[]; id: string; row: ResultRow }> = [];
+  /** (trace, span) ids that an embeddings span of the session names as its parent. */
+  const wrapsEmbedding = new Set<string>();
   for (let i = 0; i < spans.length; i++) {
     const trace = value(spans, 'trace_id', i);
     const span = value(spans, 'span_id', i);
@@ -101,6 +106,16 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     if (start === null || end === null) return null;
     firstUs = firstUs === null ? start : Math.min(firstUs, start);
     lastUs = lastUs === null ? end : Math.max(lastUs, end);
+    if (value(spans, 'operation', i) === 'embeddings') {
+      const parent = value(spans, 'parent_span_id', i);
+      if (typeof trace === 'string' && typeof parent === 'string')
+        wrapsEmbedding.add(`${trace}\u0000${parent}`);
+      if (value(spans, 'is_llm_call', i) !== true) {
+        if (!ids) return null;
+        const row = { ...pick(spans, CALL_FIELDS, i), start_us: start };
+        embeddings.push({ key: [start, span], id: `${trace}\u0000${span}`, row });
+      }
+    }
     if (value(spans, 'is_llm_call', i) !== true) continue;
     if (!ids) return null;
     const id = `${trace}\u0000${span}`;
@@ -110,6 +125,8 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     calls.push({ key: [start, span], row: { ...pick(spans, CALL_FIELDS, i), start_us: start }, start });
   }
   if (!sortStrict(calls)) return null;
+  const innermost = embeddings.filter((e) => !wrapsEmbedding.has(e.id));
+  if (!sortStrict(innermost)) return null;
 
   const joined: Array<{ key: (number | string)[]; row: ResultRow }> = [];
   for (let i = 0; i < messages.length; i++) {
@@ -142,5 +159,6 @@ export function sessionRowsFast(key: string, spans: RowColumns, messages: RowCol
     calls: calls.map((c) => c.row),
     messages: joined.map((m) => m.row),
     extent: [{ first_us: firstUs, last_us: lastUs }],
+    embeddings: innermost.map((e) => e.row),
   };
 }

@@ -206,4 +206,15 @@ export interface SessionDetail {
     totalCostUsd: number | null;
     unpricedCalls: number;
   };
+  /**
+   * The session's embedding requests. They are not LLM calls (is_llm_call is false), so they are
+   * in neither `totals` nor the rollup, nor in the sessions list's figures. Null when it made none.
+   */
+  embeddings: {
+    calls: number;
+    inputTokens: number;
+    totalCostUsd: number | null;
+    unpricedCalls: number;
+    models: string[];
+  } | null;
 }

@@ -11,7 +11,7 @@ import { nativeDuck } from './native-duck.ts';
 import { MESSAGES_COLUMNS, SPANS_COLUMNS, createTableSql, type Column } from '../src/schema.ts';
 import { sessionRowsFast, type RowColumns } from '../src/session-fast.ts';
 import { mapCalls, mapMessages, mapSpanExtent } from '../src/sql/rows.ts';
-import { sessionCalls, sessionMessages, sessionSpanExtent } from '../src/sql/session.ts';
+import { sessionCalls, sessionEmbeddings, sessionMessages, sessionSpanExtent } from '../src/sql/session.ts';
 
 const T0 = 1_764_000_000_000_000;
 const SESSIONS = ['S', 's', 'é', 'other'];
@@ -27,6 +27,9 @@ const spanArb: fc.Arbitrary<Row> = fc
     span_id: fc.constantFrom(...SPANS),
     start: fc.integer({ min: 0, max: 4 }),
     is_llm_call: fc.boolean(),
+    // Embedding requests, some wrapping another (parents among the same few span ids).
+    operation: fc.constantFrom('chat', 'embeddings', 'embeddings', null),
+    parent_span_id: fc.option(fc.constantFrom(...SPANS), { nil: null }),
     model: fc.option(fc.constantFrom('gpt-4o', 'claude'), { nil: null }),
     input_tokens: fc.option(fc.nat(1000), { nil: null }),
     output_tokens: fc.option(fc.nat(500), { nil: null }),
@@ -107,10 +110,12 @@ async function sqlRows(key: string) {
   const calls = sessionCalls(key, { inherit: false });
   const messages = sessionMessages(key, { inherit: false });
   const extent = sessionSpanExtent(key, { inherit: false });
+  const embeddings = sessionEmbeddings(key, { inherit: false });
   return {
     calls: mapCalls((await native().runAndReadAll(calls.sql, calls.params)).getRowObjectsJS()),
     messages: mapMessages((await native().runAndReadAll(messages.sql, messages.params)).getRowObjectsJS()),
     extent: mapSpanExtent((await native().runAndReadAll(extent.sql, extent.params)).getRowObjectsJS()),
+    embeddings: mapCalls((await native().runAndReadAll(embeddings.sql, embeddings.params)).getRowObjectsJS()),
   };
 }
 
@@ -118,6 +123,7 @@ describe('sessionRowsFast', () => {
   it('gives the calls and messages the SQL gives, or declines', async () => {
     let compared = 0;
     let declined = 0;
+    let withEmbeddings = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(spanArb, { maxLength: 12 }),
@@ -136,10 +142,12 @@ describe('sessionRowsFast', () => {
             return;
           }
           compared++;
+          if (fast.embeddings.length > 0) withEmbeddings++;
           expect({
             calls: mapCalls(fast.calls),
             messages: mapMessages(fast.messages),
             extent: mapSpanExtent(fast.extent),
+            embeddings: mapCalls(fast.embeddings),
           }).toEqual(await sqlRows(sid));
         },
       ),
@@ -148,6 +156,7 @@ describe('sessionRowsFast', () => {
     // Both outcomes happen often enough for the comparison to mean something.
     expect(compared).toBeGreaterThan(100);
     expect(declined).toBeGreaterThan(10);
+    expect(withEmbeddings).toBeGreaterThan(5);
   });
 
   it('answers a session whose every message has its call, in the SQL order, and a trace key', () => {

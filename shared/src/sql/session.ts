@@ -75,6 +75,26 @@ ORDER BY sp.start_time, sp.span_id`;
   return p.query(sql);
 }
 
+/**
+ * A session's embedding calls, chronological, as call rows (map with mapCalls): spans whose
+ * operation is 'embeddings', which are never LLM calls, so their tokens and cost are in no LLM
+ * total. A wrapper around another embeddings span of the session (Vercel's `ai.embed` around
+ * `ai.embed.doEmbed`, were both named so) is left out, so each request is counted once.
+ */
+export function sessionEmbeddings(key: string, options: SessionQueryOptions = {}): SqlQuery {
+  const p = new Params();
+  const sql = `WITH s AS (SELECT sp.* ${callsOf(key, p, options, false)})
+SELECT ${CALL_COLUMNS}
+FROM s sp
+WHERE sp.operation = 'embeddings' AND NOT sp.is_llm_call
+  AND NOT EXISTS (
+    SELECT 1 FROM s c
+    WHERE c.trace_id = sp.trace_id AND c.parent_span_id = sp.span_id AND c.operation = 'embeddings'
+  )
+ORDER BY sp.start_time, sp.span_id`;
+  return p.query(sql);
+}
+
 /** The columns of a message row, as mapMessages reads them (besides start_us). */
 export const MESSAGE_FIELDS = [
   'trace_id',

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSessionDetail } from '../../src/conversation.ts';
 import type { MessageRow, SpanRow } from '../../src/rows.ts';
 import { mapCalls, mapMessages, mapSpanExtent, parseProblems } from '../../src/sql/rows.ts';
-import { sessionCalls, sessionMessages, sessionSpanExtent } from '../../src/sql/session.ts';
+import {
+  sessionCalls,
+  sessionEmbeddings,
+  sessionMessages,
+  sessionSpanExtent,
+} from '../../src/sql/session.ts';
 import { type Dataset, openDataset } from './duck.ts';
 import { MIN, T0, fileGroups, hexId, message, span, summarize } from './fixture.ts';
 
@@ -69,6 +74,25 @@ spans.push(
   under(span({ trace: t6, session: 'batch-y', start: T0 + 6 * MIN + 2, llm: false })),
   chore,
 );
+// conv-1's embedding requests: in trace 1 a wrapper named 'embeddings' around the request
+// (inherited, no session id of their own); in trace 2 one alone, without a price.
+const embedding = (
+  trace: string,
+  session: string | null,
+  start: number,
+  input: number,
+  cost: number | null,
+) => ({
+  ...span({ trace, session, start, llm: false }),
+  operation: 'embeddings',
+  model: 'text-embedding-3-small',
+  input_tokens: input,
+  total_cost_usd: cost,
+});
+const embedWrapper = embedding(t1, null, T0 + 500, 40, 0.0008);
+const embedRequest = { ...embedding(t1, null, T0 + 501, 40, 0.0008), parent_span_id: embedWrapper.span_id };
+const embedAlone = embedding(t2, 'conv-1', T0 + 70 * MIN + 1, 7, null);
+spans.push(embedWrapper, embedRequest, embedAlone);
 // Trace 4 has no session at all.
 const c4 = span({
   trace: t4,
@@ -137,6 +161,22 @@ describe('sessionCalls', () => {
     const extent = mapSpanExtent(await ds.run(sessionSpanExtent('conv-1')));
     expect(extent).toEqual({ firstUs: agent1.start_time, lastUs: c2.end_time });
     expect(mapSpanExtent(await ds.run(sessionSpanExtent('nope')))).toBeNull();
+  });
+
+  it("lists a session's embedding requests once each, the wrapper left out, apart from its calls", async () => {
+    const requests = mapCalls(await ds.run(sessionEmbeddings('conv-1')));
+    expect(requests.map((r) => r.spanId)).toEqual([embedRequest.span_id, embedAlone.span_id]);
+    expect(mapCalls(await ds.run(sessionCalls('conv-1'))).map((c) => c.operation)).toEqual(['chat', 'chat']);
+    const detail = buildSessionDetail('conv-1', [], [], null, requests);
+    expect(detail.embeddings).toEqual({
+      calls: 2,
+      inputTokens: 47,
+      totalCostUsd: 0.0008,
+      unpricedCalls: 1,
+      models: ['text-embedding-3-small'],
+    });
+    expect(detail.totals.llmCalls).toBe(0);
+    expect(buildSessionDetail('conv-1', [], []).embeddings).toBeNull();
   });
 
   it('lists the calls of a sessionless trace by its trace key', async () => {

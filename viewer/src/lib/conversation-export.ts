@@ -15,6 +15,7 @@ export function conversationJson(detail: SessionDetail): string {
       models: detail.models,
       errors: detail.errors,
       totals: detail.totals,
+      embeddings: detail.embeddings,
       rollup: detail.rollup,
       calls: detail.calls,
       messages: detail.messages.map((m) => ({
@@ -43,6 +44,14 @@ function fence(text: string): string {
   return '`'.repeat(longest + 1);
 }
 
+function embeddingLines(e: SessionDetail['embeddings']): string[] {
+  if (e === null) return [];
+  const unpriced = e.unpricedCalls > 0 ? ` (${e.unpricedCalls} without a price)` : '';
+  return [
+    `- Embeddings, not in the figures above: ${e.calls} requests, ${e.inputTokens} tokens, ${formatCost(e.totalCostUsd)}${unpriced}`,
+  ];
+}
+
 export function conversationMarkdown(detail: SessionDetail): string {
   const t = detail.totals;
   const lines: string[] = [
@@ -54,6 +63,7 @@ export function conversationMarkdown(detail: SessionDetail): string {
     `- LLM calls: ${t.llmCalls}; errors: ${detail.errors}`,
     `- Tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached`,
     `- Cost: ${formatCost(t.totalCostUsd)}${t.unpricedCalls > 0 ? ` (${t.unpricedCalls} calls without a price)` : ''}`,
+    ...embeddingLines(detail.embeddings),
     '',
   ];
   for (const m of detail.messages) {

@@ -93,6 +93,9 @@ export const ERRORS_SESSION = 'details-errors';
 export const RATE_LIMIT =
   '429 Rate limit reached for gpt-4o in organization org-xyz on tokens per min (TPM): Limit 30000, Used 29800, Requested 900. Please try again in 1.4s.';
 
+export const EMBEDDINGS_SESSION = 'details-embeddings';
+export const EMBEDDING_TOKENS = 1200;
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -213,6 +216,26 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       output: [{ role: 'assistant', parts: [text('Revenue grew 12%.')], finish_reason: 'stop' }],
       // A token count sent as a string: read, with a problem recorded on the span.
       attributes: { 'gen_ai.usage.output_tokens': '20' },
+    },
+    {
+      sessionId: EMBEDDINGS_SESSION,
+      n: 10,
+      startMs: nowMs - 7_000,
+      input: [],
+      output: [],
+      attributes: {
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.request.model': 'text-embedding-3-small',
+        'gen_ai.usage.input_tokens': EMBEDDING_TOKENS,
+        'gen_ai.usage.output_tokens': 0,
+      },
+    },
+    {
+      sessionId: EMBEDDINGS_SESSION,
+      n: 11,
+      startMs: nowMs - 6_000,
+      input: [{ role: 'user', parts: [text('What does the handbook say about leave?')] }],
+      output: [{ role: 'assistant', parts: [text('Twenty-five days a year.')], finish_reason: 'stop' }],
     },
   ]);
 }

@@ -8,6 +8,7 @@ import type { RunningCollector } from './collector.ts';
 import { startSeeded } from './seeded.ts';
 import {
   ANSWER,
+  EMBEDDINGS_SESSION,
   ERRORS_SESSION,
   IMAGE_URI,
   LONG_BASE64,
@@ -171,5 +172,23 @@ describe('failed calls and problems', () => {
       /^wrong_type\s*gen_ai\.usage\.output_tokens\s*token count sent as a string/,
     );
     await page.close();
+  });
+});
+
+describe('embedding requests', () => {
+  it('are shown in the header apart from the LLM calls, whose figures they do not change', async () => {
+    const page = await openSession(EMBEDDINGS_SESSION);
+    const embeddings = page.getByTestId('embeddings');
+    expect((await embeddings.locator('dd').innerText()).replace(/\s+/g, ' ')).toMatch(
+      /^1 · 1,200 tok · \$\d/,
+    );
+    expect(await embeddings.getAttribute('title')).toMatch(
+      /^1 embedding request \(text-embedding-3-small\): 1,200 input tokens\. Not LLM calls/,
+    );
+    expect(await page.getByTestId('total-input').innerText()).toBe('100');
+    // A session without any has no such figure.
+    const other = await openSession(ERRORS_SESSION);
+    expect(await other.getByTestId('embeddings').count()).toBe(0);
+    await Promise.all([page.close(), other.close()]);
   });
 });

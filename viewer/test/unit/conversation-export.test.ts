@@ -60,6 +60,7 @@ const detail: SessionDetail = {
     totalCostUsd: null,
     unpricedCalls: 1,
   },
+  embeddings: null,
 };
 
 describe('conversation export', () => {
@@ -75,6 +76,16 @@ describe('conversation export', () => {
     expect(md).toContain('**Branch:**');
     expect(md).toContain('Cost: no price (1 calls without a price)');
     expect(md).not.toContain('call failed');
+  });
+
+  it('names embedding requests apart from the LLM figures, in Markdown and JSON', () => {
+    const embeddings = { calls: 2, inputTokens: 1200, totalCostUsd: 0.065, unpricedCalls: 1, models: ['e'] };
+    const md = conversationMarkdown({ ...detail, embeddings });
+    expect(md).toContain(
+      '- Embeddings, not in the figures above: 2 requests, 1200 tokens, $0.0650 (1 without a price)',
+    );
+    expect(conversationMarkdown(detail)).not.toContain('Embeddings');
+    expect(JSON.parse(conversationJson({ ...detail, embeddings })).embeddings).toEqual(embeddings);
   });
 
   it('writes parts only when they hold more than the text above them', () => {

@@ -5,7 +5,12 @@
  */
 import * as Comlink from 'comlink';
 import { buildSessionDetail } from '@parley/shared/conversation';
-import { sessionCalls, sessionMessages, sessionSpanExtent } from '@parley/shared/sql/session';
+import {
+  sessionCalls,
+  sessionEmbeddings,
+  sessionMessages,
+  sessionSpanExtent,
+} from '@parley/shared/sql/session';
 import { modelCounts, sessionsAll, sessionsPage } from '@parley/shared/sql/sessions';
 import { sqlForCli } from '@parley/shared/sql/cli';
 import { summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
@@ -309,16 +314,23 @@ const api: EngineApi = {
         );
       const { rows, inherit } = await o.loader.ensureSession(key);
       // Sent together: the second query's round trip overlaps the first one's execution.
-      const [calls, messages, extent] = rows
-        ? [rows.calls, rows.messages, rows.extent]
+      const [calls, messages, extent, embeddings] = rows
+        ? [rows.calls, rows.messages, rows.extent, rows.embeddings]
         : await Promise.all([
             run(o, sessionCalls(key, { inherit }), stale),
             run(o, sessionMessages(key, { inherit }), stale),
             run(o, sessionSpanExtent(key, { inherit }), stale),
+            run(o, sessionEmbeddings(key, { inherit }), stale),
           ]);
-      if (calls.length === 0 && messages.length === 0)
+      if (calls.length === 0 && messages.length === 0 && embeddings.length === 0)
         throw new EngineFailure(engineError('not-found', `No session "${key}" in this source.`));
-      return buildSessionDetail(key, mapCalls(calls), mapMessages(messages), mapSpanExtent(extent));
+      return buildSessionDetail(
+        key,
+        mapCalls(calls),
+        mapMessages(messages),
+        mapSpanExtent(extent),
+        mapCalls(embeddings),
+      );
     }),
   exportSessions: async (view, format) => {
     const result = await request(null, -1, async (o, stale) => {
