@@ -4,4 +4,7 @@
 // young instead of being promoted (4 MB cost 10 % more CPU and a 50 % larger materializer heap),
 // and two malloc arenas where glibc would otherwise keep one per thread (receivers, materializer
 // thread, DuckDB, libuv pool).
-import '../src/cli.ts';
+import { requireNode } from './require-node.js';
+
+requireNode('parley-collector');
+await import('../src/cli.ts');

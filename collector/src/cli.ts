@@ -3,18 +3,22 @@
  * Exit codes: 0 clean shutdown, 1 runtime failure, 2 bad configuration.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeConfigError, helpText, parseConfig } from './config.ts';
+import { VIEWER_BUILD_HINT } from './http/viewer-route.ts';
 import { createLogger } from './log.ts';
 import { loadPricer } from './prices.ts';
 import { startCollector, type RunningCollector } from './server.ts';
 import { createPipeline } from './storage/pipeline.ts';
 import { lowerPoolThreads } from './thread-priority.ts';
 
-const builtViewer = fileURLToPath(new URL('../../viewer/build', import.meta.url));
+const defaultViewer = fileURLToPath(new URL('../../viewer/build', import.meta.url));
+const isViewerBuilt = (dir: string): boolean => fs.existsSync(path.join(dir, 'index.html'));
 const parsed = parseConfig(process.argv.slice(2), process.env, {
   cwd: process.cwd(),
-  viewerDir: fs.existsSync(`${builtViewer}/index.html`) ? builtViewer : null,
+  viewerDir: defaultViewer,
+  isViewerBuilt,
 });
 
 if (!parsed.ok) {
@@ -75,4 +79,7 @@ log.log('info', 'listening', {
   auth: config.token !== null,
   pool_threads_lowered: lowered,
 });
+if (config.viewerDir !== null && !isViewerBuilt(config.viewerDir)) {
+  log.log('warn', 'viewer_not_built', { viewer_dir: config.viewerDir, hint: VIEWER_BUILD_HINT });
+}
 if (stopRequested) stop(collector);

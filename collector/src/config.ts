@@ -40,6 +40,8 @@ export interface CollectorConfig {
 export type ConfigError =
   | { kind: 'unknown_flag'; flag: string }
   | { kind: 'missing_value'; flag: string }
+  | { kind: 'empty_token' }
+  | { kind: 'viewer_not_built'; dir: string }
   | { kind: 'invalid_number'; name: string; value: string; rule: string }
   | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] }
   | { kind: 'invalid_origin'; name: string; value: string }
@@ -111,7 +113,7 @@ export const SETTINGS = {
     env: 'PARLEY_MAX_BACKLOG',
     default: '1073741824',
     description:
-      'Bytes of acknowledged requests not yet in Parquet (kept on disk in the WAL) above which ingest answers 429/503.',
+      'Bytes of acknowledged requests not yet in Parquet (kept on disk in the WAL) above which ingest answers HTTP 429 with Retry-After (gRPC UNAVAILABLE).',
   },
   shutdownDrainMs: {
     flag: '--shutdown-drain-ms',
@@ -148,22 +150,33 @@ export const SETTINGS = {
   viewerDir: {
     flag: '--viewer-dir',
     env: 'PARLEY_VIEWER_DIR',
-    default: 'viewer/build if built',
-    description: 'Built viewer served at /.',
+    default: 'viewer/build',
+    description:
+      'Built viewer served at / (npm start builds it; or npm run build -w @parley/viewer). A given directory must hold index.html.',
   },
 } as const satisfies Record<keyof CollectorConfig, Setting>;
 
 type Key = keyof typeof SETTINGS;
 
+export interface ConfigDefaults {
+  /** Served at / unless --viewer-dir says otherwise; may not be built yet (the route says so). */
+  viewerDir: string | null;
+  cwd: string;
+  /** Whether a directory holds a built viewer; only asked of a directory the operator named. */
+  isViewerBuilt: (dir: string) => boolean;
+}
+
 export function parseConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { viewerDir: string | null; cwd: string },
+  defaults: ConfigDefaults,
 ): ConfigResult {
   const raw: Partial<Record<Key, string>> = {};
   for (const key of Object.keys(SETTINGS) as Key[]) {
     const value = env[SETTINGS[key].env];
-    if (value !== undefined && value !== '') raw[key] = value;
+    // An empty variable reads as unset, except the token: `PARLEY_TOKEN=$(cat missing-secret)`
+    // would otherwise start a collector that takes data from anyone.
+    if (value !== undefined && (value !== '' || key === 'token')) raw[key] = value;
   }
   const byFlag = new Map<string, Key>((Object.keys(SETTINGS) as Key[]).map((k) => [SETTINGS[k].flag, k]));
   for (let i = 0; i < argv.length; i++) {
@@ -177,11 +190,16 @@ export function parseConfig(
     if (eq !== -1) value = arg.slice(eq + 1);
     else {
       value = argv[i + 1];
+      // `--data --port 0` would take `--port` as the data dir and then call `0` an unknown option.
+      if (value !== undefined && (value.startsWith('--') || value === '-h')) value = undefined;
       i++;
     }
-    if (value === undefined) return { ok: false, error: { kind: 'missing_value', flag } };
+    if (value === undefined || (value === '' && key !== 'token'))
+      return { ok: false, error: { kind: 'missing_value', flag } };
     raw[key] = value;
   }
+  // An empty --token would lock every sender out; an empty PARLEY_TOKEN let every sender in.
+  if (raw.token === '') return { ok: false, error: { kind: 'empty_token' } };
 
   const ints: Record<string, number | null> = {};
   const intRules: [Key, number, number | null][] = [
@@ -241,6 +259,11 @@ export function parseConfig(
   const corsOrigins = origins.length === 0 || origins.includes('*') ? '*' : origins;
 
   const resolve = (p: string): string => path.resolve(defaults.cwd, p);
+  // A named directory without a build is a mistake (a typo, `viewer` for `viewer/build`); the
+  // default one not built yet is the usual state of a fresh checkout, and / says how to build it.
+  const viewerDir = raw.viewerDir === undefined ? defaults.viewerDir : resolve(raw.viewerDir);
+  if (raw.viewerDir !== undefined && viewerDir !== null && !defaults.isViewerBuilt(viewerDir))
+    return { ok: false, error: { kind: 'viewer_not_built', dir: viewerDir } };
   return {
     ok: true,
     config: {
@@ -258,7 +281,7 @@ export function parseConfig(
       carryMaxAgeMs: ints.carryMaxAgeMs as number,
       corsOrigins,
       pricesFile: raw.pricesFile === undefined ? null : resolve(raw.pricesFile),
-      viewerDir: raw.viewerDir === undefined ? defaults.viewerDir : resolve(raw.viewerDir),
+      viewerDir,
       logLevel,
     },
   };
@@ -297,6 +320,10 @@ export function describeConfigError(error: ConfigError): string {
       return `unknown option ${error.flag} (see --help)`;
     case 'missing_value':
       return `option ${error.flag} needs a value`;
+    case 'empty_token':
+      return '--token / PARLEY_TOKEN is empty: give the token senders use, or leave both unset for no auth';
+    case 'viewer_not_built':
+      return `--viewer-dir / PARLEY_VIEWER_DIR: ${error.dir} has no index.html (not a built viewer): build it with npm run build -w @parley/viewer (npm start does) and give its build directory`;
     case 'invalid_number':
       return `${error.name} must be ${error.rule}, got ${JSON.stringify(error.value)}`;
     case 'invalid_choice':

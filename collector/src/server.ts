@@ -77,9 +77,14 @@ export async function startCollector(
     http = await new Promise<Server>((resolve, reject) => {
       const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
       server.on('clientError', answerClientError);
-      server.once('error', reject);
+      // Named like gRPC's, so "address already in use" says which flag to change.
+      const failed = (error: Error): void =>
+        reject(
+          new Error(`HTTP could not listen on ${config.host}:${config.port} (--port): ${error.message}`),
+        );
+      server.once('error', failed);
       server.listen(config.port, config.host, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve(server);
       });
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeConfigError, helpText, parseConfig, SETTINGS } from '../src/config.ts';
 
-const defaults = { cwd: '/srv/app', viewerDir: null };
+const defaults = { cwd: '/srv/app', viewerDir: null, isViewerBuilt: () => true };
 
 describe('parseConfig', () => {
   it('uses the documented defaults', () => {
@@ -122,6 +122,76 @@ describe('parseConfig', () => {
       expect(describeConfigError(bad.error)).toBe(
         '--port / PARLEY_PORT must be an integer from 0 to 65535, got "70000"',
       );
+  });
+
+  it('refuses an empty token, from the flag or the environment', () => {
+    const empty = { ok: false, error: { kind: 'empty_token' } };
+    // Set but empty, as `PARLEY_TOKEN=$(cat /run/secrets/missing)` leaves it: not "no auth".
+    expect(parseConfig([], { PARLEY_TOKEN: '' }, defaults)).toEqual(empty);
+    expect(parseConfig(['--token='], {}, defaults)).toEqual(empty);
+    expect(parseConfig(['--token', ''], {}, defaults)).toEqual(empty);
+    expect(describeConfigError({ kind: 'empty_token' })).toMatch(/^--token \/ PARLEY_TOKEN is empty/);
+    // The flag still wins over the variable, and other empty variables still read as unset.
+    const flagged = parseConfig(['--token', 't0k'], { PARLEY_TOKEN: '' }, defaults);
+    expect(flagged.ok && 'config' in flagged && flagged.config.token).toBe('t0k');
+    const unset = parseConfig([], { PARLEY_PORT: '', PARLEY_DATA_DIR: '' }, defaults);
+    expect(unset.ok && 'config' in unset && [unset.config.port, unset.config.dataDir]).toEqual([
+      4318,
+      '/srv/app/data',
+    ]);
+  });
+
+  it('does not take the next flag, or nothing, as a value', () => {
+    const cases: [string[], string][] = [
+      [['--data', '--port', '0'], '--data'],
+      [['--port', '--data', '/x'], '--port'],
+      [['--data', '-h'], '--data'],
+      [['--data='], '--data'],
+      [['--host', ''], '--host'],
+    ];
+    for (const [argv, flag] of cases) {
+      const result = parseConfig(argv, {}, defaults);
+      expect(result).toEqual({ ok: false, error: { kind: 'missing_value', flag } });
+      if (!result.ok) expect(describeConfigError(result.error)).toBe(`option ${flag} needs a value`);
+    }
+    // The = form is how a value that starts with -- is given; a negative number is still a value.
+    const eq = parseConfig(['--data=--odd-name'], {}, defaults);
+    expect(eq.ok && 'config' in eq && eq.config.dataDir).toBe('/srv/app/--odd-name');
+    expect(parseConfig(['--shutdown-drain-ms', '-5'], {}, defaults)).toMatchObject({
+      error: { kind: 'invalid_number' },
+    });
+  });
+
+  it('refuses a named viewer directory without a build, and keeps an unbuilt default', () => {
+    const built = new Set(['/srv/app/viewer/build']);
+    const withBuild = {
+      ...defaults,
+      viewerDir: '/repo/viewer/build',
+      isViewerBuilt: (d: string) => built.has(d),
+    };
+    for (const [argv, env] of [
+      [['--viewer-dir', '/nonexistent'], {}],
+      [['--viewer-dir', 'viewer'], {}],
+      [[], { PARLEY_VIEWER_DIR: '/nonexistent' }],
+    ] as [string[], Record<string, string>][]) {
+      const result = parseConfig(argv, env, withBuild);
+      expect(result).toMatchObject({ ok: false, error: { kind: 'viewer_not_built' } });
+      if (!result.ok) {
+        const message = describeConfigError(result.error);
+        expect(message).toContain('has no index.html');
+        expect(message).toContain('npm run build -w @parley/viewer');
+      }
+    }
+    const named = parseConfig(['--viewer-dir', 'viewer/build'], {}, withBuild);
+    expect(named.ok && 'config' in named && named.config.viewerDir).toBe('/srv/app/viewer/build');
+    // The default is not checked: the route answers / with how to build it.
+    const fallback = parseConfig([], {}, withBuild);
+    expect(fallback.ok && 'config' in fallback && fallback.config.viewerDir).toBe('/repo/viewer/build');
+  });
+
+  it('says in --help what a full backlog answers', () => {
+    expect(helpText()).toContain('HTTP 429 with Retry-After (gRPC UNAVAILABLE)');
+    expect(helpText()).not.toContain('429/503');
   });
 
   it('asks for help', () => {

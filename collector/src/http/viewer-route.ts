@@ -7,8 +7,21 @@
  * _app/immutable/: cached for good, so a second visit reuses the 34 MB DuckDB-WASM module and
  * Chromium's compiled-code cache for it instead of downloading and compiling it again.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
+
+export const VIEWER_BUILD_HINT =
+  'build it in the repository with `npm run build -w @parley/viewer` (`npm start` does it), then reload /';
+
+/** What / answers before the viewer is built: the first page an operator opens, so it says why. */
+const NOT_BUILT_PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>Parley: viewer not built</title>
+<h1>The Parley viewer is not built</h1>
+<p>The collector is running (OTLP ingest, <code>/data</code>, <code>/healthz</code>, <code>/metrics</code>),
+but it has no viewer to serve at <code>/</code>: ${VIEWER_BUILD_HINT.replace(/`([^`]*)`/g, '<code>$1</code>')}.</p>
+`;
 
 export function viewerRoutes(viewerDir: string): Router {
   const router = express.Router();
@@ -24,9 +37,21 @@ export function viewerRoutes(viewerDir: string): Router {
       },
     }),
   );
-  const fallback: RequestHandler = (req, res, next) => {
+  const index = path.join(viewerDir, 'index.html');
+  const fallback: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (path.posix.extname(req.path) !== '') return next();
+    // Asked at each request, so a viewer built while the collector runs is served without a restart.
+    const built = await fs.access(index).then(
+      () => true,
+      () => false,
+    );
+    if (!built) {
+      res.status(404).setHeader('Cache-Control', 'no-store').type('html').send(NOT_BUILT_PAGE);
+      return;
+    }
+    // Reached with / only when the page could not be served: redirecting would loop.
+    if (req.path === '/') return next();
     const query = req.originalUrl.indexOf('?');
     res.redirect(302, query < 0 ? '/' : `/${req.originalUrl.slice(query)}`);
   };

@@ -16,7 +16,8 @@ for an hour too large to sort at once, one file per range of sessions, in sessio
 
   --from DIR      data directory written by parley-collector (has manifest.json)
   --since WHEN    start of the range: a duration back from now (30m, 24h, 7d, 2w), an ISO-8601
-                  time, or all
+                  time (2026-11-26T12:00, seconds and a space for the T allowed; UTC unless it
+                  has an offset such as Z or +01:00), or all
   --until WHEN    end of the range (exclusive), same forms; default: no end (spans a clock
                   ahead of this machine's dated after now are included, as the viewer's ranges do)
   --out DIR       new or empty directory for the snapshot (missing parents are created)

@@ -5,12 +5,16 @@ export function isoFromMicros(us: number): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
 }
 
-/** ISO-8601 (any precision Date understands, plus optional microsecond digits) -> microseconds. */
+/**
+ * ISO-8601 (any precision Date understands, plus optional microsecond digits) -> microseconds.
+ * Also what people type on a command line: seconds left out (`2026-11-27T17:00`) and a space for
+ * the `T`. Without an offset the time is UTC, as the manifest writes it, not the machine's zone.
+ */
 export function microsFromIso(iso: string): number | null {
-  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  const match = /^(.*)[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
   if (!match) return null;
-  const ms = Date.parse(`${match[1]}${match[3] ?? 'Z'}`);
+  const [, date = '', hoursMinutes = '', seconds = '00', fraction = '', offset = 'Z'] = match;
+  const ms = Date.parse(`${date}T${hoursMinutes}:${seconds}${offset}`);
   if (Number.isNaN(ms)) return null;
-  const fraction = (match[2] ?? '').padEnd(6, '0');
-  return ms * 1000 + Number(fraction);
+  return ms * 1000 + Number(fraction.padEnd(6, '0'));
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseTimeBound } from '../src/snapshot/time-range.ts';
+import { isoFromMicros, microsFromIso } from '../src/storage/time-format.ts';
+
+const AT_17 = Date.UTC(2026, 10, 27, 17, 0, 0) * 1000;
+
+describe('times given on the command line', () => {
+  it('takes ISO-8601 without seconds, and a space for the T, as parley-snapshot --until does', () => {
+    for (const text of [
+      '2026-11-27T17:00',
+      '2026-11-27 17:00',
+      '2026-11-27T17:00:00',
+      '2026-11-27 17:00:00Z',
+      '2026-11-27T18:00+01:00',
+    ]) {
+      expect([text, microsFromIso(text)]).toEqual([text, AT_17]);
+      expect(parseTimeBound(text, 0)).toEqual({ ok: true, us: AT_17 });
+    }
+  });
+
+  it('reads a time without an offset as UTC, whatever the machine zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+    expect(microsFromIso('2026-11-27 17:00')).toBe(AT_17);
+    expect(microsFromIso('2026-11-27T17:00:00.000001')).toBe(AT_17 + 1);
+    expect(parseTimeBound('2026-11-27', 0)).toEqual({ ok: true, us: Date.UTC(2026, 10, 27) * 1000 });
+  });
+
+  it('still refuses what is not a time', () => {
+    for (const text of [
+      '2026-11-27T17',
+      '2026-11-27T17:00.5',
+      '2026-11-27  17:00',
+      'noon',
+      '2026-13-01T00:00',
+    ])
+      expect([text, microsFromIso(text)]).toEqual([text, null]);
+  });
+
+  it('reads back the manifest times it writes, to the microsecond', () => {
+    const us = AT_17 + 123_456;
+    expect(microsFromIso(isoFromMicros(us))).toBe(us);
+  });
+});
