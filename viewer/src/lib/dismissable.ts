@@ -1,5 +1,6 @@
 /**
- * Closes an open popup (menu, list, form) as a menu should: on Escape, or on a press outside it.
+ * Closes an open popup (menu, list, form) as a menu should: on Escape, on a press outside it, or
+ * when the keyboard leaves it (left open, it covered what Tab went on to).
  * Put it on the element that holds both the popup and the control that opens it, so that control
  * keeps toggling it.
  *
@@ -48,12 +49,17 @@ export function dismissable(node: HTMLElement, options: DismissOptions) {
     // says it expands something), not to a popup about to leave the page.
     if (hadFocus) node.querySelector<HTMLElement>('summary, [aria-expanded]')?.focus();
   };
+  // Focus going nowhere (the window left, a press on the page) is not leaving: presses are handled above.
+  const leave = (event: FocusEvent): void => {
+    if (event.relatedTarget instanceof Node && !node.contains(event.relatedTarget)) current.close();
+  };
   const listen = (on: boolean): void => {
     if (on === listening) return;
     listening = on;
     const method = on ? 'addEventListener' : 'removeEventListener';
     document[method]('pointerdown', press as EventListener, true);
     document[method]('keydown', key as EventListener, true);
+    node[method]('focusout', leave as EventListener);
   };
 
   listen(current.open);

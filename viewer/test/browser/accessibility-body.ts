@@ -1,0 +1,57 @@
+/**
+ * Sessions for the accessibility tests: two pages of them at 25 rows, over a priced and an unpriced
+ * model, with large token counts (wide cells), and one conversation taken up again after a side
+ * thread (a note linking to an earlier message).
+ */
+import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
+
+/** With the threads session, exactly two full pages of 25: the second as tall as the first. */
+export const SESSIONS = 49;
+export const PRICED = 'gpt-4o-mini';
+export const UNPRICED = 'house-model-x';
+export const THREADS = 'a11y-threads';
+
+export function a11ySessionId(i: number): string {
+  return `a11y-${String(i).padStart(3, '0')}`;
+}
+
+export function accessibilityBody(nowMs: number): Uint8Array {
+  const spans: ChatSpan[] = Array.from({ length: SESSIONS }, (_, i) => ({
+    sessionId: a11ySessionId(i),
+    traceId: hex(0xa110000 + i, 32),
+    spanId: hex(0xa110000 + i, 16),
+    model: i % 2 === 0 ? PRICED : UNPRICED,
+    startMs: nowMs - 3_600_000 + i * 60_000,
+    durationMs: 700,
+    input: [
+      { role: 'system', text: 'You are terse.' },
+      { role: 'user', text: `Question ${i}: what is **OTel**?` },
+    ],
+    output: `Answer ${i}: OpenTelemetry.`,
+    inputTokens: 12_345_678 + i,
+    outputTokens: 2_345_678 + i,
+  }));
+  const sys = { role: 'system', text: 'You are terse.' };
+  const u1 = { role: 'user', text: 'first question' };
+  const a1 = { role: 'assistant', text: 'first answer' };
+  const calls: Array<[ChatSpan['input'], string]> = [
+    [[sys, u1], a1.text],
+    [[sys, { role: 'user', text: 'side question' }], 'side answer'],
+    [[sys, u1, a1, { role: 'user', text: 'second question' }], 'second answer'],
+  ];
+  calls.forEach(([input, output], i) =>
+    spans.push({
+      sessionId: THREADS,
+      traceId: hex(0xa120000 + i, 32),
+      spanId: hex(0xa120000 + i, 16),
+      model: PRICED,
+      startMs: nowMs - 60_000 + i * 1000,
+      durationMs: 500,
+      input,
+      output,
+      inputTokens: 10,
+      outputTokens: 5,
+    }),
+  );
+  return chatTraceBody(spans, 'a11y-app');
+}

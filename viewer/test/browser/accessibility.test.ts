@@ -1,0 +1,334 @@
+/**
+ * Keyboard, screen reader and contrast behaviour of the viewer (the accessibility audit's findings),
+ * in real Chromium against the real collector fed with crafted sessions (accessibility-body.ts).
+ * Every wait is on a condition.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningCollector } from './collector.ts';
+import { newContext } from './chromium.ts';
+import { startSeeded, type Seeded } from './seeded.ts';
+import { PRICED, SESSIONS, THREADS, a11ySessionId, accessibilityBody } from './accessibility-body.ts';
+
+let seeded: Seeded;
+let collector: RunningCollector;
+
+beforeAll(async () => {
+  seeded = await startSeeded(accessibilityBody(Date.now()));
+  collector = seeded.collector;
+});
+
+afterAll(() => seeded?.stop());
+
+const TOTAL = SESSIONS + 1;
+
+async function open(query: string, page?: Page): Promise<Page> {
+  const p = page ?? (await seeded.context.newPage());
+  p.on('pageerror', (e) => console.error('pageerror:', e.message));
+  await p.goto(`${collector.url}/?${query}`);
+  return p;
+}
+
+async function openSession(session: string, query = 't=all'): Promise<Page> {
+  const page = await open(`${query}&session=${encodeURIComponent(session)}`);
+  await page.getByTestId('conversation').locator('article').first().waitFor();
+  return page;
+}
+
+/** What has focus, in words a failure message can show. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'BODY';
+    const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? '';
+    const key = el.getAttribute('data-key');
+    return `${el.tagName.toLowerCase()}${key ? `[${key}]` : ''} ${name}`.trim();
+  });
+}
+
+const range = (page: Page) => page.getByTestId('page-range').innerText();
+
+/** The lowest WCAG contrast ratio of the text of the elements matched, against what is behind them. */
+function minContrast(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: string) => {
+      const [r = 0, g = 0, b = 0] = rgb(c).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (el: Element | null): string => {
+      for (let at = el; at; at = at.parentElement) {
+        const c = getComputedStyle(at).backgroundColor;
+        if ((rgb(c)[3] ?? 1) > 0) return c;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    const els = [...document.querySelectorAll(sel)];
+    if (els.length === 0) throw new Error(`nothing matches ${sel}`);
+    return Math.min(
+      ...els.map((el) => {
+        const style = getComputedStyle(el);
+        const fg = el instanceof SVGElement ? style.fill : style.color;
+        const [a, b] = [lum(fg), lum(background(el))].sort((x, y) => y - x);
+        return ((a ?? 0) + 0.05) / ((b ?? 0) + 0.05);
+      }),
+    );
+  }, selector);
+}
+
+describe('keyboard reach', () => {
+  it('reaches the Plain text toggle of a message by Tab, and shows it then', async () => {
+    const page = await openSession(a11ySessionId(3));
+    const user = page.locator('article[data-role="user"]');
+    await user.locator('button.role').focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button Plain text');
+    const toggle = user.getByRole('button', { name: 'Plain text' });
+    expect(await toggle.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+    await page.close();
+  });
+
+  it('shows focus on the search box', async () => {
+    const page = await open('t=all');
+    await page.getByTestId('search').focus();
+    const outline = await page
+      .getByTestId('search')
+      .evaluate((el) => getComputedStyle(el.closest('.search') ?? el).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.close();
+  });
+});
+
+describe('focus is kept near the control that went away', () => {
+  const SEARCH = 'input Search session id (substring)';
+
+  it('after clearing the search: on the search box', async () => {
+    const page = await open('t=all&q=a11y-00');
+    await page.getByRole('button', { name: 'Clear search' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBeNull();
+    expect(await focused(page)).toBe(SEARCH);
+    await page.close();
+  });
+
+  it('after Reset in the filter bar: on the search box', async () => {
+    const page = await open('t=all&q=a11y-00');
+    await page.getByRole('button', { name: 'Reset', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBeNull();
+    expect(await focused(page)).toBe(SEARCH);
+    await page.close();
+  });
+
+  it('after Reset filters in the empty state: on the search box', async () => {
+    const page = await open('t=all&q=no-such-session');
+    await page.getByRole('button', { name: 'Reset filters' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range(page)).toBe(`1–${TOTAL} of ${TOTAL}`);
+    expect(await focused(page)).toBe(SEARCH);
+    await page.close();
+  });
+
+  it("after closing a conversation with its button: on that session's row", async () => {
+    const page = await openSession(a11ySessionId(7));
+    await page.getByRole('button', { name: 'Close conversation' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('conversation').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toMatch(/^tr\[a11y-007\]/);
+    await page.close();
+  });
+
+  it('after paging to the last or first page: on the other pager button', async () => {
+    const page = await seeded.context.newPage();
+    // Tall enough that the table's top stays in view: the page does not scroll to it.
+    await page.setViewportSize({ width: 1440, height: 2000 });
+    await open('t=all&size=25', page);
+    await expect.poll(() => range(page)).toBe(`1–25 of ${TOTAL}`);
+    await page.getByRole('button', { name: 'Next page' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range(page)).toBe(`26–${TOTAL} of ${TOTAL}`);
+    await expect.poll(() => focused(page)).toBe('button Previous page');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range(page)).toBe(`1–25 of ${TOTAL}`);
+    await expect.poll(() => focused(page)).toBe('button Next page');
+    await page.close();
+  });
+});
+
+describe('contrast (WCAG AA, 4.5:1 for this small text)', () => {
+  it('metric badges, "no price", chart axes and role labels read in light mode; "no price" in dark', async () => {
+    const page = await open('t=all');
+    const low: string[] = [];
+    const check = async (selectors: string[], mode = '') => {
+      for (const sel of selectors) {
+        const ratio = await minContrast(page, sel);
+        if (ratio < 4.5) low.push(`${sel}${mode}: ${ratio.toFixed(2)}`);
+      }
+    };
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    await page.locator('svg .axis').first().waitFor();
+    await check(['td .none', 'svg .axis']);
+    await page.goto(`${collector.url}/?t=all&session=${a11ySessionId(2)}`);
+    await page.locator('article[data-role="assistant"] .b.cost').first().waitFor();
+    await check(['.b.in', '.b.out', '.b.cost', 'article[data-role="assistant"] button.role']);
+    await page.goto(`${collector.url}/?t=all&session=${a11ySessionId(1)}`);
+    await page.locator('.b.cost.none').first().waitFor();
+    await check(['.b.cost.none']);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await check(['.b.cost.none', 'td .none'], ' (dark)');
+    expect(low).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('conversation', () => {
+  it('takes focus along a "goes on from" link, in a note (not a separator) naming the message', async () => {
+    const page = await openSession(THREADS);
+    const conversation = page.getByTestId('conversation');
+    expect(await conversation.getByRole('separator').count()).toBe(0);
+    const note = conversation.getByRole('note');
+    expect(await note.count()).toBe(1);
+    const link = note.getByRole('link', { name: /assistant message of .* \(#3\)/ });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    const target = conversation.locator('article.highlighted');
+    await target.waitFor();
+    expect(await target.locator('.body').innerText()).toContain('first answer');
+    expect(await target.evaluate((el) => el.querySelector('button.role') === document.activeElement)).toBe(
+      true,
+    );
+    await page.close();
+  });
+
+  it('says "Copied" in a live region that is there before the copy, outside the button', async () => {
+    const page = await openSession(a11ySessionId(4));
+    const button = page.getByTestId('conversation').getByRole('button', { name: 'Copy full id' });
+    const region = () =>
+      button.evaluate((el) => {
+        const next = el.nextElementSibling;
+        return next?.getAttribute('role') === 'status' ? (next.textContent ?? '') : null;
+      });
+    expect(await region()).toBe('');
+    await button.click();
+    await expect.poll(region).toBe('Copied');
+    // The visible toast stays.
+    expect(await button.locator('.toast').innerText()).toBe('copied');
+    await page.close();
+  });
+});
+
+describe('sessions list', () => {
+  it('shows a new page from its column headers, below the sticky header, with focus on the table', async () => {
+    const page = await seeded.context.newPage();
+    // Short enough that the pager and the table's top are never in view together.
+    await page.setViewportSize({ width: 1440, height: 600 });
+    await open('t=all&size=25', page);
+    await expect.poll(() => range(page)).toBe(`1–25 of ${TOTAL}`);
+    const next = page.getByRole('button', { name: 'Next page' });
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range(page)).toBe(`26–${TOTAL} of ${TOTAL}`);
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    const headerBottom = await page.locator('.top').evaluate((el) => el.getBoundingClientRect().bottom);
+    await expect
+      .poll(() => page.locator('thead').evaluate((el) => el.getBoundingClientRect().top))
+      .toBeGreaterThanOrEqual(headerBottom);
+    expect(await focused(page)).toMatch(/^table/);
+    await page.close();
+  });
+
+  it('announces the results after a search, politely, and the empty state', async () => {
+    const page = await open('t=all');
+    const status = page.getByTestId('results-status');
+    expect(await status.getAttribute('role')).toBe('status');
+    await expect.poll(() => status.innerText()).toBe(`Sessions 1–${TOTAL} of ${TOTAL}`);
+    await page.getByTestId('search').fill('a11y-01');
+    await expect.poll(() => status.innerText()).toBe('Sessions 1–10 of 10');
+    await page.getByTestId('search').fill('no-such-session');
+    await expect.poll(() => status.innerText()).toBe('No session matches these filters');
+    await page.close();
+  });
+
+  it('has a level-1 heading, and model counts that say what they count', async () => {
+    const page = await open('t=all');
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'Sessions' }).count()).toBe(1);
+    await page.getByTestId('model-select').locator('summary').click();
+    await page.getByRole('checkbox', { name: new RegExp(`^${PRICED} \\d+ sessions$`) }).waitFor();
+    await page.close();
+  });
+
+  it('closes a menu when the keyboard leaves it', async () => {
+    const page = await open('t=all');
+    const models = page.getByTestId('model-select');
+    await models.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => models.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('input Search session id (substring)');
+    await expect.poll(() => models.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    await page.close();
+  });
+
+  it('opens the source picker as a popup: expanded, focus inside, Escape closes it back to its button', async () => {
+    const page = await open('t=all');
+    const badge = page.locator('[data-testid="source-badge"][data-source-state="ready"]');
+    expect(await badge.getAttribute('aria-expanded')).toBe('false');
+    await badge.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => badge.getAttribute('aria-expanded')).toBe('true');
+    await expect
+      .poll(() => page.evaluate(() => !!document.activeElement?.closest('#source-picker')))
+      .toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => badge.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#source-picker').count()).toBe(0);
+    expect(await badge.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.close();
+  });
+
+  it('applies a page size chosen by arrow keys once, when the select is left', async () => {
+    const page = await open('t=all&size=25');
+    await expect.poll(() => range(page)).toBe(`1–25 of ${TOTAL}`);
+    const before = await page.evaluate(() => history.length);
+    await page.getByRole('combobox', { name: 'Rows per page' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => new URL(page.url()).searchParams.get('size')).toBe('100');
+    await expect.poll(() => range(page)).toBe(`1–${TOTAL} of ${TOTAL}`);
+    expect(await page.evaluate(() => history.length)).toBe(before + 1);
+    await page.close();
+  });
+});
+
+describe('reflow and motion', () => {
+  it('does not scroll sideways at 390px with a conversation open', async () => {
+    const page = await seeded.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open(`t=all&session=${a11ySessionId(2)}`, page);
+    await page.getByTestId('role-rollup').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+
+  it('stops the loading spinner when reduced motion is asked for', async () => {
+    const context = await newContext(seeded.browser, collector.url, { reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/data/manifest.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${collector.url}/?t=all`);
+    const spinner = page.getByTestId('progress').locator('.spin');
+    await spinner.waitFor();
+    expect(await spinner.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+    release();
+    await context.close();
+  });
+});
