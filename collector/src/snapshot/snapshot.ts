@@ -14,7 +14,7 @@ import type { ManifestFile } from '@parley/shared/manifest';
 import type { TableName } from '@parley/shared/schema';
 import { openDuck } from '../storage/duck.ts';
 import type { Duck } from '../storage/duck.ts';
-import { fsyncDir, removeTree } from '../storage/durable-fs.ts';
+import { fsyncDir, makeDirs, removeTree } from '../storage/durable-fs.ts';
 import { removeDirsOfGoneProcesses } from '../storage/process-alive.ts';
 import { MANIFEST_NAME, emptyManifest, loadManifest, saveManifest } from '../storage/manifest-store.ts';
 import type { LoadResult } from '../storage/manifest-store.ts';
@@ -65,37 +65,13 @@ async function isDirectory(path: string): Promise<boolean> {
 async function checkDestination(out: string, from: string): Promise<string | null> {
   if (resolve(out) === resolve(from)) return 'the output directory must differ from the source';
   const existing = await stat(out).catch(() => null);
-  if (existing === null) return makeParents(dirname(resolve(out)));
+  if (existing === null)
+    return makeDirs(dirname(resolve(out))).then(
+      () => null,
+      (err: Error) => err.message,
+    );
   if (!existing.isDirectory()) return `${out} exists and is not a directory`;
   if ((await readdir(out)).length > 0) return `${out} is not empty; refusing to overwrite it`;
-  return null;
-}
-
-/**
- * Creates the missing directories above the destination, as `mkdir -p` does, one level at a
- * time: Node's recursive mkdir never returns under /proc.
- */
-async function makeParents(dir: string): Promise<string | null> {
-  const missing: string[] = [];
-  let at = dir;
-  for (;;) {
-    const found = await stat(at).catch(() => null);
-    if (found !== null) {
-      if (!found.isDirectory()) return `${at} is not a directory`;
-      break;
-    }
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-    at = dirname(at);
-  }
-  for (const level of missing) {
-    const failed = await mkdir(level).then(
-      () => null,
-      (err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? null : err.message),
-    );
-    if (failed !== null) return `cannot create ${level}: ${failed}`;
-    await fsyncDir(dirname(level));
-  }
   return null;
 }
 

@@ -4,10 +4,10 @@
  * pricer object.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
-import { writeFileAtomic } from './durable-fs.ts';
+import { makeDirs, writeFileAtomic } from './durable-fs.ts';
 import type { CompactionOptions } from './compaction.ts';
 
 /** Cost pricing: the bundled price table plus an optional overrides file; null = no costs. */
@@ -126,7 +126,7 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
   }
   const walDir = join(config.dataDir, '_wal');
   try {
-    await mkdir(walDir, { recursive: true });
+    await makeDirs(walDir);
     const flushSpans = positive('flushSpans', config.flushSpans, 20_000);
     const compaction = config.compaction === false ? null : (config.compaction ?? {});
     return {

@@ -3,8 +3,8 @@
  * holding it is fsynced, and a file's bytes only once the file is; every commit in storage goes
  * through these.
  */
-import { open, rename, rmdir, unlink, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, rename, rmdir, stat, unlink, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 export async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -16,6 +16,30 @@ export async function fsyncPath(path: string): Promise<void> {
 }
 
 export const fsyncDir = fsyncPath;
+
+/**
+ * `mkdir -p`, one level at a time, each new entry made durable. Node's recursive mkdir never
+ * returns under /proc (it spins at full CPU), where a mistyped data dir or output can point.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const found = await stat(at).catch(() => null);
+    if (found !== null) {
+      if (!found.isDirectory())
+        throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const level of missing) {
+    await mkdir(level).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    await fsyncDir(dirname(level));
+  }
+}
 
 /** Write `data` to `path` so that a reader sees either the old file or the whole new one. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
