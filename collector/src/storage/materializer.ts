@@ -15,6 +15,7 @@ import { publishFile, removeDataFile, removeIfExists, removeTree } from './durab
 import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
 import type { WriterState } from './manifest-store.ts';
 import { materialize } from './materialize.ts';
+import { missingFiles, withoutFiles } from './missing-files.ts';
 import type { RowFile } from './materialize.ts';
 import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
@@ -80,6 +81,15 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let manifest: Manifest = loaded.missing
     ? await saveManifest(cfg.dataDir, loaded.manifest)
     : loaded.manifest;
+  const gone = await missingFiles(cfg.dataDir, manifest);
+  if (gone.length > 0) {
+    manifest = await saveManifest(cfg.dataDir, withoutFiles(manifest, gone));
+    log.log('error', 'storage.missing_files', {
+      files: gone.length,
+      first: gone.slice(0, 10),
+      hint: 'named by manifest.json but not on disk: their rows are lost and they were taken out of the manifest; restore them from a backup to get them back',
+    });
+  }
   let state: WriterState = writerState(manifest, cfg.writerId);
   const recovered = await recover(cfg.dataDir, cfg.walDir, cfg.writerId, manifest, state, options.repairWal);
   if (recovered.orphanFiles > 0 || recovered.tornBytes > 0 || recovered.pending.length > 0) {
@@ -99,6 +109,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     log.log('error', 'storage.wal_corrupt', { bytes_dropped: recovered.corruptBytes });
   }
 
+  const dataDir = await stat(cfg.dataDir);
   const scratch = await createScratchDir(cfg.walDir);
   let duck: Duck;
   try {
@@ -116,24 +127,24 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let stopAt = Number.POSITIVE_INFINITY;
   const recent = createRecentSpans(cfg.recent);
 
-  try {
-    // Seed trace/span memory from the span files written last (the manifest lists files in the
-    // order they were written), as many as the memory holds, so messages arriving after a restart
-    // join. Chosen by time instead, a few spans a broken clock dated in the future took every slot.
-    const seedFiles: string[] = [];
-    let seedRows = 0;
-    for (const file of [...manifest.files].reverse()) {
-      if (seedRows >= cfg.recent.maxSpans || seedFiles.length >= SEED_FILES_MAX) break;
-      if (file.table !== 'spans') continue;
-      seedFiles.push(join(cfg.dataDir, file.path));
-      seedRows += file.rows;
-    }
-    await seedFromParquet(duck, recent, seedFiles, Date.now());
-  } catch (err) {
-    duck.close();
-    await removeTree(scratch);
-    throw err;
+  // Seed trace/span memory from the span files written last (the manifest lists files in the
+  // order they were written), as many as the memory holds, so messages arriving after a restart
+  // join. Chosen by time instead, a few spans a broken clock dated in the future took every slot.
+  const seedFiles: string[] = [];
+  let seedRows = 0;
+  for (const file of [...manifest.files].reverse()) {
+    if (seedRows >= cfg.recent.maxSpans || seedFiles.length >= SEED_FILES_MAX) break;
+    if (file.table !== 'spans') continue;
+    seedFiles.push(join(cfg.dataDir, file.path));
+    seedRows += file.rows;
   }
+  // Only a help: a file it cannot read (damaged on disk) must not keep the collector from starting.
+  await seedFromParquet(duck, recent, seedFiles, Date.now()).catch((err: unknown) =>
+    log.log('warn', 'storage.seed_failed', {
+      error: String(err).split('\n')[0],
+      hint: 'log records that arrive now for spans written before this start get no session from them here (the viewer still joins them by trace and span id)',
+    }),
+  );
 
   emit({
     type: 'started',
@@ -174,6 +185,11 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   }
 
   async function commit(next: Manifest, nextState: WriterState): Promise<void> {
+    // A data directory deleted under the collector comes back as partition directories are made
+    // again; a manifest written there would name files that are gone, and the next start trip on them.
+    const now = await stat(cfg.dataDir).catch(() => null);
+    if (now === null || now.ino !== dataDir.ino || now.dev !== dataDir.dev)
+      throw new Error(`the data directory ${cfg.dataDir} was deleted or replaced while the collector ran`);
     manifest = await saveManifest(cfg.dataDir, withWriterState(next, cfg.writerId, nextState));
     state = nextState;
   }

@@ -5,7 +5,7 @@
  * one materialized; carry numbers come from the writer's file counter and the manifest lists the
  * live ones.
  */
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRecords } from './wal-frame.ts';
 import type { ReadProblem } from './wal-frame.ts';
@@ -24,8 +24,8 @@ export function segmentPath(dir: string, seq: number, kind: SegmentKind): string
   return join(dir, `${String(seq).padStart(12, '0')}.${kind}`);
 }
 
+/** The directory is made at start (storage config); gone later, it is an error, not made again. */
 export async function listSegments(dir: string): Promise<Segment[]> {
-  await mkdir(dir, { recursive: true });
   const segments: Segment[] = [];
   for (const name of await readdir(dir)) {
     const match = SEGMENT_NAME.exec(name);

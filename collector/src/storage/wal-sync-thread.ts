@@ -10,28 +10,24 @@ if (parentPort === null) throw new Error('wal-sync-thread.ts runs as a worker th
 const port = parentPort;
 
 /**
- * Segments seen with a name. A segment whose last name is gone (its data directory deleted under
- * the running collector) still takes writes and fsyncs, to an inode nothing will ever read: those
- * requests must fail, not be acknowledged. Only a file once seen linked counts, in case a file
- * system reports no link count at all.
+ * A segment whose last name is gone (its data directory deleted under the running collector)
+ * still takes writes and fsyncs, to an inode nothing will ever read: those requests must fail,
+ * not be acknowledged. Only a segment that had a link when the writer created it counts, in case a
+ * file system reports no link count at all.
  */
-const named = new Set<number>();
-
-function checkNamed(fd: number): void {
-  const links = fstatSync(fd).nlink;
-  if (links > 0) named.add(fd);
-  else if (named.has(fd))
+function checkNamed(fd: number, linked: boolean): void {
+  if (linked && fstatSync(fd).nlink === 0)
     throw Object.assign(new Error('the WAL segment was deleted: is the data directory still there?'), {
       code: 'ENOENT',
     });
 }
 
-port.on('message', ({ id, fd, chunks }: SyncRequest) => {
+port.on('message', ({ id, fd, chunks, linked }: SyncRequest) => {
   let reply: SyncReply;
   try {
     const bytesWritten = writevSync(fd, chunks);
     fdatasyncSync(fd);
-    checkNamed(fd);
+    checkNamed(fd, linked);
     reply = { id, bytesWritten, error: null };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -12,6 +12,8 @@ export interface SyncRequest {
   id: number;
   fd: number;
   chunks: readonly Uint8Array[];
+  /** The file had a link count above 0 when it was created: a count of 0 now means it was deleted. */
+  linked: boolean;
 }
 
 export interface SyncReply {
@@ -21,8 +23,11 @@ export interface SyncReply {
 }
 
 export interface WalSync {
-  /** Appends the chunks at the end of the file `fd` and fdatasyncs it; resolves with the bytes written. */
-  writeAndSync(fd: number, chunks: readonly Buffer[]): Promise<number>;
+  /**
+   * Appends the chunks at the end of the file `fd` and fdatasyncs it; resolves with the bytes
+   * written. `linked`: whether the file had a name when created (see SyncRequest).
+   */
+  writeAndSync(fd: number, chunks: readonly Buffer[], linked?: boolean): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,9 +50,9 @@ export function startWalSync(threadUrl: URL = THREAD_URL): WalSync {
   let closed = false;
 
   return {
-    async writeAndSync(fd, chunks) {
+    async writeAndSync(fd, chunks, linked = true) {
       if (closed) throw new Error('WAL sync thread closed');
-      const reply = await calls.call({ fd, chunks: chunks.map(ownBuffer) });
+      const reply = await calls.call({ fd, chunks: chunks.map(ownBuffer), linked });
       if (reply.error !== null) throw systemError(reply.error);
       return reply.bytesWritten;
     },

@@ -47,6 +47,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   let nextSeq = firstSeq;
   let seq = 0;
   let handle: FileHandle | null = null;
+  let handleLinked = true;
   let itemsInSegment = 0;
   let bytesInSegment = 0;
   let closed = false;
@@ -58,6 +59,8 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
   interface Spare {
     seq: number;
     handle: FileHandle;
+    /** Linked when created: the sync thread then fails writes once its link count is 0. */
+    linked: boolean;
   }
   let spare: Promise<Spare> | null = null;
 
@@ -68,11 +71,11 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
     try {
       // The new file's directory entry must be durable before any request in it is acknowledged.
       await fsyncDir(dirname(path));
+      return { seq: next, handle: created, linked: (await created.stat()).nlink > 0 };
     } catch (err) {
       await created.close();
       throw err;
     }
-    return { seq: next, handle: created };
   }
 
   function prepareSpare(): void {
@@ -88,6 +91,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
     const next = ready ?? (await createSegment());
     seq = next.seq;
     handle = next.handle;
+    handleLinked = next.linked;
     itemsInSegment = 0;
     bytesInSegment = 0;
     if (!closed) prepareSpare();
@@ -108,6 +112,7 @@ export async function openWalWriter(dir: string, firstSeq: number): Promise<WalW
     const bytesWritten = await sync.writeAndSync(
       handle.fd,
       batch.flatMap((w) => w.chunks),
+      handleLinked,
     );
     if (bytesWritten !== expected) throw new Error(`short WAL write: ${bytesWritten} of ${expected} bytes`);
     for (const w of batch) {

@@ -106,11 +106,55 @@ describe('storage pipeline', () => {
         ok: true,
       });
       await rm(dir, { recursive: true, force: true });
-      await expect(pipeline.ingest({ signal: 'traces', spans: spansOfTrace(2, 2, 's') })).rejects.toThrow();
-      expect(pipeline.stats().storageError?.event).toBe('wal_append_failed');
+      // Every later request too: the writer's next segment (made ready before the delete) has no
+      // name either, and a flush must not make the directory again for the next one.
+      for (let trace = 2; trace <= 4; trace++) {
+        await expect(
+          pipeline.ingest({ signal: 'traces', spans: spansOfTrace(trace, 2, 's') }),
+        ).rejects.toThrow();
+        await pipeline.flush().catch(() => undefined);
+      }
+      // The WAL's failures, or the flushes' (which find the WAL's directory gone) after them.
+      expect(pipeline.stats().storageError?.event).toMatch(
+        /^(wal_append_failed|storage\.maintenance_failed)$/,
+      );
       expect(pipeline.stats().spansReceived).toBe(2);
+      expect(await stat(dir).catch(() => null)).toBeNull();
     } finally {
       await pipeline.close().catch(() => undefined);
+    }
+  });
+
+  it('starts on a manifest naming a file that is gone or damaged: it leaves the manifest, and says so', async () => {
+    const dir = await dataDir();
+    const first = await openPipeline(dir);
+    for (const trace of [1, 2]) {
+      await first.ingest({ signal: 'traces', spans: spansOfTrace(trace, 3, `s${trace}`) });
+      await first.flush();
+    }
+    await first.close();
+    const spanFiles = (await manifestOf(dir)).files.filter((f) => f.table === 'spans');
+    expect(spanFiles.length).toBeGreaterThanOrEqual(2);
+    const [lost, damaged] = spanFiles.map((f) => f.path);
+    await rm(join(dir, lost!));
+    await writeFile(join(dir, damaged!), 'not parquet');
+
+    const events: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
+    const second = await openPipeline(dir, {
+      logger: { log: (level, event, fields = {}) => events.push({ level, event, fields }) },
+    });
+    try {
+      expect(events.find((e) => e.event === 'storage.missing_files')).toMatchObject({
+        level: 'error',
+        fields: { files: 1, first: [lost] },
+      });
+      expect(events.find((e) => e.event === 'storage.seed_failed')?.level).toBe('warn');
+      expect((await manifestOf(dir)).files.map((f) => f.path)).not.toContain(lost);
+      expect(await second.ingest({ signal: 'traces', spans: spansOfTrace(3, 2, 's3') })).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await second.close();
     }
   });
 

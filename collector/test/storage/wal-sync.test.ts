@@ -57,6 +57,21 @@ describe('WAL sync thread', () => {
     }
   });
 
+  it('fails the first write to a segment deleted before it was written, and trusts a file created without a link count', async () => {
+    sync = startWalSync();
+    const file = path.join(await tempDir(), 'spare.wal');
+    const fd = openSync(file, 'a');
+    try {
+      unlinkSync(file);
+      await expect(sync.writeAndSync(fd, [Buffer.from('lost')], true)).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+      expect(await sync.writeAndSync(fd, [Buffer.from('fs without links')], false)).toBe(16);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('fails a write to a segment whose name was deleted, instead of acknowledging it', async () => {
     sync = startWalSync();
     const file = path.join(await tempDir(), 'segment.wal');
