@@ -19,7 +19,8 @@ export type ExportOutcome =
   | { kind: 'malformed'; message: string }
   | { kind: 'overloaded'; retryAfterSeconds: number }
   | { kind: 'closing' }
-  | { kind: 'failed'; message: string };
+  /** Not stored (storage failing, a decoder thread lost): the sender is to retry later. */
+  | { kind: 'failed'; message: string; retryAfterSeconds: number };
 
 export interface ExportDeps {
   pipeline: Pipeline;
@@ -30,6 +31,27 @@ export interface ExportDeps {
   jsonDecoder: JsonDecoder;
   /** False once shutdown has begun: requests on connections still open are refused. */
   accepting: () => boolean;
+}
+
+/**
+ * When the sender is told to retry a request that could not be stored. OTLP exporters retry only
+ * 429, 502, 503 and 504 (gRPC UNAVAILABLE): a 500 would have them drop the batch.
+ */
+export const FAILED_RETRY_AFTER_SECONDS = 10;
+/** A failing disk refuses every request: one error line per this many ms, with the count since. */
+const FAILURE_LOG_EVERY_MS = 10_000;
+const failureLogs = new WeakMap<Logger, { lastMs: number; suppressed: number }>();
+
+function logFailure(log: Logger, event: string, fields: Record<string, unknown>): void {
+  const now = Date.now();
+  const seen = failureLogs.get(log);
+  if (seen !== undefined && now - seen.lastMs < FAILURE_LOG_EVERY_MS) {
+    seen.suppressed++;
+    return;
+  }
+  const suppressed = seen?.suppressed ?? 0;
+  failureLogs.set(log, { lastMs: now, suppressed: 0 });
+  log.log('error', event, suppressed > 0 ? { ...fields, failures_not_logged: suppressed } : fields);
 }
 
 /** Space, tab, newline and return: the only bytes below 0x21 JSON text may hold. */
@@ -75,8 +97,12 @@ export async function exportRequest(
 
   const decoded = await decode(deps, signal, received, encoding);
   if ('failed' in decoded) {
-    deps.log.log('error', 'decode_failed', { signal, error: decoded.failed });
-    return { kind: 'failed', message: 'the collector could not decode the request' };
+    logFailure(deps.log, 'decode_failed', { signal, error: decoded.failed });
+    return {
+      kind: 'failed',
+      message: 'the collector could not decode the request, retry later',
+      retryAfterSeconds: FAILED_RETRY_AFTER_SECONDS,
+    };
   }
   const { summary, body } = decoded;
   if (!summary.ok) return { kind: 'malformed', message: summary.error + contentTypeHint(body, encoding) };
@@ -87,8 +113,12 @@ export async function exportRequest(
     try {
       result = await deps.pipeline.ingest({ signal, raw: { body, encoding }, items: count });
     } catch (error) {
-      deps.log.log('error', 'ingest_failed', { signal, error: String(error) });
-      return { kind: 'failed', message: 'the collector could not store the request' };
+      logFailure(deps.log, 'ingest_failed', { signal, error: String(error) });
+      return {
+        kind: 'failed',
+        message: 'the collector could not store the request, retry later',
+        retryAfterSeconds: FAILED_RETRY_AFTER_SECONDS,
+      };
     }
     if (!result.ok) {
       return result.reason === 'overloaded'

@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeTraces } from '@parley/shared/otlp/decode';
 import type { CollectorConfig } from '../src/config.ts';
+import { bindAddress } from '../src/grpc/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { startCollector, type RunningCollector } from '../src/server.ts';
 import { get, post, tempDir } from './helpers/http.ts';
@@ -145,15 +146,45 @@ describe('receivers and the pipeline answer', () => {
     expect(events).not.toContain('shutdown_connections_cut');
   });
 
-  it('answers 500 when storage fails, and keeps serving', async () => {
+  it('answers 503 with Retry-After when storage fails (what exporters retry), and keeps serving', async () => {
     pipeline.next = new Error('disk full');
     const failed = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('10');
+    pipeline.next = new Error('disk full');
+    const viaGrpc = await grpcExport(collector.grpcPort as number, 'traces', body);
+    expect(viaGrpc).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });
     pipeline.next = { ok: true, accepted: 3 };
     const ok = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
     expect(ok.status).toBe(200);
     const health = await get(`${url}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it('logs a run of storage failures once, not once per refused request', async () => {
+    const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const failing = scriptedPipeline();
+    const c = await startCollector(
+      { ...configFor(null), grpcPort: null },
+      {
+        log: { log: (_level, event, fields = {}) => void logged.push({ event, fields }) },
+        createPipeline: async () => failing,
+      },
+    );
+    try {
+      for (let i = 0; i < 3; i++) {
+        failing.next = new Error('ENOSPC: no space left on device');
+        const reply = await post(`http://127.0.0.1:${c.httpPort}/v1/traces`, body, {
+          'Content-Type': CONTENT_TYPE.protobuf,
+        });
+        expect(reply.status).toBe(503);
+      }
+      const failures = logged.filter((l) => l.event === 'ingest_failed');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.fields.error).toContain('ENOSPC');
+    } finally {
+      await c.close();
+    }
   });
 
   it('tells an exporter aimed at the wrong path where OTLP goes, counts it, and logs each path once', async () => {
@@ -256,6 +287,13 @@ describe('receivers and the pipeline answer', () => {
 });
 
 describe('OTLP/gRPC', () => {
+  it('binds IPv6 hosts bracketed, as grpc-js needs them', () => {
+    expect(bindAddress('::', 4317)).toBe('[::]:4317');
+    expect(bindAddress('::1', 0)).toBe('[::1]:0');
+    expect(bindAddress('127.0.0.1', 4317)).toBe('127.0.0.1:4317');
+    expect(bindAddress('localhost', 4317)).toBe('localhost:4317');
+  });
+
   it('exports traces through the same pipeline', async () => {
     const reply = await grpcExport(collector.grpcPort as number, 'traces', body);
     expect(reply).toEqual({ ok: true, body: Buffer.alloc(0) });

@@ -36,6 +36,11 @@ export interface GrpcReceiver {
   close(): Promise<void>;
 }
 
+/** host:port for grpc-js: an IPv6 literal is bracketed, or grpc-js reads its last group as the port. */
+export function bindAddress(host: string, port: number): string {
+  return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}
+
 export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise<GrpcReceiver> {
   // grpc-js writes its own diagnostics to stderr as plain text; the collector's stderr is JSON
   // lines, so they go through its logger (what matters, such as a failed bind, also comes back
@@ -54,7 +59,7 @@ export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise
   server.addService({ Export: exportMethod(LOGS_EXPORT_PATH) }, { Export: handler('logs', deps, options) });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
-      `${options.host}:${options.port}`,
+      bindAddress(options.host, options.port),
       grpc.ServerCredentials.createInsecure(),
       (error, bound) => {
         if (error === null) resolve(bound);
@@ -134,7 +139,7 @@ function handler(
             fail(grpc.status.UNAVAILABLE, 'collector is shutting down', 'UNAVAILABLE');
             return;
           case 'failed':
-            fail(grpc.status.INTERNAL, outcome.message, 'INTERNAL');
+            fail(grpc.status.UNAVAILABLE, outcome.message, 'UNAVAILABLE');
             return;
         }
       },

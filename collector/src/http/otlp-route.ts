@@ -111,7 +111,9 @@ export function otlpRoute(signal: Signal, deps: ExportDeps, options: OtlpRouteOp
         fail(503, RpcCode.UNAVAILABLE, 'collector is shutting down', encoding, { 'Retry-After': '5' });
         return;
       case 'failed':
-        fail(500, RpcCode.INTERNAL, outcome.message, encoding);
+        fail(503, RpcCode.UNAVAILABLE, outcome.message, encoding, {
+          'Retry-After': String(outcome.retryAfterSeconds),
+        });
         return;
     }
   };
