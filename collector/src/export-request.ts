@@ -35,9 +35,10 @@ export interface ExportDeps {
 
 /**
  * When the sender is told to retry a request that could not be stored. OTLP exporters retry only
- * 429, 502, 503 and 504 (gRPC UNAVAILABLE): a 500 would have them drop the batch.
+ * 429, 502, 503 and 504 (gRPC UNAVAILABLE): a 500 would have them drop the batch. Short, because
+ * OpenTelemetry JS drops a batch whose Retry-After ends past its export timeout (10 s by default).
  */
-export const FAILED_RETRY_AFTER_SECONDS = 10;
+export const FAILED_RETRY_AFTER_SECONDS = 5;
 /** A failing disk refuses every request: one error line per this many ms, with the count since. */
 const FAILURE_LOG_EVERY_MS = 10_000;
 const failureLogs = new WeakMap<Logger, { lastMs: number; suppressed: number }>();

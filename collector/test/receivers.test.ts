@@ -150,7 +150,7 @@ describe('receivers and the pipeline answer', () => {
     pipeline.next = new Error('disk full');
     const failed = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
     expect(failed.status).toBe(503);
-    expect(failed.headers.get('retry-after')).toBe('10');
+    expect(failed.headers.get('retry-after')).toBe('5');
     pipeline.next = new Error('disk full');
     const viaGrpc = await grpcExport(collector.grpcPort as number, 'traces', body);
     expect(viaGrpc).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });

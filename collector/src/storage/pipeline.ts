@@ -53,6 +53,15 @@ function walRecord(request: IngestRequest, items: number): WalRecord {
   return { signal: request.signal, encoding: 'decoded', items, body: Buffer.from(JSON.stringify(decoded)) };
 }
 
+/**
+ * Retry-After for a full backlog: about one flush interval, which frees room, but at most 5 s.
+ * OpenTelemetry JS drops a batch whose Retry-After ends past its export timeout (10 s by default),
+ * and a long interval (600 s) told every sender to give up.
+ */
+export function retryAfterSeconds(flushIntervalMs: number): number {
+  return Math.min(5, Math.max(1, Math.ceil(flushIntervalMs / 1000)));
+}
+
 export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
   const resolved = await resolveConfig(input);
   if (!resolved.ok) throw new Error(`storage: ${resolved.error}`);
@@ -203,7 +212,7 @@ async function openLocked(cfg: ResolvedConfig, lock: DirLock): Promise<Pipeline>
         return {
           ok: false,
           reason: 'overloaded',
-          retryAfterSeconds: Math.max(1, Math.ceil(cfg.flushIntervalMs / 1000)),
+          retryAfterSeconds: retryAfterSeconds(cfg.flushIntervalMs),
         };
       }
       inFlight = { bytes: inFlight.bytes + bytes, items: inFlight.items + count };

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SCHEMA_VERSION } from '@parley/shared/schema';
 import { BASE_US, hexId, span, userMessageLog } from './otlp-builders.ts';
 import { generateBatches } from '@parley/test-data/synthetic/generate';
+import { retryAfterSeconds } from '../../src/storage/pipeline.ts';
 import { layoutFacts, manifestOf, openPipeline, parquetFacts, queryTable, tempDir } from './harness.ts';
 
 // Each pipeline starts a materializer thread with its own DuckDB: seconds on a loaded 2-core machine.
@@ -686,6 +687,12 @@ describe('storage pipeline', () => {
     });
     const [counts] = await queryTable(dir, 'spans', 'SELECT count(*) AS n FROM t');
     expect(counts).toEqual({ n: '16' });
+  });
+
+  it('tells a refused sender to retry after about a flush interval, at most 5 s', () => {
+    expect(retryAfterSeconds(200)).toBe(1);
+    expect(retryAfterSeconds(3_000)).toBe(3);
+    expect(retryAfterSeconds(600_000)).toBe(5);
   });
 
   it('takes a request larger than the queue limit when nothing is queued, instead of refusing it forever', async () => {
