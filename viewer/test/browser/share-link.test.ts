@@ -13,6 +13,7 @@ let collector: RunningCollector;
 let browser: Browser;
 let context: BrowserContext;
 let stop: (() => Promise<void>) | undefined;
+let longDays: { first: number; middle: number; last: number };
 
 beforeAll(async () => {
   const calls = ['share-a', 'share-b'].map((sessionId, i) => ({
@@ -27,7 +28,19 @@ beforeAll(async () => {
     inputTokens: 5,
     outputTokens: 2,
   }));
-  ({ collector, browser, context, stop } = await startSeeded(chatTraceBody(calls)));
+  // A session active on two UTC days, with a day between them: each day's summary holds part of it.
+  const day = 86_400_000;
+  const today = Math.floor(Date.now() / day) * day;
+  const long = [today - 3 * day, today - day].map((startMs, i) => ({
+    ...calls[0]!,
+    sessionId: 'share-long',
+    traceId: hex(0x5b0000 + i, 32),
+    spanId: hex(0x5b0000 + i, 16),
+    startMs: startMs + 12 * 3_600_000,
+    inputTokens: 100 + i,
+  }));
+  longDays = { first: today - 3 * day, middle: today - 2 * day, last: today - day };
+  ({ collector, browser, context, stop } = await startSeeded(chatTraceBody([...calls, ...long])));
 });
 
 afterAll(() => stop?.());
@@ -39,9 +52,11 @@ describe('sharing a view', () => {
     await page.getByTestId('conversation').locator('article').first().waitFor();
     const before = Date.now();
     await page.getByRole('button', { name: 'Copy link', exact: true }).click();
-    const toast = page.getByRole('status').filter({ hasText: 'copied' }).first();
+    await page.getByRole('status').filter({ hasText: 'copied' }).first().waitFor();
+    // Shown where it can be read (the visible toast; screen readers get the status above): the
+    // button sits at the top of the window.
+    const toast = page.locator('.toast').filter({ hasText: 'copied' });
     await toast.waitFor();
-    // Said where it can be read: the button sits at the top of the window.
     expect((await toast.boundingBox())?.y).toBeGreaterThanOrEqual(0);
     const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
     const after = Date.now();
@@ -72,5 +87,29 @@ describe('sharing a view', () => {
     expect(await shared.getByTestId('zone').innerText()).toBe('UTC+5:30');
     await page.close();
     await elsewhere.close();
+  });
+
+  it('shows a session with its whole totals whatever days the linked range covers, as the same view reached in the app', async () => {
+    const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const hour = 3_600_000;
+    // Each range loaded fresh, as a teammate opens a link: the last day alone, the day between
+    // its two calls (no summary row of it at all), and all time.
+    const ranges = [
+      `from=${iso(longDays.last)}&to=${iso(longDays.last + 23 * hour)}`,
+      `from=${iso(longDays.middle)}&to=${iso(longDays.middle + 23 * hour)}`,
+      't=all',
+    ];
+    for (const range of ranges) {
+      const page = await context.newPage();
+      await page.goto(`${collector.url}/?${range}&q=share-long`);
+      const row = page.locator('tr[data-key="share-long"]');
+      await row.waitFor();
+      const cells = row.locator('td');
+      expect([await cells.nth(4).innerText(), await cells.nth(6).getAttribute('title')], range).toEqual([
+        '2',
+        '201',
+      ]);
+      await page.close();
+    }
   });
 });

@@ -151,6 +151,15 @@ export function createLoader(
   /** The index being warmed. */
   let warming: SummaryIndex | null = null;
   let summariesAll: Promise<void> | null = null;
+  /**
+   * A session's totals sum its summary rows, one per day it was active; loaded for the range's
+   * days only, a session that continues past them showed the days loaded so far, so one link
+   * gave other totals than the same view reached by changing the range. Every summary file is
+   * loaded as long as the JavaScript index could hold them all.
+   */
+  const wholeSummaries =
+    source.files.reduce((n, f) => n + (f.table === 'sessions' ? f.rows : 0), 0) <= MAX_INDEX_ROWS;
+  const summaryRange = (range: UsRange | null): UsRange | null => (wholeSummaries ? null : range);
   const limit = createLimiter(PARALLEL_FILES);
 
   const metadataOf = (f: CatalogFile): Promise<FileMetaData> => {
@@ -220,7 +229,8 @@ export function createLoader(
     rollup = (rollup ?? Promise.resolve()).then(build, build);
     return rollup;
   };
-  const ensureSummaries = async (range: UsRange | null): Promise<void> => {
+  const ensureSummaries = async (requested: UsRange | null): Promise<void> => {
+    const range = derived ? requested : summaryRange(requested);
     if (summariesAll) return summariesAll;
     const work = (
       derived
@@ -292,7 +302,7 @@ export function createLoader(
 
   const fastSessionsPage = async (view: ViewState, nowUs: number): Promise<SessionsPage | null> => {
     if (derived) return null;
-    const range = loadRange(view.time, nowUs);
+    const range = summaryRange(loadRange(view.time, nowUs));
     if (filesInRange(source.files, 'sessions', range).every((f) => inDuck.has(f.path)))
       return served && served.paths === loadedKey() ? served.sessions.page(view, nowUs) : null;
     // Starts fetching and decoding (and loading DuckDB once it is up); its failure is the page's.
