@@ -1,9 +1,10 @@
 /**
- * Tokens/cost over time from the per-partition session summaries, so the chart needs no span rows
- * (the shared `timeseries` query reads spans). Each summary row (one session within one partition
- * file) counts at its first time: buckets of an hour or more are exact for hourly partitions,
- * finer ones place a slice's calls at its start. Sessions are selected exactly as on the page.
- * Map with mapTimeBuckets.
+ * Tokens/cost over time from the session summaries, so the chart needs no span rows (the shared
+ * `timeseries` query reads spans). Each summary row (one session within one partition: a day, as
+ * the collector writes them) counts at its first time, or at the range's start when it began
+ * before it, so no bucket lies outside the range. Buckets as long as the partitions are exact;
+ * finer ones place all of a row's calls at its first activity of the day. Sessions are selected
+ * exactly as on the page. Map with mapTimeBuckets.
  */
 import type { ViewState } from '../view.ts';
 import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from './filters.ts';
@@ -23,12 +24,14 @@ export function summaryTimeseries(
   const slice: string[] = [];
   if (fromUs !== null) slice.push(`x.last_time >= ${p.timestamp(fromUs)}`);
   if (toUs !== null) slice.push(`x.first_time <= ${p.timestamp(toUs)}`);
+  const at =
+    fromUs === null ? 'epoch_us(x.first_time)' : `greatest(epoch_us(x.first_time), ${p.int(fromUs)})`;
   const b1 = p.int(bucketUs);
   const b2 = p.int(bucketUs);
   const sql = `WITH picked AS (
   SELECT r.key FROM ${SESSION_ROLLUP_TABLE} AS r ${whereClause(sessionConditions(view, nowUs, p, 'r'))}
 )
-SELECT (epoch_us(x.first_time) // ${b1}) * ${b2} AS bucket_us,
+SELECT (${at} // ${b1}) * ${b2} AS bucket_us,
   CAST(sum(x.llm_calls) AS BIGINT) AS llm_calls,
   CAST(sum(x.input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(x.output_tokens) AS BIGINT) AS output_tokens,

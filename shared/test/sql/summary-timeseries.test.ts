@@ -56,11 +56,17 @@ describe('summaryTimeseries', () => {
     }
   });
 
-  it('counts the summaries that overlap a relative range, at their first time', async () => {
-    const from = NOW - 24 * HOUR;
-    const q = summaryTimeseries(view({ time: { kind: 'relative', range: '24h' } }), NOW, null);
+  it('counts the summaries that overlap a range, at their first time or the range start', async () => {
+    // Halfway through a row several minutes long, and two hours long (one-minute buckets), so the
+    // row began buckets before the range.
+    const straddling = data.summaries.find((s) => s.last_time - s.first_time > 10 * 60e6);
+    expect(straddling).toBeDefined();
+    const from = Math.round(((straddling?.first_time ?? 0) + (straddling?.last_time ?? 0)) / 2);
+    const to = from + 2 * HOUR;
+    const q = summaryTimeseries(view({ time: { kind: 'absolute', fromUs: from, toUs: to } }), NOW, null);
+    expect(q.bucketUs).toBeLessThan(5 * 60e6);
     const buckets = mapTimeBuckets(await ds.run(q));
-    const overlapping = data.summaries.filter((s) => s.last_time >= from);
+    const overlapping = data.summaries.filter((s) => s.last_time >= from && s.first_time <= to);
     expect(overlapping.length).toBeGreaterThan(0);
     expect(buckets.reduce((a, b) => a + b.llmCalls, 0)).toBe(
       overlapping.reduce((a, s) => a + s.llm_calls, 0),
@@ -68,7 +74,9 @@ describe('summaryTimeseries', () => {
     expect(buckets.reduce((a, b) => a + b.inputTokens, 0)).toBe(
       overlapping.reduce((a, s) => a + s.input_tokens, 0),
     );
-    const earliest = Math.min(...overlapping.map((s) => s.first_time));
+    // A row that began before the range counts at its start: no bucket before the range.
+    expect(overlapping.some((s) => s.first_time < from)).toBe(true);
+    const earliest = Math.max(from, Math.min(...overlapping.map((s) => s.first_time)));
     expect(buckets[0]?.bucketUs).toBe(earliest - (earliest % q.bucketUs));
     for (const b of buckets) expect(b.bucketUs % q.bucketUs).toBe(0);
   });
