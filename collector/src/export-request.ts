@@ -7,6 +7,7 @@ import type { Problem } from '@parley/shared/otlp';
 import type { Admission } from './admission.ts';
 import type { JsonDecoder } from './json-decoder.ts';
 import type { Logger } from './log.ts';
+import { throttledLog } from './log-throttle.ts';
 import type { Metrics } from './metrics.ts';
 import type { Pipeline } from './pipeline-types.ts';
 import { decodeSummary } from './request-decode.ts';
@@ -39,21 +40,8 @@ export interface ExportDeps {
  * OpenTelemetry JS drops a batch whose Retry-After ends past its export timeout (10 s by default).
  */
 export const FAILED_RETRY_AFTER_SECONDS = 5;
-/** A failing disk refuses every request: one error line per this many ms, with the count since. */
-const FAILURE_LOG_EVERY_MS = 10_000;
-const failureLogs = new WeakMap<Logger, { lastMs: number; suppressed: number }>();
-
-function logFailure(log: Logger, event: string, fields: Record<string, unknown>): void {
-  const now = Date.now();
-  const seen = failureLogs.get(log);
-  if (seen !== undefined && now - seen.lastMs < FAILURE_LOG_EVERY_MS) {
-    seen.suppressed++;
-    return;
-  }
-  const suppressed = seen?.suppressed ?? 0;
-  failureLogs.set(log, { lastMs: now, suppressed: 0 });
-  log.log('error', event, suppressed > 0 ? { ...fields, failures_not_logged: suppressed } : fields);
-}
+/** A failing disk refuses every request: one error line per 10 s, with the count since. */
+const logFailure = throttledLog(10_000);
 
 /** Space, tab, newline and return: the only bytes below 0x21 JSON text may hold. */
 const JSON_SPACE: readonly number[] = [0x20, 0x09, 0x0a, 0x0d];
@@ -98,7 +86,7 @@ export async function exportRequest(
 
   const decoded = await decode(deps, signal, received, encoding);
   if ('failed' in decoded) {
-    logFailure(deps.log, 'decode_failed', { signal, error: decoded.failed });
+    logFailure(deps.log, 'error', 'decode_failed', 'decode_failed', { signal, error: decoded.failed });
     return {
       kind: 'failed',
       message: 'the collector could not decode the request, retry later',
@@ -114,7 +102,7 @@ export async function exportRequest(
     try {
       result = await deps.pipeline.ingest({ signal, raw: { body, encoding }, items: count });
     } catch (error) {
-      logFailure(deps.log, 'ingest_failed', { signal, error: String(error) });
+      logFailure(deps.log, 'error', 'ingest_failed', 'ingest_failed', { signal, error: String(error) });
       return {
         kind: 'failed',
         message: 'the collector could not store the request, retry later',

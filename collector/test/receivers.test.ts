@@ -187,6 +187,49 @@ describe('receivers and the pipeline answer', () => {
     }
   });
 
+  it('logs refused requests (why, from where), once a minute per kind and sender', async () => {
+    const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
+    const c = await startCollector(
+      { ...configFor('secret'), grpcPort: 0 },
+      {
+        log: { log: (_level, event, fields = {}) => void logged.push({ event, fields }) },
+        createPipeline: async () => scriptedPipeline(),
+      },
+    );
+    try {
+      const auth = {
+        Authorization: 'Bearer secret',
+        'Content-Type': 'application/json',
+        'User-Agent': 'app/1',
+      };
+      for (let i = 0; i < 3; i++) {
+        const bad = await post(
+          `http://127.0.0.1:${c.httpPort}/v1/traces`,
+          new TextEncoder().encode('{'),
+          auth,
+        );
+        expect(bad.status).toBe(400);
+      }
+      const denied = await post(`http://127.0.0.1:${c.httpPort}/v1/logs`, body, {
+        'Content-Type': CONTENT_TYPE.protobuf,
+      });
+      expect(denied.status).toBe(401);
+      expect(await grpcExport(c.grpcPort as number, 'traces', body)).toMatchObject({
+        code: grpc.status.UNAUTHENTICATED,
+      });
+      const rejected = logged.filter((l) => l.event === 'request_rejected').map((l) => l.fields);
+      expect(rejected).toEqual([
+        expect.objectContaining({ transport: 'http', route: '/v1/traces', status: 400, user_agent: 'app/1' }),
+        expect.objectContaining({ transport: 'http', route: '/v1/logs', status: 401 }),
+        expect.objectContaining({ transport: 'grpc', status: 'UNAUTHENTICATED' }),
+      ]);
+      expect(String(rejected[0]?.reason)).toMatch(/JSON/);
+      expect(String(rejected[0]?.remote)).toMatch(/127\.0\.0\.1/);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('tells an exporter aimed at the wrong path where OTLP goes, counts it, and logs each path once', async () => {
     const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
     const c = await startCollector(

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { bearerMatches } from '../auth.ts';
 import { exportRequest, type ExportDeps, type ExportOutcome, type Signal } from '../export-request.ts';
+import { throttledLog } from '../log-throttle.ts';
 import { countRequest, observeAck } from '../metrics.ts';
 
 const identity = (b: Buffer): Buffer => b;
@@ -85,6 +86,9 @@ export async function startGrpc(deps: ExportDeps, options: GrpcOptions): Promise
   };
 }
 
+/** One line per kind of refusal and peer a minute (a misconfigured exporter retries fast). */
+const logRejection = throttledLog(60_000);
+
 function handler(
   signal: Signal,
   deps: ExportDeps,
@@ -95,6 +99,17 @@ function handler(
     const started = performance.now();
     const fail = (code: grpc.status, details: string, name: string): void => {
       countRequest(deps.metrics, 'grpc', route, name);
+      if (code === grpc.status.UNAUTHENTICATED || code === grpc.status.INVALID_ARGUMENT) {
+        const remote = call.getPeer();
+        logRejection(deps.log, 'warn', 'request_rejected', `grpc ${name} ${remote}`, {
+          transport: 'grpc',
+          route,
+          status: name,
+          reason: details.slice(0, 300),
+          remote,
+          user_agent: String(call.metadata.get('user-agent')[0] ?? '').slice(0, 200) || null,
+        });
+      }
       callback({ code, details });
     };
     const authorization = call.metadata.get('authorization')[0];

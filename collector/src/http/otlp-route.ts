@@ -11,6 +11,7 @@ import {
   type ExportOutcome,
   type Signal,
 } from '../export-request.ts';
+import { throttledLog } from '../log-throttle.ts';
 import { countRequest, observeAck } from '../metrics.ts';
 import { encodeStatus, RpcCode } from '../rpc-status.ts';
 import { readBody } from './read-body.ts';
@@ -19,6 +20,9 @@ export interface OtlpRouteOptions {
   token: string | null;
   maxBodyBytes: number;
 }
+
+/** One line per kind of refusal and sender a minute (a misconfigured exporter retries fast). */
+const logRejection = throttledLog(60_000);
 
 const CONTENT_TYPES: Record<string, Encoding> = {
   'application/x-protobuf': 'protobuf',
@@ -51,6 +55,23 @@ export function otlpRoute(signal: Signal, deps: ExportDeps, options: OtlpRouteOp
       enc: Encoding,
       headers?: Record<string, string>,
     ): void => {
+      // The sender hears why; the operator asked "why is this team's data missing" had nothing.
+      if (status >= 400 && status < 500 && status !== 429) {
+        logRejection(
+          deps.log,
+          'warn',
+          'request_rejected',
+          `http ${status} ${req.socket.remoteAddress ?? ''}`,
+          {
+            transport: 'http',
+            route,
+            status,
+            reason: message.slice(0, 300),
+            remote: req.socket.remoteAddress ?? null,
+            user_agent: (req.headers['user-agent'] ?? '').slice(0, 200) || null,
+          },
+        );
+      }
       if (!req.complete) {
         // The rest of the upload is discarded; close rather than keep a connection mid-body.
         res.setHeader('Connection', 'close');

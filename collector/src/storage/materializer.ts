@@ -480,7 +480,15 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       if (expired.length > 0) {
         await commit(replaceFiles(manifest, expired, []), state);
         for (const f of expired) await removeDataFile(cfg.dataDir, f.path);
-        log.log('info', 'storage.retention', { files_removed: expired.length });
+        const partitions = [...new Set(expired.map((f) => f.path.split('/').slice(1, -1).join('/')))].sort();
+        log.log('info', 'storage.retention', {
+          files_removed: expired.length,
+          rows_removed: expired.reduce((n, f) => n + f.rows, 0),
+          older_than: new Date(nowMs - cfg.retentionDays * 86_400_000).toISOString(),
+          partitions: partitions.length,
+          oldest: partitions[0],
+          newest: partitions.at(-1),
+        });
       }
     }
     if (cfg.compaction === null) return;

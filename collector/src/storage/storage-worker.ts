@@ -29,7 +29,15 @@ port.on('message', (message: ToMaterializer) => {
   if (message.type === 'start') {
     materializer = startMaterializer(message.options, emit);
     materializer.catch((err: unknown) => {
-      emit({ type: 'start_failed', error: String((err as Error)?.stack ?? err) });
+      // The operator's line says what failed; the stack is for a bug report, at debug level.
+      if (err instanceof Error && err.stack !== undefined)
+        emit({
+          type: 'log',
+          level: 'debug',
+          event: 'storage.start_failed_stack',
+          fields: { stack: err.stack },
+        });
+      emit({ type: 'start_failed', error: err instanceof Error ? err.message : String(err) });
     });
     return;
   }

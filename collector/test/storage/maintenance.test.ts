@@ -195,8 +195,20 @@ describe('retention', () => {
     await a.close();
     expect((await manifestOf(dir)).files.filter((f) => f.table === 'spans')).toHaveLength(3);
 
-    const b = await openPipeline(dir, { retentionDays: 7 });
+    const logged: Array<Record<string, unknown>> = [];
+    const b = await openPipeline(dir, {
+      retentionDays: 7,
+      logger: {
+        log: (_level, event, fields = {}) => void (event === 'storage.retention' && logged.push(fields)),
+      },
+    });
     await b.close();
+    // What went, for the operator: files (its span hour and summary day), rows, the cutoff, partitions.
+    const oldDay = new Date((nowUs - 10 * dayUs) / 1000).toISOString().slice(0, 10);
+    expect(logged).toEqual([
+      expect.objectContaining({ files_removed: 2, rows_removed: 2, partitions: 2, oldest: `date=${oldDay}` }),
+    ]);
+    expect(Date.parse(String(logged[0]?.older_than))).toBeCloseTo(nowUs / 1000 - 7 * 86_400_000, -6);
     const sessions = await queryTable(dir, 'spans', 'SELECT session_id FROM t ORDER BY 1');
     expect(sessions.map((r) => r.session_id)).toEqual(['kept', 'new']);
     expect(await parquetOnDisk(dir, 'spans')).toBe(2);
