@@ -18,7 +18,7 @@ const TABLE_INTROS: Record<TableName, string> = {
   messages:
     'One row per conversation message carried by an LLM-call span, whether it came as span attributes, span events or OTLP log records. Partitioned like the span it belongs to, under `messages/…`.',
   sessions:
-    'Per-day session summaries written beside the spans so the sessions page never reads span rows, under `sessions/date=YYYY-MM-DD/` (SNAPPY, sorted by first activity); a session spread over several days (or files of one day not yet compacted) has several rows, which queries re-aggregate.',
+    "Session summaries written beside the spans so the sessions page never reads span rows, under `sessions/date=YYYY-MM-DD/` (SNAPPY, sorted by first activity): one row per session and hour of its spans' starts (so a chart of hour buckets is exact), several per session active over several hours (or in files of one day not yet compacted), which queries re-aggregate. Data written by earlier versions has one row per session and day, which compaction keeps.",
 };
 
 function cell(text: string): string {

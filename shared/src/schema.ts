@@ -326,9 +326,10 @@ export const MESSAGES_COLUMNS: readonly Column[] = [
 ];
 
 /**
- * Per-day session summaries, written by the collector beside spans so the sessions page never
- * needs the span rows. One row per (session, day) in each file; a session that spans several days
- * or files has several rows, which queries re-aggregate. Sessionless traces get one row keyed by trace.
+ * Session summaries in day files, written by the collector beside spans so the sessions page never
+ * needs the span rows. One row per (session, hour) in each file; a session that spans several
+ * hours or files has several rows, which queries re-aggregate. Sessionless traces get one row per
+ * hour keyed by trace.
  */
 export const SESSIONS_COLUMNS: readonly Column[] = [
   {

@@ -87,6 +87,28 @@ describe('compaction', () => {
     expect(ids).toEqual([...ids].sort());
   });
 
+  it('keeps a summary row per session and hour in the day file, so a chart of hours is exact', async () => {
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { compaction: { minFiles: 3 } });
+    const hourUs = 3_600_000_000;
+    // Flushes 0-2 in one hour, 3-4 in the next (BASE_US is early in its day).
+    await ingestFlushed(pipeline, 5, 20, (batch, i) => ({
+      startUs: BASE_US + (batch >= 3 ? hourUs : 0) + batch * 1_000 + i,
+    }));
+    await pipeline.close();
+    const manifest = await manifestOf(dir);
+    expect(manifest.files.filter((f) => f.table === 'sessions')).toHaveLength(1);
+    const rows = await queryTable(
+      dir,
+      'sessions',
+      `SELECT session_id, date_trunc('hour', first_time) AS hour, count(*)::INTEGER AS n FROM t GROUP BY ALL ORDER BY ALL`,
+    );
+    expect(rows).toHaveLength(8);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    const fromSpans = await queryTable(dir, 'spans', PER_SESSION_FROM_SPANS);
+    expect(await queryTable(dir, 'sessions', PER_SESSION_FROM_SUMMARIES)).toEqual(fromSpans);
+  });
+
   it('retries a flush or merge that runs out of DuckDB memory with a raised limit, losing nothing', async () => {
     const dir = await dataDir();
     const raised: unknown[] = [];

@@ -6,12 +6,12 @@
 
 import { sessionKeyHashSql } from './session-key.ts';
 
-/** Summary times come from the span start, so a row belongs to the partition of its first span. */
+/** Summary times come from the span start, so a row belongs to the hour (or day) of its first span. */
 export type SummaryPartition = 'hour' | 'day' | null;
 
 /**
- * One row per session (or per trace when it has no session), and per `partition` of the span
- * start unless null. `source` must be a relation of span rows with TIMESTAMP times: a fixed
+ * One row per session (or per trace when it has no session), and per `partition` (hour or day) of
+ * the span start unless null. `source` must be a relation of span rows with TIMESTAMP times: a fixed
  * identifier or a query built from fixed identifiers, never input.
  */
 export function spanSummariesSql(source: string, partition: SummaryPartition): string {

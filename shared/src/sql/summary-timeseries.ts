@@ -1,15 +1,15 @@
 /**
  * Tokens/cost over time from the session summaries, so the chart needs no span rows (the shared
- * `timeseries` query reads spans). Each summary row (one session within one partition: a day, as
- * the collector writes them) counts at its first time, or at the range's start when it began
- * before it, so no bucket lies outside the range. Buckets as long as the partitions are exact;
- * finer ones place all of a row's calls at its first activity of the day. Sessions are selected
- * exactly as on the page. Map with mapTimeBuckets.
+ * `timeseries` query reads spans). Each summary row (one session within one hour, as the collector
+ * writes them) counts at its first time, or at the range's start when it began before it, so no
+ * bucket lies outside the range. Buckets are an hour at least, so each row falls in the bucket of
+ * its calls (rows of older data, one per day, still put a day's calls at its first). Sessions are
+ * selected exactly as on the page. Map with mapTimeBuckets.
  */
 import type { ViewState } from '../view.ts';
 import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from './filters.ts';
 import { Params, TRACE_KEY_PREFIX } from './query.ts';
-import { resolveTimeRange, seriesBucketUs } from './time.ts';
+import { HOUR_US, resolveTimeRange, seriesBucketUs } from './time.ts';
 import type { TimeseriesQuery } from './timeseries.ts';
 
 /** Needs the rollup table (CREATE_SESSION_ROLLUP_SQL) built over the loaded summaries. */
@@ -20,7 +20,7 @@ export function summaryTimeseries(
 ): TimeseriesQuery {
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
-  const bucketUs = seriesBucketUs(fromUs, toUs, nowUs, extent);
+  const bucketUs = Math.max(HOUR_US, seriesBucketUs(fromUs, toUs, nowUs, extent));
   const slice: string[] = [];
   if (fromUs !== null) slice.push(`x.last_time >= ${p.timestamp(fromUs)}`);
   if (toUs !== null) slice.push(`x.first_time <= ${p.timestamp(toUs)}`);

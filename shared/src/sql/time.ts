@@ -2,7 +2,7 @@
 import type { RelativeRange, TimeRange } from '../view.ts';
 
 const MINUTE_US = 60_000_000;
-const HOUR_US = 60 * MINUTE_US;
+export const HOUR_US = 60 * MINUTE_US;
 const DAY_US = 24 * HOUR_US;
 
 export const RELATIVE_RANGE_US: Record<Exclude<RelativeRange, 'all'>, number> = {

@@ -60,7 +60,8 @@ const MARGIN_US = 5 * 60e6;
 const MAX_INDEX_ROWS = 1_000_000;
 
 /** Session summaries computed from loaded spans, for sources that have no sessions files. */
-const DERIVE_SESSIONS_SQL = `INSERT INTO sessions ${spanSummariesSql('spans', null)}`;
+/** Hour rows, as the collector writes them: the chart places a row's calls at its first time. */
+const DERIVE_SESSIONS_SQL = `INSERT INTO sessions ${spanSummariesSql('spans', 'hour')}`;
 
 /** Runs at most `max` tasks at a time (fetch + decode of files). */
 function createLimiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
