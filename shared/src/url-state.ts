@@ -10,7 +10,8 @@
  *            model name may contain any character; duplicates and empty values are dropped
  *   t        relative range 15m|1h|24h|7d|30d|all; default 24h
  *   from,to  absolute range, ISO-8601 (date, or date-time with up to 9 fractional digits, 'Z' or
- *            an offset; no zone means UTC); both required, from <= to; they win over `t`
+ *            an offset; no zone means UTC; a date alone as `to` means the end of that day); both
+ *            required, from <= to; they win over `t`
  *   sort     '<key>:<asc|desc>' with key last|first|duration|calls|input|output|cached|cost|errors|
  *            session (the SortKey names are accepted too); default last:desc
  *   page     1-based page number; default 1
@@ -184,7 +185,10 @@ function parseTime(
 ): TimeRange | null {
   if (from !== null || to !== null) {
     const fromUs = from === null ? null : parseIsoUs(from);
-    const toUs = to === null ? null : parseIsoUs(to);
+    const toStart = to === null ? null : parseIsoUs(to);
+    // `to=2026-11-26` reads as "through that day": its first instant would leave
+    // `from=2026-11-26&to=2026-11-26` empty.
+    const toUs = toStart !== null && to !== null && DATE_ONLY.test(to) ? toStart + DAY_US - 1 : toStart;
     if (fromUs !== null && toUs !== null && fromUs <= toUs) {
       if (t !== null)
         notices.push('Both a relative and an absolute time range were given; using the absolute one.');
@@ -206,6 +210,9 @@ function parseIntStrict(s: string): number | null {
   if (!/^\d{1,9}$/.test(s)) return null;
   return Number(s);
 }
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:?\d{2})?$/;
+const DAY_US = 86_400_000_000;
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

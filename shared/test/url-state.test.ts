@@ -91,9 +91,20 @@ describe('url-state', () => {
     expect(state.time).toEqual({
       kind: 'absolute',
       fromUs: Date.UTC(2026, 10, 20, 10) * 1000 + 123_456,
-      toUs: Date.UTC(2026, 10, 21) * 1000,
+      // A date alone as `to`: through the end of that day.
+      toUs: Date.UTC(2026, 10, 22) * 1000 - 1,
     });
     expect(notices).toHaveLength(1);
+    expect(parseViewState(new URLSearchParams('from=2026-11-26&to=2026-11-26')).state.time).toEqual({
+      kind: 'absolute',
+      fromUs: Date.UTC(2026, 10, 26) * 1000,
+      toUs: Date.UTC(2026, 10, 27) * 1000 - 1,
+    });
+    expect(parseViewState(new URLSearchParams('from=2026-11-26&to=2026-11-26T06:00')).state.time).toEqual({
+      kind: 'absolute',
+      fromUs: Date.UTC(2026, 10, 26) * 1000,
+      toUs: Date.UTC(2026, 10, 26, 6) * 1000,
+    });
     expect(parseIsoUs('2026-11-20T10:00:00+02:00')).toBe(Date.UTC(2026, 10, 20, 8) * 1000);
     expect(formatIsoUs(Date.UTC(2026, 10, 20, 10) * 1000 + 5)).toBe('2026-11-20T10:00:00.000005Z');
     expect(formatIsoUs(Date.UTC(2026, 10, 20, 10) * 1000)).toBe('2026-11-20T10:00:00Z');
