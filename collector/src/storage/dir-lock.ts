@@ -14,7 +14,14 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
-export type LockResult = { ok: true; lock: DirLock } | { ok: false; error: string };
+export type LockResult =
+  | {
+      ok: true;
+      lock: DirLock;
+      /** A stale lock this start took over (its holder was killed), with the pid it named. */
+      takenOver: { pid: number | null } | null;
+    }
+  | { ok: false; error: string };
 
 /**
  * Tokens of the lock and takeover files this process created or is creating: a file naming this
@@ -105,11 +112,13 @@ async function removeStale(path: string, stale: string): Promise<void> {
 
 export async function lockDir(walDir: string, dataDir: string): Promise<LockResult> {
   const path = join(walDir, 'lock');
+  let takenOver: { pid: number | null } | null = null;
   for (let attempt = 0; attempt < 5; attempt++) {
     const token = await create(path);
     if (token !== null) {
       return {
         ok: true,
+        takenOver,
         lock: {
           async release() {
             await unlink(path).catch(() => undefined);
@@ -128,6 +137,8 @@ export async function lockDir(walDir: string, dataDir: string): Promise<LockResu
       };
     }
     await removeStale(path, text);
+    const stalePid = Number(text.trim().split(' ')[0]);
+    takenOver = { pid: Number.isSafeInteger(stalePid) && stalePid > 0 ? stalePid : null };
   }
   return { ok: false, error: `data dir ${dataDir}: another process took the lock as this one started` };
 }

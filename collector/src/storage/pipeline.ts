@@ -68,6 +68,12 @@ export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
   const cfg = resolved.config;
   const locked = await lockDir(cfg.walDir, cfg.dataDir);
   if (!locked.ok) throw new Error(`storage: ${locked.error}`);
+  if (locked.takenOver !== null) {
+    cfg.logger.log('warn', 'storage.lock_taken_over', {
+      previous_pid: locked.takenOver.pid,
+      hint: 'the collector that held this data dir stopped without releasing it (killed?); what it acknowledged is replayed from the WAL',
+    });
+  }
   try {
     return await openLocked(cfg, locked.lock);
   } catch (err) {

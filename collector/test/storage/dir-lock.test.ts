@@ -45,10 +45,23 @@ describe('one writer per data dir', () => {
     const pipeline = await openPipeline(dir);
     await pipeline.close();
     const lock = join(dir, '_wal', 'lock');
-    for (const stale of [`${deadPid()} 123\n`, `${process.pid} -\n`, 'not a pid\n']) {
+    const dead = deadPid();
+    const cases: Array<[string, number | null]> = [
+      [`${dead} 123\n`, dead],
+      [`${process.pid} -\n`, process.pid],
+      ['not a pid\n', null],
+    ];
+    for (const [stale, previous] of cases) {
       await writeFile(lock, stale);
-      const again = await openPipeline(dir);
+      const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
+      const again = await openPipeline(dir, {
+        logger: { log: (_level, event, fields = {}) => void events.push({ event, fields }) },
+      });
       expect(await readFile(lock, 'utf8')).not.toBe(stale);
+      // Said in the log, with the pid the stale lock named.
+      expect(
+        events.filter((e) => e.event === 'storage.lock_taken_over').map((e) => e.fields.previous_pid),
+      ).toEqual([previous]);
       await again.close();
     }
   });
