@@ -15,6 +15,10 @@ function grouped(x: number): string {
     const [mantissa = '', exponent = '0'] = x.toExponential().split('e');
     digits = mantissa.replace('.', '').padEnd(Number(exponent) + 1, '0');
   }
+  return groupDigits(digits);
+}
+
+function groupDigits(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
@@ -58,9 +62,17 @@ export function formatTokens(n: number | null | undefined): string {
  * `digits` significant digits in plain decimals: toPrecision switches to `6.0e-7` below a
  * millionth, and a cost column must never read as an exponent.
  */
-function significant(x: number, digits: number): string {
-  const decimals = digits - 1 - Math.floor(Math.log10(Math.abs(x)));
-  return x.toFixed(Math.min(100, Math.max(0, decimals)));
+function significant(x: number, digits: number, minDecimals = 0): string {
+  return x.toFixed(Math.min(100, Math.max(minDecimals, digits - 1 - roundedExponent(x, digits))));
+}
+
+/**
+ * The power of ten of `x` once rounded to `digits` significant digits: 0.009995 to three is
+ * 0.0100, whose digits start a place earlier than the unrounded value's log10 says (that gave
+ * $0.01000, four digits). toExponential and toFixed round the same exact value the same way.
+ */
+function roundedExponent(x: number, digits: number): number {
+  return Number(x.toExponential(digits - 1).split('e')[1]);
 }
 
 /**
@@ -79,12 +91,18 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${integer(usd)}`;
 }
 
-/** A cost as precisely as a title should give it: six significant digits, no float noise. */
+/**
+ * A cost as precisely as a title should give it: six significant digits but never fewer than
+ * cents (six alone drop them from $10,000 on, and the cell shows whole dollars there: the title
+ * is where they are read), without float noise, thousands grouped.
+ */
 export function preciseCost(usd: number | null | undefined): string {
   if (usd == null) return 'no price';
-  if (usd === 0 || !Number.isFinite(usd)) return formatCost(usd);
-  const digits = significant(usd, 6);
-  return `$${digits.includes('.') ? digits.replace(/\.?0+$/, '') : digits}`;
+  // toFixed writes an exponent from 1e21 on, where a double holds no cents anyway.
+  if (usd === 0 || !Number.isFinite(usd) || Math.abs(usd) >= 1e21) return formatCost(usd);
+  const [whole = '', fraction = ''] = significant(usd, 6, 2).split('.');
+  const decimals = fraction.replace(/0+$/, '');
+  return `$${groupDigits(whole)}${decimals ? `.${decimals}` : ''}`;
 }
 
 /**
@@ -104,6 +122,8 @@ export function formatDuration(ms: number | null | undefined): string {
   const hours = Math.round(s / 3600);
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
+
+const HOUR_US = 3_600_000_000;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -126,6 +146,19 @@ export function zoneLabel(us: number): string {
   const abs = Math.abs(minutes);
   const hm = abs % 60 === 0 ? `${abs / 60}` : `${Math.floor(abs / 60)}:${pad(abs % 60)}`;
   return `UTC${minutes > 0 ? '+' : '-'}${hm}`;
+}
+
+/**
+ * The viewer's UTC offsets from `fromUs` to `toUs` as zoneLabel names them, in the order they
+ * first occur: "UTC+1", or "UTC+1 / UTC+2" across a daylight-saving change. An offset holds for
+ * weeks at least, so a thousand samples over the years a source spans miss none.
+ */
+export function zoneLabels(fromUs: number, toUs: number): string {
+  const labels = new Set([zoneLabel(fromUs)]);
+  const step = Math.max(HOUR_US, (toUs - fromUs) / 1000);
+  for (let us = fromUs + step; us < toUs; us += step) labels.add(zoneLabel(us));
+  labels.add(zoneLabel(Math.max(fromUs, toUs)));
+  return [...labels].join(' / ');
 }
 
 /** Month-day and time to the minute, for narrow columns. */

@@ -1,7 +1,8 @@
 /**
  * Sessions for the accessibility tests: two pages of them at 25 rows, over a priced and an unpriced
- * model, with large token counts (wide cells), and one conversation taken up again after a side
- * thread (a note linking to an earlier message).
+ * model (one of them hours earlier than the rest), with large token counts (wide cells), one
+ * answer long enough to be clipped, and one conversation with a long id taken up again after an
+ * unpriced side thread (a note linking to an earlier message; a partial cost).
  */
 import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
 
@@ -9,7 +10,12 @@ import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
 export const SESSIONS = 49;
 export const PRICED = 'gpt-4o-mini';
 export const UNPRICED = 'house-model-x';
-export const THREADS = 'a11y-threads';
+export const THREADS = 'a11y-threads-taken-up-again-after-a-side-question';
+/** Unpriced, hours before the others: the chart has a bucket without a priced call. */
+export const EARLIER = 1;
+/** Its answer is clipped, with "Show all". */
+export const LONG_ANSWER = 5;
+const LONG_TEXT = Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer.`).join('\n\n');
 
 export function a11ySessionId(i: number): string {
   return `a11y-${String(i).padStart(3, '0')}`;
@@ -21,13 +27,13 @@ export function accessibilityBody(nowMs: number): Uint8Array {
     traceId: hex(0xa110000 + i, 32),
     spanId: hex(0xa110000 + i, 16),
     model: i % 2 === 0 ? PRICED : UNPRICED,
-    startMs: nowMs - 3_600_000 + i * 60_000,
+    startMs: i === EARLIER ? nowMs - 3 * 3_600_000 : nowMs - 3_600_000 + i * 60_000,
     durationMs: 700,
     input: [
       { role: 'system', text: 'You are terse.' },
       { role: 'user', text: `Question ${i}: what is **OTel**?` },
     ],
-    output: `Answer ${i}: OpenTelemetry.`,
+    output: i === LONG_ANSWER ? LONG_TEXT : `Answer ${i}: OpenTelemetry.`,
     inputTokens: 12_345_678 + i,
     outputTokens: 2_345_678 + i,
   }));
@@ -44,7 +50,7 @@ export function accessibilityBody(nowMs: number): Uint8Array {
       sessionId: THREADS,
       traceId: hex(0xa120000 + i, 32),
       spanId: hex(0xa120000 + i, 16),
-      model: PRICED,
+      model: i === 1 ? UNPRICED : PRICED,
       startMs: nowMs - 60_000 + i * 1000,
       durationMs: 500,
       input,

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from './collector.ts';
 import { newContext } from './chromium.ts';
 import { startSeeded, type Seeded } from './seeded.ts';
-import { PRICED, SESSIONS, THREADS, a11ySessionId, accessibilityBody } from './accessibility-body.ts';
+import {
+  LONG_ANSWER,
+  PRICED,
+  SESSIONS,
+  THREADS,
+  a11ySessionId,
+  accessibilityBody,
+} from './accessibility-body.ts';
 
 let seeded: Seeded;
 let collector: RunningCollector;
@@ -132,6 +139,15 @@ describe('focus is kept near the control that went away', () => {
     await page.close();
   });
 
+  it('after Show all time in the empty state: on the search box', async () => {
+    const page = await open('from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
+    await page.getByRole('button', { name: 'Show all time' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range(page)).toBe(`1–${TOTAL} of ${TOTAL}`);
+    expect(await focused(page)).toBe(SEARCH);
+    await page.close();
+  });
+
   it("after closing a conversation with its button: on that session's row", async () => {
     const page = await openSession(a11ySessionId(7));
     await page.getByRole('button', { name: 'Close conversation' }).focus();
@@ -200,6 +216,22 @@ describe('conversation', () => {
     expect(await target.evaluate((el) => el.querySelector('button.role') === document.activeElement)).toBe(
       true,
     );
+    await page.close();
+  });
+
+  it('collapses a long message from its top too, focus going to its Show all button', async () => {
+    const page = await openSession(a11ySessionId(LONG_ANSWER));
+    const answer = page.locator('article[data-role="assistant"]');
+    await answer.getByRole('button', { name: /^Show all/ }).click();
+    const collapse = answer.getByRole('button', { name: 'Collapse' });
+    await expect.poll(() => collapse.count()).toBe(2);
+    const top = (await collapse.first().boundingBox())?.y ?? Infinity;
+    const text = (await answer.locator('.content').boundingBox())?.y ?? -Infinity;
+    expect(top).toBeLessThan(text);
+    await collapse.first().focus();
+    await page.keyboard.press('Enter');
+    await answer.locator('.content.clipped').waitFor();
+    expect(await focused(page)).toMatch(/^button Show all/);
     await page.close();
   });
 
@@ -305,7 +337,117 @@ describe('sessions list', () => {
   });
 });
 
+describe('skip link and announcements', () => {
+  it('skips to the sessions, or to the open conversation, from the first Tab', async () => {
+    const page = await open('t=all');
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    const skip = page.getByRole('link', { name: 'Skip to sessions' });
+    expect((await skip.boundingBox())?.width).toBeLessThanOrEqual(1);
+    await page.keyboard.press('Tab');
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await skip.boundingBox())?.width).toBeGreaterThan(50);
+    await page.keyboard.press('Enter');
+    // The list's current row: the most recent session.
+    await expect.poll(() => focused(page)).toMatch(new RegExp(`^tr\\[${THREADS}\\]`));
+    await page.close();
+
+    const open2 = await openSession(a11ySessionId(6));
+    await open2.keyboard.press('Tab');
+    await open2.getByRole('link', { name: 'Skip to conversation' }).press('Enter');
+    expect(await open2.evaluate(() => document.activeElement?.id)).toBe('conversation');
+    await open2.keyboard.press('Tab');
+    expect(await open2.evaluate(() => !!document.activeElement?.closest('#conversation'))).toBe(true);
+    await open2.close();
+  });
+
+  it('lets the route announcer speak when the title changes (a session opened), not at each filter', async () => {
+    const page = await open('t=all');
+    const status = page.getByTestId('results-status');
+    await expect.poll(() => status.innerText()).toBe(`Sessions 1–${TOTAL} of ${TOTAL}`);
+    // The first navigation makes SvelteKit's announcer say the title once; count what follows.
+    await page.getByTestId('search').fill('a11y');
+    const announcer = page.locator('#svelte-announcer');
+    await expect.poll(() => announcer.textContent()).toMatch(/^\s*Parley · Sessions\s*$/);
+    await announcer.evaluate((el) => {
+      const w = window as unknown as { said: string[] };
+      w.said = [];
+      new MutationObserver(() => w.said.push(el.textContent ?? '')).observe(el, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    await page.getByTestId('search').fill('a11y-01');
+    await expect.poll(() => status.innerText()).toBe('Sessions 1–10 of 10');
+    await page.getByRole('button', { name: 'Calls', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('calls:desc');
+    await page.getByRole('button', { name: '7d', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe('7d');
+    await expect.poll(() => status.innerText()).toBe('Sessions 1–10 of 10');
+    expect(await said()).toEqual([]);
+    await page.locator('tbody tr[data-key]').first().click();
+    await expect.poll(said).toEqual([expect.stringMatching(/^a11y-01\d · Parley$/)]);
+    await page.close();
+  });
+});
+
+describe('times', () => {
+  it('name their UTC offset on the list page: by the range, in the time headers, in the custom form', async () => {
+    const context = await newContext(seeded.browser, collector.url, { timezoneId: 'Asia/Kolkata' });
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/?t=24h`);
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    expect(await page.getByTestId('range-zone').innerText()).toBe('UTC+5:30');
+    expect(await page.getByRole('button', { name: 'Last', exact: true }).getAttribute('title')).toBe(
+      'Last span, local time (UTC+5:30)',
+    );
+    await page.getByRole('button', { name: 'Custom' }).click();
+    expect(await page.getByTestId('custom-zone').innerText()).toBe('Local time, UTC+5:30');
+    await context.close();
+  });
+});
+
+describe('chart', () => {
+  it('draws no cost dot for a bucket without a priced call', async () => {
+    const page = await open('t=all');
+    const chart = page.getByTestId('usage-chart');
+    await chart.waitFor();
+    const { costs, dots } = await chart.evaluate((svg) => ({
+      costs: [...svg.querySelectorAll('g > title')].map((t) => (t.textContent ?? '').trim()),
+      dots: svg.querySelectorAll('.cost-dot').length,
+    }));
+    const unpriced = costs.filter((t) => t.endsWith('no price')).length;
+    expect(unpriced, costs.join('\n')).toBeGreaterThan(0);
+    expect(dots).toBe(costs.length - unpriced);
+    await page.close();
+  });
+});
+
 describe('reflow and motion', () => {
+  it('keeps Session, Last and Cost in view without scrolling sideways at 390 and 720px', async () => {
+    for (const width of [390, 720]) {
+      const page = await seeded.context.newPage();
+      await page.setViewportSize({ width, height: 844 });
+      await open('t=all', page);
+      const table = page.getByTestId('sessions');
+      await table.locator('tbody tr[data-key]').first().waitFor();
+      await expect
+        .poll(async () => ({
+          width,
+          overflow: await table.evaluate((el) => el.scrollWidth - el.clientWidth),
+        }))
+        .toEqual({ width, overflow: 0 });
+      const shown = await table.evaluate((el) =>
+        [...el.querySelectorAll('thead th')]
+          .filter((th) => getComputedStyle(th).display !== 'none')
+          .map((th) => th.textContent?.trim()),
+      );
+      expect(shown, `${width}px`).toEqual(expect.arrayContaining(['Session', 'Last', 'Cost']));
+      await page.close();
+    }
+  });
+
   it('does not scroll sideways at 390px with a conversation open', async () => {
     const page = await seeded.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });

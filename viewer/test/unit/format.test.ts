@@ -9,6 +9,7 @@ import {
   pageRange,
   truncateMiddle,
   zoneLabel,
+  zoneLabels,
 } from '../../src/lib/format.ts';
 
 const intlInteger = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -40,12 +41,48 @@ describe('format', () => {
     expect(formatCost(12_345.6)).toBe('$12,346');
   });
 
+  it('decides the digits of a cost after rounding it', () => {
+    expect(formatCost(0.009995)).toBe('$0.0100');
+    expect(formatCost(0.0009999)).toBe('$0.00100');
+    fc.assert(
+      fc.property(fc.double({ min: 1e-12, max: 0.9949, noNaN: true }), (usd) => {
+        const digits = formatCost(usd).replace(/^\$0\.0*/, '');
+        expect(digits, String(usd)).toMatch(/^\d{3}$/);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('gives a precise cost without float noise', () => {
     expect(preciseCost(0.019961999999999997)).toBe('$0.019962');
     expect(preciseCost(6e-7)).toBe('$0.0000006');
-    expect(preciseCost(1234.5)).toBe('$1234.5');
+    expect(preciseCost(1234.5)).toBe('$1,234.5');
     expect(preciseCost(null)).toBe('no price');
     expect(preciseCost(0)).toBe('$0');
+  });
+
+  it('gives a precise cost to the cent at least, its thousands grouped', () => {
+    expect(preciseCost(10_012.34567)).toBe('$10,012.35');
+    expect(preciseCost(123_456.789)).toBe('$123,456.79');
+    expect(preciseCost(1_234_567)).toBe('$1,234,567');
+    expect(preciseCost(999.9996)).toBe('$1,000');
+    // Six significant digits, or cents when they say more (Intl's roundingPriority morePrecision).
+    const intl = new Intl.NumberFormat('en-US', {
+      maximumFractionDigits: 2,
+      maximumSignificantDigits: 6,
+      roundingPriority: 'morePrecision',
+    });
+    for (const usd of [0.5, 1.25, 99.123456, 1234.5678, 98_765.4321, 7_654_321.987])
+      expect(preciseCost(usd), String(usd)).toBe(`$${intl.format(usd)}`);
+    fc.assert(
+      fc.property(fc.double({ min: 1e-9, max: 1e15, noNaN: true }), (usd) => {
+        const shown = Number(preciseCost(usd).replace(/[$,]/g, ''));
+        expect(Math.abs(shown - usd), String(usd)).toBeLessThanOrEqual(
+          Math.max(0.005, usd * 5e-6) * (1 + 1e-9),
+        );
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('states the precise page range', () => {
@@ -138,6 +175,30 @@ describe('format', () => {
       expect(at('America/Los_Angeles', '2026-01-15T12:00:00Z')).toBe('UTC-8');
       expect(at('America/Los_Angeles', '2026-07-15T12:00:00Z')).toBe('UTC-7');
       expect(at('Asia/Kolkata', '2026-07-15T12:00:00Z')).toBe('UTC+5:30');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('names every UTC offset of the viewer over a span of time, in their order', () => {
+    const saved = process.env.TZ;
+    const over = (zone: string, from: string, to: string): string => {
+      process.env.TZ = zone;
+      return zoneLabels(Date.parse(from) * 1000, Date.parse(to) * 1000);
+    };
+    try {
+      expect(over('Asia/Kolkata', '2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z')).toBe('UTC+5:30');
+      expect(over('UTC', '2026-07-15T12:00:00Z', '2026-07-15T12:00:00Z')).toBe('UTC');
+      expect(over('America/Los_Angeles', '2026-03-01T00:00:00Z', '2026-03-20T00:00:00Z')).toBe(
+        'UTC-8 / UTC-7',
+      );
+      // Back again within the span: each offset once.
+      expect(over('America/Los_Angeles', '2025-12-01T00:00:00Z', '2027-01-01T00:00:00Z')).toBe(
+        'UTC-8 / UTC-7',
+      );
+      // A daylight-saving summer inside a span of decades is not stepped over.
+      expect(over('Europe/Berlin', '2000-01-01T00:00:00Z', '2030-01-01T00:00:00Z')).toBe('UTC+1 / UTC+2');
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
