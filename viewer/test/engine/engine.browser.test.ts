@@ -223,14 +223,15 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
-  it('answers from a new index once a wider time range has loaded more summary files', async () => {
+  it('loads every summary file for a narrow range, so its sessions have their whole totals, and one index serves every range', async () => {
     const fresh = await browser.newPage();
     try {
       await fresh.goto(`${app.url}/`);
       await fresh.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
       const files = manifest.files.filter((f) => f.table === 'sessions');
+      expect(files.length).toBeGreaterThan(1);
       const lastUs = Math.max(...files.map((f) => Date.parse(f.max_time) * 1000));
-      // The last six hours: a few summary files, then all of them.
+      // The last six hours: loaded alone, its sessions would sum only the days loaded so far.
       const narrow: ViewState = {
         ...view,
         time: { kind: 'absolute', fromUs: lastUs - 6 * 3600e6, toUs: lastUs },
@@ -244,11 +245,11 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
       expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 1)`, narrow, fresh)).ok).toBe(true);
       await expect.poll(() => marksNamed('engine:index-warm', fresh)).toBe(1);
       expect((await engine<{ ok: boolean }>(`(e, v) => e.models(v, 2)`, view, fresh)).ok).toBe(true);
-      await expect.poll(() => marksNamed('engine:index-warm', fresh)).toBe(2);
       const before = await marksNamed('engine:fast-page', fresh);
       const results = [];
       for (const [i, v] of views.entries()) results.push(await run(v, 10 + i));
       expect(await marksNamed('engine:fast-page', fresh)).toBe(before + views.length);
+      expect(await marksNamed('engine:index-warm', fresh)).toBe(1);
       expect(results.map((r) => r.value)).toEqual(await nativePages(views));
     } finally {
       await fresh.close();
