@@ -12,6 +12,22 @@ import { Params, TRACE_KEY_PREFIX } from './query.ts';
 import { HOUR_US, resolveTimeRange, seriesBucketUs } from './time.ts';
 import type { TimeseriesQuery } from './timeseries.ts';
 
+const SPAN_BUCKET_MAX_US = 5 * 60_000_000;
+
+/**
+ * Whether a view's chart is better read from span rows (the shared `timeseries`): when its range
+ * is short enough for buckets of five minutes or less (up to ~10 h), which hour rows cannot fill,
+ * and which hold few spans. Longer ranges read hour buckets or wider from the summaries.
+ */
+export function chartReadsSpans(
+  view: ViewState,
+  nowUs: number,
+  extent: { minUs: number; maxUs: number } | null,
+): boolean {
+  const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
+  return seriesBucketUs(fromUs, toUs, nowUs, extent) <= SPAN_BUCKET_MAX_US;
+}
+
 /** Needs the rollup table (CREATE_SESSION_ROLLUP_SQL) built over the loaded summaries. */
 export function summaryTimeseries(
   view: ViewState,

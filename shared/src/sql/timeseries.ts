@@ -4,7 +4,7 @@ import type { ViewState } from '../view.ts';
 import { type SourceOptions, sessionRollup } from './filters.ts';
 import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
 import { resolveTimeRange, seriesBucketUs } from './time.ts';
-import { traceSessionsSql } from './trace-session.ts';
+import { type SpansTable, traceSessionsSql } from './trace-session.ts';
 
 export interface TimeseriesQuery extends SqlQuery {
   /** Width of each bucket; bucket_us values are multiples of it (aligned on the epoch, UTC). */
@@ -21,9 +21,10 @@ export interface TimeseriesQuery extends SqlQuery {
 export function timeseries(
   view: ViewState,
   nowUs: number,
-  extent?: { minUs: number; maxUs: number },
-  options: SourceOptions = {},
+  extent?: { minUs: number; maxUs: number } | null,
+  options: SourceOptions & { spans?: SpansTable } = {},
 ): TimeseriesQuery {
+  const spans = options.spans ?? 'spans';
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
   const bucketUs = seriesBucketUs(fromUs, toUs, nowUs, extent);
@@ -35,14 +36,16 @@ export function timeseries(
   const ctes = [
     `calls AS (
   SELECT sp.trace_id, sp.session_id, sp.start_time, sp.input_tokens, sp.output_tokens, sp.cached_input_tokens, sp.total_cost_usd
-  FROM spans sp
+  FROM ${spans} sp
   WHERE ${where.join(' AND ')}
 )`,
   ];
   let source = 'calls';
   if (search !== '' || view.models.length > 0) {
     // Inheritance is looked up only for the traces of calls that lack a session.
-    ctes.push(`inherited AS (${traceSessionsSql('SELECT trace_id FROM calls WHERE session_id IS NULL')})`);
+    ctes.push(
+      `inherited AS (${traceSessionsSql('SELECT trace_id FROM calls WHERE session_id IS NULL', spans)})`,
+    );
     ctes.push(`keyed AS (
   SELECT c.*, coalesce(c.session_id, i.sid, '${TRACE_KEY_PREFIX}' || c.trace_id) AS key
   FROM calls c LEFT JOIN inherited i ON i.trace_id = c.trace_id

@@ -6,13 +6,19 @@
  * conversations) gives none: `sid` is NULL.
  */
 
-/** `trace_id, sid` per trace of `traceIds` (a subquery of trace ids built from fixed SQL and parameters). */
-export function traceSessionsSql(traceIds: string): string {
+/** Tables of span rows: the viewer keeps the spans it reads for a chart apart (CHART_SPANS_TABLE). */
+export type SpansTable = 'spans' | 'chart_spans';
+
+/**
+ * `trace_id, sid` per trace of `traceIds` (a subquery of trace ids built from fixed SQL and
+ * parameters), from the span rows of `table`.
+ */
+export function traceSessionsSql(traceIds: string, table: SpansTable = 'spans'): string {
   return `SELECT trace_id, coalesce(root_sid, CASE WHEN low = high THEN low END) AS sid FROM (
     SELECT trace_id,
       first(session_id ORDER BY start_time, session_id) FILTER (WHERE parent_span_id IS NULL) AS root_sid,
       min(session_id) AS low, max(session_id) AS high
-    FROM spans
+    FROM ${table}
     WHERE session_id IS NOT NULL AND trace_id IN (${traceIds})
     GROUP BY trace_id
   )`;

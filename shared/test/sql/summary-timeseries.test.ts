@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREATE_SESSION_ROLLUP_SQL } from '../../src/sql/filters.ts';
 import { mapTimeBuckets } from '../../src/sql/rows.ts';
-import { summaryTimeseries } from '../../src/sql/summary-timeseries.ts';
+import { chartReadsSpans, summaryTimeseries } from '../../src/sql/summary-timeseries.ts';
 import { timeseries } from '../../src/sql/timeseries.ts';
 import { defaultViewState } from '../../src/url-state.ts';
 import type { TimeBucket, ViewState } from '../../src/view.ts';
@@ -106,6 +106,23 @@ describe('summaryTimeseries', () => {
     } finally {
       old.close();
     }
+  });
+
+  it('leaves ranges whose buckets are five minutes or less (up to ~10 h) to the span rows', () => {
+    const rel = (range: '15m' | '1h' | '24h' | '7d' | 'all') => view({ time: { kind: 'relative', range } });
+    expect(chartReadsSpans(rel('15m'), NOW, null)).toBe(true);
+    expect(chartReadsSpans(rel('1h'), NOW, null)).toBe(true);
+    expect(
+      chartReadsSpans(view({ time: { kind: 'absolute', fromUs: NOW - 10 * HOUR, toUs: NOW } }), NOW, null),
+    ).toBe(true);
+    expect(
+      chartReadsSpans(view({ time: { kind: 'absolute', fromUs: NOW - 11 * HOUR, toUs: NOW } }), NOW, null),
+    ).toBe(false);
+    expect(chartReadsSpans(rel('24h'), NOW, null)).toBe(false);
+    expect(chartReadsSpans(rel('7d'), NOW, null)).toBe(false);
+    // All time follows the data's extent: a few hours of data read their spans.
+    expect(chartReadsSpans(rel('all'), NOW, { minUs: NOW - 3 * HOUR, maxUs: NOW })).toBe(true);
+    expect(chartReadsSpans(rel('all'), NOW, { minUs: T0, maxUs: NOW })).toBe(false);
   });
 
   it('buckets by the day without a range or extent, and selects sessions by search', async () => {

@@ -282,6 +282,27 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
+  it('charts a short range from its span rows, each call in its own minute', async () => {
+    const spanFiles = manifest.files.filter((f) => f.table === 'spans');
+    const lastUs = Math.max(...spanFiles.map((f) => Date.parse(f.max_time) * 1000));
+    const fromUs = lastUs - 2 * 3600e6;
+    const short: ViewState = { ...view, time: { kind: 'absolute', fromUs, toUs: lastUs } };
+    const r = await engine<{
+      ok: true;
+      value: { bucketUs: number; buckets: { bucketUs: number; llmCalls: number; inputTokens: number }[] };
+    }>(`(e, v) => e.timeseries(v, 4)`, short);
+    expect(r.ok).toBe(true);
+    expect(r.value.bucketUs).toBe(60e6);
+    const rows = await native(`SELECT (epoch_us(start_time) // 60000000) * 60000000 AS b, count(*)::INT AS n,
+        sum(input_tokens)::INT AS tin
+      FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
+      WHERE is_llm_call AND epoch_us(start_time) BETWEEN ${fromUs} AND ${lastUs} GROUP BY 1 ORDER BY 1`);
+    expect(rows.length).toBeGreaterThan(3);
+    expect(r.value.buckets.map((b) => [b.bucketUs, b.llmCalls, b.inputTokens])).toEqual(
+      rows.map((x) => [Number(x[0]), x[1], x[2]]),
+    );
+  });
+
   it('returns a clean empty page for a search full of quotes and SQL metacharacters', async () => {
     const r = await engine<{ ok: true; value: { total: number } }>(`(e, v) => e.sessionsPage(v, 2)`, {
       ...view,

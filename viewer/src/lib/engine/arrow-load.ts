@@ -8,7 +8,7 @@ import initParquetWasm, { readParquet } from 'parquet-wasm/esm';
 import parquetWasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { parquetMetadata } from 'hyparquet';
 import { Table, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
-import { TABLES, type TableName } from '@parley/shared/schema';
+import { ENGINE_TABLES, type EngineTable } from './engine-tables.ts';
 import type { Duck } from './duck.ts';
 import { EngineFailure } from './errors.ts';
 import { columnNames } from './parquet-read.ts';
@@ -65,7 +65,7 @@ export function mergeIpcStreams(streams: readonly Uint8Array[]): Uint8Array[] {
  */
 export async function insertIpc(
   duck: Duck,
-  table: TableName,
+  table: EngineTable,
   streams: readonly Uint8Array[],
   isCurrent: () => boolean,
 ): Promise<void> {
@@ -80,7 +80,7 @@ export async function insertIpc(
           .toArray()
           .map((r) => String(r.column_name)),
       );
-      const present = TABLES[table].filter((c) => staged.has(c.name)).map((c) => `"${c.name}"`);
+      const present = ENGINE_TABLES[table].filter((c) => staged.has(c.name)).map((c) => `"${c.name}"`);
       await duck.conn.query(
         `INSERT INTO ${table} (${present.join(', ')}) SELECT ${present.join(', ')} FROM ${stage}`,
       );

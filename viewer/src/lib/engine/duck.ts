@@ -23,6 +23,7 @@ import {
 } from 'apache-arrow';
 import { SESSION_ROLLUP_TABLE } from '@parley/shared/sql/filters';
 import { TABLES, type Column, type TableName } from '@parley/shared/schema';
+import { ENGINE_TABLES, type EngineTable } from './engine-tables.ts';
 import type { ColumnBatch } from './parquet-read.ts';
 
 export interface Duck {
@@ -42,7 +43,7 @@ export async function startDuck(mark: (name: string) => void = () => undefined):
 
 export async function resetTables(duck: Duck): Promise<void> {
   await duck.conn.query(`DROP TABLE IF EXISTS ${SESSION_ROLLUP_TABLE}`);
-  for (const table of Object.keys(TABLES) as TableName[]) {
+  for (const table of Object.keys(ENGINE_TABLES) as EngineTable[]) {
     await duck.conn.query(`DROP TABLE IF EXISTS ${table}`);
     await duck.conn.query(engineTableSql(table));
   }
@@ -50,10 +51,10 @@ export async function resetTables(duck: Duck): Promise<void> {
 
 /**
  * The contract's columns without NOT NULL: heavy columns stay NULL until a session needs them.
- * Table names come from the fixed TableName set, never from input.
+ * Table names come from the fixed EngineTable set, never from input.
  */
-function engineTableSql(table: TableName): string {
-  return `CREATE TABLE ${table} (${TABLES[table].map((c) => `"${c.name}" ${c.type}`).join(', ')})`;
+function engineTableSql(table: EngineTable): string {
+  return `CREATE TABLE ${table} (${ENGINE_TABLES[table].map((c) => `"${c.name}" ${c.type}`).join(', ')})`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { WHOLE_FILE_BYTES } from './byte-source.ts';
 import type { DuckSide } from './duck-ops.ts';
 import type { ParquetOps } from './parquet-ops.ts';
 import type { CandidateRows } from './ipc-rows.ts';
+import { CHART_SPANS_TABLE } from './engine-tables.ts';
 import { filesForSession, filesInRange, type CatalogFile } from './manifest.ts';
 import {
   concatBatches,
@@ -107,6 +108,8 @@ export interface Loader {
    * fast path cannot be exact for this view.
    */
   fastSessionsPage(view: ViewState, nowUs: number): Promise<SessionsPage | null>;
+  /** The span files of the range, whole, in DuckDB's chart_spans: for a short range's chart. */
+  ensureChartSpans(range: UsRange | null): Promise<void>;
   /** The session's spans and messages: its calls and messages, or loaded into DuckDB. */
   ensureSession(key: string): Promise<SessionLoad>;
   /** Data extent of the source, µs. */
@@ -212,6 +215,30 @@ export function createLoader(
     }
     await Promise.all(files.map((f) => fileLoads.get(f.path)));
     return fresh.length;
+  };
+
+  /** Span files loaded whole into chart_spans, once each (apart from fileLoads: see engine-tables.ts). */
+  const chartLoads = new Map<string, Promise<void>>();
+  const ensureChartSpans = async (range: UsRange | null): Promise<void> => {
+    events.needDuck();
+    await Promise.all(
+      filesInRange(source.files, 'spans', range).map((f) => {
+        let load = chartLoads.get(f.path);
+        if (!load) {
+          const file = source.byteSource(f.path);
+          load = Promise.all([limit(async () => file.slice(0, file.byteLength)), events.duckStarted]).then(
+            async ([bytes]) => {
+              const ipc = await (await parquet()).fileToIpc(bytes, LIGHT_SPAN_COLUMNS, f.path);
+              const { duck, ops } = await tables;
+              await ops.insertIpc(duck, CHART_SPANS_TABLE, [ipc], isCurrent);
+            },
+          );
+          chartLoads.set(f.path, load);
+          load.catch(() => chartLoads.delete(f.path));
+        }
+        return load;
+      }),
+    );
   };
 
   /** The per-session rollup the page queries read, rebuilt whenever more files were loaded. */
@@ -522,7 +549,7 @@ export function createLoader(
     return { minUs: Math.min(...real.map((f) => f.minUs)), maxUs: Math.max(...real.map((f) => f.maxUs)) };
   };
 
-  return { ensureSummaries, fastSessionsPage, ensureSession, extent };
+  return { ensureSummaries, fastSessionsPage, ensureChartSpans, ensureSession, extent };
 }
 
 /** A summary file in memory: its row count, and its columns for all or some rows. */

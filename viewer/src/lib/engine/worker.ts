@@ -13,7 +13,8 @@ import {
 } from '@parley/shared/sql/session';
 import { modelCounts, sessionsAll, sessionsPage } from '@parley/shared/sql/sessions';
 import { sqlForCli } from '@parley/shared/sql/cli';
-import { summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
+import { chartReadsSpans, summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
+import { timeseries } from '@parley/shared/sql/timeseries';
 import { resolveTimeRange, seriesDomain } from '@parley/shared/sql/time';
 import {
   mapCalls,
@@ -32,6 +33,7 @@ import { sessionsCsv } from './csv.ts';
 import type { DuckSide } from './duck-ops.ts';
 import type { ParquetOps } from './parquet-ops.ts';
 import { CANCELLED, EngineFailure, engineError, fail, toEngineError } from './errors.ts';
+import { CHART_SPANS_TABLE } from './engine-tables.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
 import { openSource, type OpenedSource } from './source.ts';
@@ -294,10 +296,15 @@ const api: EngineApi = {
     }),
   timeseries: (view, id) =>
     request('timeseries', id, async (o, stale) => {
-      await o.loader.ensureSummaries(loadRange(view.time, nowUs()));
       const now = nowUs();
+      const range = loadRange(view.time, now);
+      await o.loader.ensureSummaries(range);
       const extent = o.loader.extent();
-      const q = summaryTimeseries(view, now, extent);
+      const fromSpans = o.source.files.some((f) => f.table === 'spans') && chartReadsSpans(view, now, extent);
+      if (fromSpans) await o.loader.ensureChartSpans(range);
+      const q = fromSpans
+        ? timeseries(view, now, extent, { ...ROLLUP, spans: CHART_SPANS_TABLE })
+        : summaryTimeseries(view, now, extent);
       const buckets = mapTimeBuckets(await run(o, q, stale));
       const domain = seriesDomain(resolveTimeRange(view.time, now), now, q.bucketUs, buckets, extent);
       return { bucketUs: q.bucketUs, ...domain, buckets };
