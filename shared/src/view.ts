@@ -79,6 +79,8 @@ export interface TimeBucket {
   outputTokens: number;
   cachedInputTokens: number;
   totalCostUsd: number | null;
+  /** Calls of the bucket without a price: its cost covers the others only. */
+  unpricedCalls: number;
 }
 
 /** The chart's series: buckets of `bucketUs` (those with calls) on a time axis [startUs, endUs). */

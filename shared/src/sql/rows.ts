@@ -85,6 +85,7 @@ export function mapTimeBuckets(rows: readonly ResultRow[]): TimeBucket[] {
     outputTokens: num(r['output_tokens']),
     cachedInputTokens: num(r['cached_input_tokens']),
     totalCostUsd: numOrNull(r['total_cost_usd']),
+    unpricedCalls: num(r['unpriced_calls']),
   }));
 }
 

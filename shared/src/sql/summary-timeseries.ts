@@ -52,7 +52,8 @@ SELECT (${at} // ${b1}) * ${b2} AS bucket_us,
   CAST(sum(x.input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(x.output_tokens) AS BIGINT) AS output_tokens,
   CAST(sum(x.cached_input_tokens) AS BIGINT) AS cached_input_tokens,
-  CAST(sum(x.total_cost_usd) AS DOUBLE) AS total_cost_usd
+  CAST(sum(x.total_cost_usd) AS DOUBLE) AS total_cost_usd,
+  CAST(sum(x.unpriced_calls) AS BIGINT) AS unpriced_calls
 FROM sessions x
 WHERE coalesce(x.session_id, '${TRACE_KEY_PREFIX}' || x.trace_id) IN (SELECT key FROM picked)${slice.length ? ` AND ${slice.join(' AND ')}` : ''}
 GROUP BY bucket_us

@@ -64,7 +64,8 @@ SELECT (epoch_us(start_time) // ${p.int(bucketUs)}) * ${p.int(bucketUs)} AS buck
   CAST(coalesce(sum(input_tokens), 0) AS BIGINT) AS input_tokens,
   CAST(coalesce(sum(output_tokens), 0) AS BIGINT) AS output_tokens,
   CAST(coalesce(sum(cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
-  CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd
+  CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd,
+  count(*) FILTER (WHERE total_cost_usd IS NULL) AS unpriced_calls
 FROM ${source}
 GROUP BY bucket_us
 ORDER BY bucket_us`;

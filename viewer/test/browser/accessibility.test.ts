@@ -420,6 +420,12 @@ describe('chart', () => {
     const unpriced = costs.filter((t) => t.endsWith('no price')).length;
     expect(unpriced, costs.join('\n')).toBeGreaterThan(0);
     expect(dots).toBe(costs.length - unpriced);
+    // Its total counts the priced calls only, and says so, as a session's cost does.
+    const total = page.getByTestId('chart-total');
+    expect(await total.locator('.partial').innerText()).toBe('partial');
+    expect(await total.locator('.partial').getAttribute('title')).toMatch(
+      /^\d+ call\(s\) have no known price/,
+    );
     await page.close();
   });
 });
