@@ -288,7 +288,15 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
   for (const m of messages) {
     let r = byRole.get(m.role);
     if (!r) {
-      r = { role: m.role, messages: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: null };
+      r = {
+        role: m.role,
+        messages: 0,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        costUsd: null,
+        unpricedSides: 0,
+      };
       byRole.set(m.role, r);
     }
     if (!isPlaceholder(m)) r.messages++;
@@ -298,6 +306,10 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
     for (const c of [m.metrics.inputCostUsd, m.metrics.outputCostUsd]) {
       if (c !== null && c !== undefined) r.costUsd = (r.costUsd ?? 0) + c;
     }
+    // A side that came with its cost key but no cost (an unknown model): its tokens are counted,
+    // its cost is not. A total-only call's input side has no key of its own and is not one.
+    if ('inputCostUsd' in m.metrics && m.metrics.inputCostUsd === null) r.unpricedSides++;
+    if ('outputCostUsd' in m.metrics && m.metrics.outputCostUsd === null) r.unpricedSides++;
   }
   return [...byRole.values()];
 }

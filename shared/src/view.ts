@@ -185,6 +185,8 @@ export interface RoleRollup {
   outputTokens: number;
   /** null when none of the attributed calls has a price. */
   costUsd: number | null;
+  /** Call sides (input or output) this row counts the tokens of but that have no price. */
+  unpricedSides: number;
 }
 
 export interface SessionDetail {

@@ -141,7 +141,15 @@ describe('reconstructConversation', () => {
     expect(conv.every((m) => !m.branch)).toBe(true);
     const rollup = rollupByRole(conv);
     expect(rollup).toEqual([
-      { role: 'system', messages: 1, inputTokens: 100, cachedInputTokens: 1, outputTokens: 0, costUsd: 0.01 },
+      {
+        role: 'system',
+        messages: 1,
+        inputTokens: 100,
+        cachedInputTokens: 1,
+        outputTokens: 0,
+        costUsd: 0.01,
+        unpricedSides: 0,
+      },
       {
         role: 'user',
         messages: 3,
@@ -149,6 +157,7 @@ describe('reconstructConversation', () => {
         cachedInputTokens: 5,
         outputTokens: 0,
         costUsd: expect.closeTo(0.05, 12),
+        unpricedSides: 0,
       },
       {
         role: 'assistant',
@@ -157,6 +166,7 @@ describe('reconstructConversation', () => {
         cachedInputTokens: 0,
         outputTokens: 60,
         costUsd: expect.closeTo(0.12, 12),
+        unpricedSides: 0,
       },
     ]);
     expectRollupMatchesCalls([c1, c2, c3], conv);
@@ -428,6 +438,8 @@ describe('reconstructConversation', () => {
         cachedInputTokens: 3,
         outputTokens: 30,
         costUsd: 0.03,
+        // The second call has no price: its input and output sides both sit on this row.
+        unpricedSides: 2,
       },
     ]);
     expectRollupMatchesCalls(calls, conv);

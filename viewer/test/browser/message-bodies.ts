@@ -93,6 +93,8 @@ export const ERRORS_SESSION = 'details-errors';
 export const RATE_LIMIT =
   '429 Rate limit reached for gpt-4o in organization org-xyz on tokens per min (TPM): Limit 30000, Used 29800, Requested 900. Please try again in 1.4s.';
 
+export const PARTIAL_SESSION = 'details-partial';
+
 export const EMBEDDINGS_SESSION = 'details-embeddings';
 export const EMBEDDING_TOKENS = 1200;
 
@@ -216,6 +218,26 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       output: [{ role: 'assistant', parts: [text('Revenue grew 12%.')], finish_reason: 'stop' }],
       // A token count sent as a string: read, with a problem recorded on the span.
       attributes: { 'gen_ai.usage.output_tokens': '20' },
+    },
+    {
+      sessionId: PARTIAL_SESSION,
+      n: 12,
+      startMs: nowMs - 5_000,
+      input: [{ role: 'user', parts: [text('Hello?')] }],
+      output: [{ role: 'assistant', parts: [text('Hi.')], finish_reason: 'stop' }],
+    },
+    {
+      sessionId: PARTIAL_SESSION,
+      n: 13,
+      startMs: nowMs - 4_000,
+      input: [
+        { role: 'user', parts: [text('Hello?')] },
+        { role: 'assistant', parts: [text('Hi.')] },
+        { role: 'user', parts: [text('And now on our own model?')] },
+      ],
+      output: [{ role: 'assistant', parts: [text('Yes.')], finish_reason: 'stop' }],
+      // A model no price table knows: its tokens count, its cost cannot.
+      attributes: { 'gen_ai.request.model': 'acme-llm-7b-v3' },
     },
     {
       sessionId: EMBEDDINGS_SESSION,

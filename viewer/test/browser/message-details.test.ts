@@ -10,6 +10,7 @@ import {
   ANSWER,
   EMBEDDINGS_SESSION,
   ERRORS_SESSION,
+  PARTIAL_SESSION,
   IMAGE_URI,
   LONG_BASE64,
   MEDIA_SESSION,
@@ -190,5 +191,20 @@ describe('embedding requests', () => {
     const other = await openSession(ERRORS_SESSION);
     expect(await other.getByTestId('embeddings').count()).toBe(0);
     await Promise.all([page.close(), other.close()]);
+  });
+});
+
+describe('a session with an unpriced call', () => {
+  it('marks each role whose cost leaves out calls without a price as partial', async () => {
+    const page = await openSession(PARTIAL_SESSION);
+    const rollup = page.getByTestId('role-rollup');
+    for (const role of ['user', 'assistant']) {
+      const cost = rollup.locator(`tr[data-role="${role}"] [data-metric="cost"]`);
+      expect(await cost.locator('.partial').innerText()).toBe('partial');
+      expect(await cost.locator('.partial').getAttribute('title')).toMatch(/^1 of the call sides/);
+    }
+    // The header's total says it too, as the list does.
+    expect(await page.getByRole('region', { name: 'Session summary' }).locator('.partial').count()).toBe(3);
+    await page.close();
   });
 });
