@@ -219,6 +219,23 @@ describe('conversation', () => {
     await page.close();
   });
 
+  it('gives each message a heading and a name, and its link button the same name', async () => {
+    const page = await openSession(THREADS);
+    const conversation = page.getByTestId('conversation');
+    const articles = conversation.locator('article');
+    const count = await articles.count();
+    expect(count).toBeGreaterThan(3);
+    expect(await conversation.getByRole('heading', { level: 3 }).count()).toBe(count);
+    const names = await articles.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+    expect(names[0]).toMatch(/^\w+ message of .* \(#1\)$/);
+    expect(new Set(names).size).toBe(count);
+    const links = await conversation
+      .getByRole('button', { name: /^Link to the / })
+      .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    expect(links).toEqual(names.map((n) => `Link to the ${n}`));
+    await page.close();
+  });
+
   it('collapses a long message from its top too, focus going to its Show all button', async () => {
     const page = await openSession(a11ySessionId(LONG_ANSWER));
     const answer = page.locator('article[data-role="assistant"]');
