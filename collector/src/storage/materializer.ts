@@ -15,7 +15,6 @@ import { publishFile, removeDataFile, removeIfExists, removeTree } from './durab
 import { loadManifest, saveManifest, withWriterState, writerState } from './manifest-store.ts';
 import type { WriterState } from './manifest-store.ts';
 import { materialize } from './materialize.ts';
-import { missingFiles, withoutFiles } from './missing-files.ts';
 import type { RowFile } from './materialize.ts';
 import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
@@ -81,17 +80,16 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let manifest: Manifest = loaded.missing
     ? await saveManifest(cfg.dataDir, loaded.manifest)
     : loaded.manifest;
-  const gone = await missingFiles(cfg.dataDir, manifest);
-  if (gone.length > 0) {
-    manifest = await saveManifest(cfg.dataDir, withoutFiles(manifest, gone));
+  let state: WriterState = writerState(manifest, cfg.writerId);
+  const recovered = await recover(cfg.dataDir, cfg.walDir, cfg.writerId, manifest, state, options.repairWal);
+  if (recovered.missingFiles.length > 0) {
+    manifest = await saveManifest(cfg.dataDir, replaceFiles(manifest, recovered.missingFiles, []));
     log.log('error', 'storage.missing_files', {
-      files: gone.length,
-      first: gone.slice(0, 10),
+      files: recovered.missingFiles.length,
+      first: recovered.missingFiles.slice(0, 10).map((f) => f.path),
       hint: 'named by manifest.json but not on disk: their rows are lost and they were taken out of the manifest; restore them from a backup to get them back',
     });
   }
-  let state: WriterState = writerState(manifest, cfg.writerId);
-  const recovered = await recover(cfg.dataDir, cfg.walDir, cfg.writerId, manifest, state, options.repairWal);
   if (recovered.orphanFiles > 0 || recovered.tornBytes > 0 || recovered.pending.length > 0) {
     log.log('info', 'storage.recovery', {
       orphan_files_removed: recovered.orphanFiles,

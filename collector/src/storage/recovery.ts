@@ -1,11 +1,13 @@
 /**
  * Start-up: make the disk agree with the manifest, the commit record. Files this writer published
  * without reaching the manifest are orphans of an interrupted flush or compaction and go; WAL
- * segments the manifest says are materialized go; the rest is replayed.
+ * segments the manifest says are materialized go; the rest is replayed. Files the manifest names
+ * that are not on disk (a restore that missed some, a clean-up by hand) are reported, for the
+ * caller to take out of the manifest: left in, every reader of them fails.
  */
 import { open, readdir, rename } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Manifest } from '@parley/shared/manifest';
+import type { Manifest, ManifestFile } from '@parley/shared/manifest';
 import { removeIfExists } from './durable-fs.ts';
 import type { WriterState } from './manifest-store.ts';
 import { listSegments, truncateToValidRecords } from './wal-segments.ts';
@@ -21,6 +23,8 @@ export interface Recovered {
   pending: PendingSegment[];
   nextSeq: number;
   orphanFiles: number;
+  /** Files the manifest names that the disk lacks. */
+  missingFiles: ManifestFile[];
   tornBytes: number;
   /** Bytes dropped after a record that failed its checksum (damage, not a torn write). */
   corruptBytes: number;
@@ -49,8 +53,10 @@ export async function recover(
 ): Promise<Recovered> {
   const listed = new Set(manifest.files.map((f) => join(root, ...f.path.split('/'))));
   let orphanFiles = 0;
+  const onDisk = new Set<string>();
   for (const table of ['spans', 'messages', 'sessions']) {
     for (const path of await filesUnder(join(root, table))) {
+      onDisk.add(path);
       const name = path.slice(path.lastIndexOf(sep) + 1);
       const ours = name.startsWith(`${writerId}-`);
       if (
@@ -62,6 +68,8 @@ export async function recover(
       }
     }
   }
+
+  const missingFiles = manifest.files.filter((f) => !onDisk.has(join(root, ...f.path.split('/'))));
 
   const carries = new Set(state.carries.map((c) => c.seq));
   let maxSeq = state.wal_committed;
@@ -92,7 +100,7 @@ export async function recover(
   for (const path of await filesUnder(walDir)) {
     if (path.endsWith('.tmp')) await removeIfExists(path);
   }
-  return { pending, nextSeq: maxSeq + 1, orphanFiles, tornBytes, corruptBytes, legacySegments };
+  return { pending, nextSeq: maxSeq + 1, orphanFiles, missingFiles, tornBytes, corruptBytes, legacySegments };
 }
 
 export const LEGACY_SUFFIX = '.legacy-ndjson';
