@@ -332,13 +332,7 @@ export function buildSessionDetail(
   const lastUs =
     spans?.lastUs ??
     (ordered.length > 0 ? Math.max(...ordered.map((c) => c.startUs + Math.round(c.durationMs * 1000))) : 0);
-  let totalCostUsd: number | null = null;
-  let unpricedCalls = 0;
-  for (const c of ordered) {
-    const cost = callCost(c);
-    if (cost === null) unpricedCalls++;
-    else totalCostUsd = (totalCostUsd ?? 0) + cost;
-  }
+  const { totalCostUsd, unpricedCalls } = priceTotals(ordered);
   const sum = (f: (c: CallSummary) => number | null) => ordered.reduce((s, c) => s + (f(c) ?? 0), 0);
   return {
     key,
@@ -365,22 +359,24 @@ export function buildSessionDetail(
   };
 }
 
-function embeddingTotals(requests: readonly CallSummary[]): SessionDetail['embeddings'] {
-  if (requests.length === 0) return null;
+/** The cost of calls, summed over those with one (null when none has), and how many have none. */
+function priceTotals(calls: readonly CallSummary[]): { totalCostUsd: number | null; unpricedCalls: number } {
   let totalCostUsd: number | null = null;
   let unpricedCalls = 0;
-  let inputTokens = 0;
-  for (const r of requests) {
-    inputTokens += r.inputTokens ?? 0;
-    const cost = callCost(r);
+  for (const c of calls) {
+    const cost = callCost(c);
     if (cost === null) unpricedCalls++;
     else totalCostUsd = (totalCostUsd ?? 0) + cost;
   }
+  return { totalCostUsd, unpricedCalls };
+}
+
+function embeddingTotals(requests: readonly CallSummary[]): SessionDetail['embeddings'] {
+  if (requests.length === 0) return null;
   return {
     calls: requests.length,
-    inputTokens,
-    totalCostUsd,
-    unpricedCalls,
+    inputTokens: requests.reduce((n, r) => n + (r.inputTokens ?? 0), 0),
+    ...priceTotals(requests),
     models: distinctSorted(requests.map((r) => r.model)),
   };
 }
