@@ -9,7 +9,7 @@ import type { JsonDecoder } from './json-decoder.ts';
 import type { Logger } from './log.ts';
 import { throttledLog } from './log-throttle.ts';
 import type { Metrics } from './metrics.ts';
-import type { Pipeline } from './pipeline-types.ts';
+import { MAX_RETRY_AFTER_SECONDS, type Pipeline } from './pipeline-types.ts';
 import { decodeSummary } from './request-decode.ts';
 import type { DecodeSummary, Encoding, Signal } from './request-decode.ts';
 
@@ -20,7 +20,10 @@ export type ExportOutcome =
   | { kind: 'malformed'; message: string }
   | { kind: 'overloaded'; retryAfterSeconds: number }
   | { kind: 'closing' }
-  /** Not stored (storage failing, a decoder thread lost): the sender is to retry later. */
+  /**
+   * Not stored (storage failing, a decoder thread lost): the sender is to retry later. OTLP
+   * exporters retry only 429, 502, 503 and 504 (gRPC UNAVAILABLE): a 500 would have them drop it.
+   */
   | { kind: 'failed'; message: string; retryAfterSeconds: number };
 
 export interface ExportDeps {
@@ -34,12 +37,6 @@ export interface ExportDeps {
   accepting: () => boolean;
 }
 
-/**
- * When the sender is told to retry a request that could not be stored. OTLP exporters retry only
- * 429, 502, 503 and 504 (gRPC UNAVAILABLE): a 500 would have them drop the batch. Short, because
- * OpenTelemetry JS drops a batch whose Retry-After ends past its export timeout (10 s by default).
- */
-export const FAILED_RETRY_AFTER_SECONDS = 5;
 /** A failing disk refuses every request: one error line per 10 s, with the count since. */
 const logFailure = throttledLog(10_000);
 
@@ -90,7 +87,7 @@ export async function exportRequest(
     return {
       kind: 'failed',
       message: 'the collector could not decode the request, retry later',
-      retryAfterSeconds: FAILED_RETRY_AFTER_SECONDS,
+      retryAfterSeconds: MAX_RETRY_AFTER_SECONDS,
     };
   }
   const { summary, body } = decoded;
@@ -106,7 +103,7 @@ export async function exportRequest(
       return {
         kind: 'failed',
         message: 'the collector could not store the request, retry later',
-        retryAfterSeconds: FAILED_RETRY_AFTER_SECONDS,
+        retryAfterSeconds: MAX_RETRY_AFTER_SECONDS,
       };
     }
     if (!result.ok) {

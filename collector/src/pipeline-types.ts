@@ -6,6 +6,12 @@
 import type { OtlpLogRecord, OtlpSpan } from '@parley/shared/otlp';
 
 /**
+ * The longest Retry-After any refusal gives: OpenTelemetry JS drops a batch whose Retry-After ends
+ * past its export timeout (10 s by default), so a longer wait loses the batch it meant to save.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 5;
+
+/**
  * The request body as received (after Content-Encoding is undone), which the pipeline logs
  * instead of re-encoding the decoded items; decoding it again must give the same items.
  */

@@ -6,6 +6,7 @@
  * WAL not yet in Parquet, in bytes and in items, so disk and replay time stay bounded when ingest
  * outpaces materialization.
  */
+import { MAX_RETRY_AFTER_SECONDS } from '../pipeline-types.ts';
 import type { IngestRequest, IngestResult, Pipeline, PipelineStats } from '../pipeline-types.ts';
 import { lockDir } from './dir-lock.ts';
 import type { DirLock } from './dir-lock.ts';
@@ -55,11 +56,10 @@ function walRecord(request: IngestRequest, items: number): WalRecord {
 
 /**
  * Retry-After for a full backlog: about one flush interval, which frees room, but at most 5 s.
- * OpenTelemetry JS drops a batch whose Retry-After ends past its export timeout (10 s by default),
- * and a long interval (600 s) told every sender to give up.
+ * A long interval (600 s) told every sender to give up (see MAX_RETRY_AFTER_SECONDS).
  */
 export function retryAfterSeconds(flushIntervalMs: number): number {
-  return Math.min(5, Math.max(1, Math.ceil(flushIntervalMs / 1000)));
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(flushIntervalMs / 1000)));
 }
 
 export async function createPipeline(input: StorageConfig): Promise<Pipeline> {
