@@ -14,6 +14,7 @@
 import { completeAcrossBatches } from '@parley/shared/normalizer/index';
 import type { MessageRow, SpanRow } from '@parley/shared/rows';
 import type { RecentSpans } from './recent-spans.ts';
+import { utcDay } from './time-format.ts';
 
 /** `carried_since`: when the row was first held back (absent until then). */
 export type QueuedSpan = SpanRow & { carried_since?: number | null };
@@ -61,10 +62,6 @@ export interface LateSession {
   days: string[];
 }
 
-function utcDay(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
-}
-
 /**
  * Written spans without a session that completion gave one. Per trace, the session of its
  * earliest such span: a trace with two sessions in different subtrees, whose roots both came
@@ -89,6 +86,40 @@ function lateSessionsOf(context: readonly SpanRow[], completed: readonly SpanRow
     session_id: late.session,
     days: [...late.days].sort(),
   }));
+}
+
+/**
+ * The late sessions of traces the memory had forgotten before their root came (see
+ * RecentLimits.rootless), added to `late`: their written rows take the session of the group's
+ * earliest span of the trace that has one. They stay rootless in the memory until the group is
+ * committed (the materializer settles them), so a group that is read again finds them again.
+ */
+function withForgottenTraces(
+  late: readonly LateSession[],
+  recent: RecentSpans,
+  spans: readonly SpanRow[],
+): LateSession[] {
+  const forgotten = recent.rootless(new Set(spans.map((s) => s.trace_id)));
+  if (forgotten.size === 0) return [...late];
+  const first = new Map<string, { session: string; start: number }>();
+  for (const s of spans) {
+    if (s.session_id === null || !forgotten.has(s.trace_id)) continue;
+    const earlier = first.get(s.trace_id);
+    if (earlier === undefined || s.start_time < earlier.start)
+      first.set(s.trace_id, { session: s.session_id, start: s.start_time });
+  }
+  const byTrace = new Map(late.map((l) => [l.trace_id, l]));
+  for (const [traceId, { session }] of first) {
+    const days = forgotten.get(traceId) ?? [];
+    const known = byTrace.get(traceId);
+    byTrace.set(
+      traceId,
+      known === undefined
+        ? { trace_id: traceId, session_id: session, days: [...days] }
+        : { ...known, days: [...new Set([...known.days, ...days])].sort() },
+    );
+  }
+  return [...byTrace.values()];
 }
 
 export interface CompletionOptions {
@@ -165,7 +196,7 @@ export function completeGroup(
     messages: [],
     carried: { spans: [], messages: [] },
     rootless: 0,
-    lateSessions: lateSessionsOf(context, completed.spans),
+    lateSessions: withForgottenTraces(lateSessionsOf(context, completed.spans), recent, batchSpans),
   };
   const heldSpans = new Set<string>();
   for (const s of batchSpans) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { makeDirs, writeFileAtomic } from './durable-fs.ts';
 import type { CompactionOptions } from './compaction.ts';
+import type { RecentLimits } from './recent-spans.ts';
 
 /** Cost pricing: the bundled price table plus an optional overrides file; null = no costs. */
 export type PricesConfig = { overridesFile: string | null } | null;
@@ -47,6 +48,8 @@ export interface StorageConfig {
    */
   carryMaxAgeMs?: number;
   duckdb?: { memoryLimitBytes?: number; threads?: number };
+  /** Bounds of the span memory completion works against (not a CLI flag: the defaults suit). */
+  recent?: RecentLimits;
   prices: PricesConfig;
   logger: Logger;
 }
@@ -76,7 +79,7 @@ export interface ResolvedConfig {
     maxPartitionsPerPass: number;
   } | null;
   carryMaxAgeMs: number;
-  recent: { maxAgeMs: number; maxSpans: number };
+  recent: RecentLimits;
   duckdb: { memoryLimitBytes: number; threads: number; tempDir: string };
   prices: PricesConfig;
   logger: Logger;
@@ -173,7 +176,13 @@ export async function resolveConfig(config: StorageConfig): Promise<ConfigResult
           ),
         },
         carryMaxAgeMs: nonNegative('carryMaxAgeMs', config.carryMaxAgeMs, 60_000),
-        recent: { maxAgeMs: 15 * 60_000, maxSpans: 200_000 },
+        // A day: agent runs of hours still end up one session when their root comes, and the
+        // memory of a forgotten rootless trace is its id and days (~250 bytes, ~5 MB in all).
+        recent: config.recent ?? {
+          maxAgeMs: 15 * 60_000,
+          maxSpans: 200_000,
+          rootless: { maxAgeMs: 24 * 3_600_000, maxTraces: 20_000 },
+        },
         duckdb: {
           // Compaction ran out of 192-512 MB while merges were bounded by compressed bytes only
           // (synthetic prompts compress 25x); bounded by rows too, 128 MB ran bench-collector

@@ -354,6 +354,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       },
     );
     rows.committed = true;
+    // Their rewrite is pending in the committed state now (settleLateSessions).
+    for (const late of rows.lateSessions) recent.settle(late.trace_id);
     const ms = performance.now() - started;
     const written = (table: string) =>
       out.files.filter((f) => f.table === table).reduce((sum, f) => sum + f.rows, 0);

@@ -5,11 +5,19 @@
  */
 import type { SpanRow } from '@parley/shared/rows';
 import type { Duck } from './duck.ts';
+import { utcDay } from './time-format.ts';
 
 export interface RecentLimits {
   /** Traces not touched for this long (wall clock, ms) are forgotten. */
   maxAgeMs: number;
   maxSpans: number;
+  /**
+   * A trace forgotten before its root came, with rows written without a session, is still known
+   * by the days of those rows for this long, and at most this many such traces: an agent run can
+   * outlast the memory (minutes at full load, when maxSpans forgets first), and its root, which
+   * carries the session, comes last.
+   */
+  rootless: { maxAgeMs: number; maxTraces: number };
 }
 
 type LightSpan = Pick<
@@ -44,6 +52,13 @@ export interface RecentSpans {
   remember(spans: readonly LightSpan[], nowMs: number): void;
   /** Takes back spans remembered for a group that was then not written (it is read again). */
   unremember(spans: readonly SpanKey[]): void;
+  /**
+   * Of `traceIds`, the traces forgotten without their root whose rows were written without a
+   * session, with the UTC days of those rows (see RecentLimits.rootless).
+   */
+  rootless(traceIds: ReadonlySet<string>): Map<string, readonly string[]>;
+  /** Those rows are getting their session: the trace is no longer rootless. */
+  settle(traceId: string): void;
   /**
    * Forgets whole traces, least recently touched first: a trace's spans are context for each
    * other, so keeping some of a trace would complete its late rows against part of it.
@@ -110,10 +125,23 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
   // Map order is touch order: a touched trace is deleted and set again.
   const traces = new Map<string, Trace>();
   let size = 0;
+  /** Map order is the order they were forgotten in: the oldest go first. */
+  const rootless = new Map<string, { days: Set<string>; forgottenMs: number }>();
 
-  const drop = (traceId: string, trace: Trace): void => {
+  const drop = (traceId: string, trace: Trace, nowMs: number): void => {
     traces.delete(traceId);
     size -= trace.spans.size;
+    const days = new Set<string>();
+    for (const s of trace.spans.values()) {
+      // With its root written, a later span cannot bring the trace a session its root lacked.
+      if (s.parent_span_id === null) return;
+      if (s.session_id === null) days.add(utcDay(s.start_time));
+    }
+    if (days.size === 0) return;
+    const earlier = rootless.get(traceId);
+    rootless.delete(traceId);
+    for (const day of earlier?.days ?? []) days.add(day);
+    rootless.set(traceId, { days, forgottenMs: nowMs });
   };
 
   return {
@@ -153,8 +181,24 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
       const cutoff = nowMs - limits.maxAgeMs;
       for (const [id, trace] of traces) {
         if (trace.touchedMs >= cutoff && size <= limits.maxSpans) break;
-        drop(id, trace);
+        drop(id, trace, nowMs);
       }
+      const rootlessCutoff = nowMs - limits.rootless.maxAgeMs;
+      for (const [id, trace] of rootless) {
+        if (trace.forgottenMs >= rootlessCutoff && rootless.size <= limits.rootless.maxTraces) break;
+        rootless.delete(id);
+      }
+    },
+    rootless(traceIds) {
+      const out = new Map<string, readonly string[]>();
+      for (const id of traceIds) {
+        const trace = rootless.get(id);
+        if (trace !== undefined) out.set(id, [...trace.days].sort());
+      }
+      return out;
+    },
+    settle(traceId) {
+      rootless.delete(traceId);
     },
     get size() {
       return size;

@@ -5,6 +5,11 @@ export function isoFromMicros(us: number): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
 }
 
+/** The UTC day (YYYY-MM-DD) of a time in microseconds: the `date=` partition it is written under. */
+export function utcDay(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
+}
+
 /**
  * ISO-8601 (any precision Date understands, plus optional microsecond digits) -> microseconds.
  * Also what people type on a command line: seconds left out (`2026-11-27T17:00`) and a space for

@@ -10,7 +10,8 @@ import type { GroupRows, QueuedMessage } from '../../src/storage/call-completion
 import { createRecentSpans } from '../../src/storage/recent-spans.ts';
 import { BASE_US, hexId, span, userMessageLog } from './otlp-builders.ts';
 
-const LIMITS = { maxAgeMs: 60_000, maxSpans: 1000 };
+const ROOTLESS = { maxAgeMs: 24 * 3_600_000, maxTraces: 100 };
+const LIMITS = { maxAgeMs: 60_000, maxSpans: 1000, rootless: ROOTLESS };
 const NOW = Date.UTC(2026, 10, 26, 6);
 
 /** One request's rows, as the materializer reads them from a WAL record. */
@@ -202,6 +203,55 @@ describe('completeGroup', () => {
     expect(next.lateSessions).toEqual([]);
   });
 
+  it('names a trace whose root comes after the memory forgot it, once, with the days of its rows', () => {
+    // An agent run longer than the memory: at full load maxSpans forgets a trace within seconds.
+    const recent = createRecentSpans({ maxAgeMs: 60_000, maxSpans: 2, rootless: ROOTLESS });
+    const day = 24 * 3_600_000_000;
+    const calls = [
+      span({ trace: 6, span: 2, parent: 1, startUs: BASE_US + 5 }),
+      span({ trace: 6, span: 3, parent: 1, startUs: BASE_US + day }),
+    ];
+    expect(completeGroup(request(1, calls), recent, { nowMs: NOW, carryMaxAgeMs: 0 }).rootless).toBe(2);
+    // Other traces take the memory, and a trace with its root and no session is not kept as rootless.
+    const others = [7, 8].map((t) => span({ trace: t, span: 1, startUs: BASE_US, llm: false }));
+    completeGroup(request(2, others), recent, { nowMs: NOW + 1, carryMaxAgeMs: 0 });
+    expect(recent.context(new Set([hexId(6, 32)]))).toEqual([]);
+    expect([...recent.rootless(new Set([6, 7, 8].map((t) => hexId(t, 32)))).keys()]).toEqual([hexId(6, 32)]);
+
+    const root = span({ trace: 6, span: 1, startUs: BASE_US, session: 'agent-6', llm: false });
+    const late = completeGroup(request(3, [root]), recent, { nowMs: NOW + 3_600_000, carryMaxAgeMs: 0 });
+    expect(late.lateSessions).toEqual([
+      { trace_id: hexId(6, 32), session_id: 'agent-6', days: ['2026-11-26', '2026-11-27'] },
+    ]);
+    // Named again until its group commits (a group read again must find it), not after.
+    recent.settle(hexId(6, 32));
+    const next = completeGroup(
+      request(4, [span({ trace: 6, span: 4, parent: 1, startUs: BASE_US + 9 })]),
+      recent,
+      { nowMs: NOW + 3_600_001, carryMaxAgeMs: 0 },
+    );
+    expect(next.spans.map((s) => s.session_id)).toEqual(['agent-6']);
+    expect(next.lateSessions).toEqual([]);
+  });
+
+  it('forgets rootless traces after their own age and count limits', () => {
+    const recent = createRecentSpans({
+      maxAgeMs: 0,
+      maxSpans: 100,
+      rootless: { maxAgeMs: 1000, maxTraces: 2 },
+    });
+    const orphan = (t: number) => span({ trace: t, span: 2, parent: 1, startUs: BASE_US });
+    const ids = new Set([1, 2, 3].map((t) => hexId(t, 32)));
+    for (const t of [1, 2, 3])
+      completeGroup(request(t, [orphan(t)]), recent, { nowMs: NOW + t, carryMaxAgeMs: 0 });
+    // Each trace is forgotten by the next call (trace 3 by this one): trace 2 at NOW + 3, trace 3
+    // at NOW + 4, and trace 1 no longer fits.
+    recent.forget(NOW + 4);
+    expect([...recent.rootless(ids).keys()]).toEqual([2, 3].map((t) => hexId(t, 32)));
+    recent.forget(NOW + 3 + 1001);
+    expect([...recent.rootless(ids).keys()]).toEqual([hexId(3, 32)]);
+  });
+
   it('does not hold spans whose part of the trace begins at a SERVER span, or once the trace has written spans', () => {
     const recent = createRecentSpans(LIMITS);
     const options = { nowMs: NOW, carryMaxAgeMs: 60_000 };
@@ -247,7 +297,7 @@ describe('recent span memory', () => {
   });
 
   it('forgets whole traces, least recently touched first, by age and by count', () => {
-    const recent = createRecentSpans({ maxAgeMs: 1000, maxSpans: 4 });
+    const recent = createRecentSpans({ maxAgeMs: 1000, maxSpans: 4, rootless: ROOTLESS });
     recent.remember([light(1, 1), light(1, 2)], 0);
     recent.remember([light(2, 3), light(2, 4)], 10);
     recent.remember([light(1, 5)], 20); // trace 1 touched again: now the newest
@@ -263,7 +313,7 @@ describe('recent span memory', () => {
   });
 
   it('counts a span remembered twice once, with its latest values', () => {
-    const recent = createRecentSpans({ maxAgeMs: 1000, maxSpans: 10 });
+    const recent = createRecentSpans({ maxAgeMs: 1000, maxSpans: 10, rootless: ROOTLESS });
     recent.remember([light(1, 1)], 0);
     recent.remember([{ ...light(1, 1), session_id: 'changed' }], 5);
     expect(recent.size).toBe(1);

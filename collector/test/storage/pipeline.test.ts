@@ -426,6 +426,37 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
+  it('rewrites a run whose root came after the memory forgot the run, once', async () => {
+    const dir = await dataDir();
+    const events: string[] = [];
+    // Forgotten by the flush after its own: what maxSpans does to a run at full load.
+    const pipeline = await openPipeline(dir, {
+      carryMaxAgeMs: 0,
+      recent: { maxAgeMs: 0, maxSpans: 1000, rootless: { maxAgeMs: 3_600_000, maxTraces: 10 } },
+      logger: { log: (_level, event) => events.push(event) },
+    });
+    const send = async (spans: Parameters<typeof span>[0][]): Promise<void> => {
+      await pipeline.ingest({ signal: 'traces', spans: spans.map(span) });
+      await pipeline.flush();
+    };
+    await send([{ trace: 8, span: 2, parent: 1, startUs: BASE_US + 10 }]);
+    await send([{ trace: 10, span: 1, startUs: BASE_US, session: 'other', llm: false }]);
+    await send([{ trace: 8, span: 1, startUs: BASE_US, session: 'agent-8', llm: false }]);
+    // A span that brings the session itself: the run is settled, nothing is rewritten again.
+    await send([{ trace: 8, span: 3, parent: 1, startUs: BASE_US + 20, session: 'agent-8' }]);
+    await send([{ trace: 10, span: 2, parent: 1, startUs: BASE_US + 1, session: 'other' }]);
+
+    expect(
+      await queryTable(
+        dir,
+        'spans',
+        `SELECT span_id, session_id FROM t WHERE trace_id = '${hexId(8, 32)}' ORDER BY 1`,
+      ),
+    ).toEqual([1, 2, 3].map((n) => ({ span_id: hexId(n, 16), session_id: 'agent-8' })));
+    expect(events.filter((e) => e === 'storage.late_sessions')).toHaveLength(1);
+    await pipeline.close();
+  });
+
   it('runs a rewrite for a late session that a crash left pending at the next start, once', async () => {
     const dir = await dataDir();
     const first = await openPipeline(dir);

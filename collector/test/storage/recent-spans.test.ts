@@ -20,7 +20,11 @@ const light = (
 
 describe('recent spans', () => {
   it('gives back each span under its own trace and span id, with its own session and model', () => {
-    const recent = createRecentSpans({ maxAgeMs: 60_000, maxSpans: 100 });
+    const recent = createRecentSpans({
+      maxAgeMs: 60_000,
+      maxSpans: 100,
+      rootless: { maxAgeMs: 60_000, maxTraces: 10 },
+    });
     recent.remember(
       [
         light('t1', 'a', 'conv-1', null),
@@ -45,7 +49,11 @@ describe('recent spans', () => {
   });
 
   it('forgets whole traces, least recently touched first, past its span limit', () => {
-    const recent = createRecentSpans({ maxAgeMs: 60_000, maxSpans: 2 });
+    const recent = createRecentSpans({
+      maxAgeMs: 60_000,
+      maxSpans: 2,
+      rootless: { maxAgeMs: 60_000, maxTraces: 10 },
+    });
     recent.remember([light('old', 'a', 's', null), light('old', 'b', 's', null)], 1);
     recent.remember([light('new', 'c', 's', null)], 2);
     recent.forget(3);
