@@ -281,7 +281,9 @@ function attributeMetrics(
  * Per-role totals over the reconstructed conversation: each role gets the metrics its messages
  * carry. Because every call's metrics are carried exactly once, the token sums equal the sums
  * over the calls, and the cost sum equals the sum of callCost up to floating-point association.
- * Placeholders carry metrics but are not counted as messages. Roles are listed by first appearance.
+ * `messages` counts every message shown, placeholders included: each is a card of the
+ * conversation (a failed call's "no output"), so the table counts what the reader sees. Roles are
+ * listed by first appearance.
  */
 export function rollupByRole(messages: readonly ConversationMessage[]): RoleRollup[] {
   const byRole = new Map<string, RoleRollup>();
@@ -299,7 +301,7 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
       };
       byRole.set(m.role, r);
     }
-    if (!isPlaceholder(m)) r.messages++;
+    r.messages++;
     r.inputTokens += m.metrics.inputTokens ?? 0;
     r.cachedInputTokens += m.metrics.cachedInputTokens ?? 0;
     r.outputTokens += m.metrics.outputTokens ?? 0;

@@ -77,7 +77,8 @@ function expectRollupMatchesCalls(calls: CallSummary[], conv: ConversationMessag
       costs.reduce((a, b) => a + b, 0),
       12,
     );
-  expect(rollup.reduce((a, r) => a + r.messages, 0)).toBe(conv.filter((m) => !isPlaceholder(m)).length);
+  // Every card shown is counted, placeholders included.
+  expect(rollup.reduce((a, r) => a + r.messages, 0)).toBe(conv.length);
 }
 
 describe('reconstructConversation', () => {
@@ -417,6 +418,40 @@ describe('reconstructConversation', () => {
     );
   });
 
+  it('counts the placeholder cards of failed retries in the rollup, as the conversation shows them', () => {
+    // As conv-error-001 of the demo data: four failed calls re-send one prompt and answer nothing.
+    const noUsage = {
+      statusCode: 'ERROR' as const,
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: null,
+    };
+    const calls = [1, 2, 3, 4].map((n) =>
+      call(n, { ...noUsage, inputCostUsd: null, outputCostUsd: null, totalCostUsd: null }),
+    );
+    const prompt: Msg[] = [
+      ['system', 'be brief'],
+      ['user', 'fail please'],
+    ];
+    const conv = reconstructConversation(
+      calls,
+      calls.flatMap((c) => msgs(c, prompt, [])),
+    );
+    expect(conv.map((m) => [m.role, isPlaceholder(m)])).toEqual([
+      ['system', false],
+      ['user', false],
+      ['assistant', true],
+      ['assistant', true],
+      ['assistant', true],
+    ]);
+    expect(rollupByRole(conv).map((r) => [r.role, r.messages])).toEqual([
+      ['system', 1],
+      ['user', 1],
+      ['assistant', 3],
+    ]);
+    expectRollupMatchesCalls(calls, conv);
+  });
+
   it('keeps every call visible when content capture is off, with a placeholder carrying its metrics', () => {
     const calls = [call(1), call(2, { totalCostUsd: null, inputCostUsd: null, outputCostUsd: null })];
     const conv = reconstructConversation(calls, []);
@@ -433,7 +468,8 @@ describe('reconstructConversation', () => {
     expect(rollup).toEqual([
       {
         role: 'assistant',
-        messages: 0,
+        // Both placeholder cards: the reader sees two.
+        messages: 2,
         inputTokens: 300,
         cachedInputTokens: 3,
         outputTokens: 30,
