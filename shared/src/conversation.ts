@@ -335,7 +335,12 @@ export function buildSessionDetail(
     spans?.lastUs ??
     (ordered.length > 0 ? Math.max(...ordered.map((c) => c.startUs + Math.round(c.durationMs * 1000))) : 0);
   const { totalCostUsd, unpricedCalls } = priceTotals(ordered);
-  const sum = (f: (c: CallSummary) => number | null) => ordered.reduce((s, c) => s + (f(c) ?? 0), 0);
+  // Over the calls that reported the figure, null when none did: "not reported" is not 0.
+  const sum = (f: (c: CallSummary) => number | null) =>
+    ordered.reduce<number | null>((s, c) => {
+      const v = f(c);
+      return v === null ? s : (s ?? 0) + v;
+    }, null);
   return {
     key,
     sessionId: parseSessionKey(key).kind === 'trace' ? null : key,

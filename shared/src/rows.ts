@@ -69,10 +69,10 @@ export interface SessionSummaryRow {
   last_time: number;
   spans: number;
   llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  reasoning_tokens: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  reasoning_tokens: number | null;
   total_cost_usd: number | null;
   unpriced_calls: number;
   errors: number;

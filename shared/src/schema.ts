@@ -356,12 +356,13 @@ export const SESSIONS_COLUMNS: readonly Column[] = [
   {
     name: 'input_tokens',
     type: 'BIGINT',
-    nullable: false,
-    description: 'Sum over LLM calls (NULL counted as 0).',
+    nullable: true,
+    description:
+      'Sum over the LLM calls that reported it; NULL when none did (files written before this rule hold 0 there).',
   },
-  { name: 'output_tokens', type: 'BIGINT', nullable: false, description: 'Sum over LLM calls.' },
-  { name: 'cached_input_tokens', type: 'BIGINT', nullable: false, description: 'Sum over LLM calls.' },
-  { name: 'reasoning_tokens', type: 'BIGINT', nullable: false, description: 'Sum over LLM calls.' },
+  { name: 'output_tokens', type: 'BIGINT', nullable: true, description: 'Sum, as input_tokens.' },
+  { name: 'cached_input_tokens', type: 'BIGINT', nullable: true, description: 'Sum, as input_tokens.' },
+  { name: 'reasoning_tokens', type: 'BIGINT', nullable: true, description: 'Sum, as input_tokens.' },
   {
     name: 'total_cost_usd',
     type: 'DOUBLE',

@@ -21,8 +21,10 @@
  *   follows Unicode tables that String.toLowerCase() need not match);
  * - a row with neither session id nor trace id (a NULL key), or two groups with one key (a session
  *   id that looks like 'trace:<id>' of a sessionless trace): SQL's order between them is unspecified;
- * - a NULL in a time or in the sort column, counts or times beyond 2^53, a NaN, infinite or
- *   negative-zero cost, or a page offset that is not a safe integer (the SQL builder rejects it).
+ * - a NULL in a time, counts or times beyond 2^53, a NaN, infinite or negative-zero cost, or a
+ *   page offset that is not a safe integer (the SQL builder rejects it).
+ * A NULL in a summed column is skipped, as SQL's sum skips it; a session whose rows are all NULL
+ * there has a NULL sum, which sorts last both ways and shows as null tokens (nothing reported).
  */
 import { compareCodePoints } from './code-point-order.ts';
 import { firstK } from './first-k.ts';
@@ -425,22 +427,25 @@ function firstAll(index: Grouping, batches: readonly SummaryColumns[]): number[]
 }
 
 /**
- * Per group, the sum of an integer column over all rows; null when a row is NULL (SQL would then
- * rank differently) or a sum leaves the safe integers.
+ * Per group, the sum of an integer column over its rows that are not NULL (NaN when all are, as
+ * SQL's sum is NULL then); null when a value is not an integer or a sum leaves the safe integers.
  */
 function sumAll(index: Grouping, batches: readonly SummaryColumns[], name: string): Float64Array | null {
-  const sums = new Float64Array(index.count);
+  const sums = new Float64Array(index.count).fill(Number.NaN);
   for (const [b, batch] of batches.entries()) {
     const col = column(batch, name);
     const groupOf = index.groupOf[b] as Int32Array;
     for (let i = 0; i < batch.length; i++) {
-      const v = int(col[i]);
+      const raw = col[i];
+      if (raw === null || raw === undefined) continue;
+      const v = int(raw);
       if (Number.isNaN(v)) return null;
       const g = groupOf[i] as number;
-      sums[g] = (sums[g] as number) + v;
+      const sum = sums[g] as number;
+      sums[g] = Number.isNaN(sum) ? v : sum + v;
     }
   }
-  return sums.every(safe) ? sums : null;
+  return sums.every((s) => Number.isNaN(s) || safe(s)) ? sums : null;
 }
 
 /** Per group, the cost sum in row order (NaN when no row is priced); null when not exact. */
@@ -530,16 +535,19 @@ function pageRows(
       spans: 0,
       llmCalls: 0,
       models: [],
-      inputTokens: 0,
-      outputTokens: 0,
-      cachedInputTokens: 0,
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: null,
       totalCostUsd: null,
       unpricedCalls: 0,
       errors: 0,
     };
   });
-  // SQL's sum skips NULLs and a sum of only NULLs maps to 0 (rows.ts): NULL adds 0 here.
+  // SQL's sum skips NULLs. A sum of only NULLs maps to 0 for the counts, and stays null for the
+  // tokens (rows.ts): "nothing reported" is not 0.
   const add = (v: unknown): number => (v === null || v === undefined ? 0 : int(v));
+  const addTokens = (sum: number | null, v: unknown): number | null =>
+    v === null || v === undefined ? sum : (sum ?? 0) + int(v);
   for (const [b, batch] of details.entries()) {
     const groupOf = index.groupOf[b] as Int32Array;
     const c = (name: string): ArrayLike<unknown> => column(batch, name);
@@ -566,9 +574,9 @@ function pageRows(
       if (f < r.firstUs) r.firstUs = f;
       r.spans += add(spans[i]);
       r.llmCalls += add(llm[i]);
-      r.inputTokens += add(inTok[i]);
-      r.outputTokens += add(outTok[i]);
-      r.cachedInputTokens += add(cached[i]);
+      r.inputTokens = addTokens(r.inputTokens, inTok[i]);
+      r.outputTokens = addTokens(r.outputTokens, outTok[i]);
+      r.cachedInputTokens = addTokens(r.cachedInputTokens, cached[i]);
       r.unpricedCalls += add(unpriced[i]);
       r.errors += add(errors[i]);
       const rowCost = costOf(cost[i]);
@@ -580,7 +588,9 @@ function pageRows(
   }
   for (const r of out) {
     r.durationMs = (r.lastUs - r.firstUs) / 1000;
-    if (![r.spans, r.llmCalls, r.inputTokens, r.outputTokens, r.cachedInputTokens].every(safe)) return null;
+    if (![r.spans, r.llmCalls].every(safe)) return null;
+    if (![r.inputTokens, r.outputTokens, r.cachedInputTokens].every((t) => t === null || safe(t)))
+      return null;
     if (!safe(r.unpricedCalls) || !safe(r.errors)) return null;
     if (r.totalCostUsd !== null && !Number.isFinite(r.totalCostUsd)) return null;
     r.models.sort(compareCodePoints);

@@ -52,9 +52,10 @@ export interface SessionListRow {
   spans: number;
   llmCalls: number;
   models: string[];
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
+  /** Token sums over the calls that reported the figure; null when none did (not 0: "nothing reported"). */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
   /** null when no call of the session has a price. */
   totalCostUsd: number | null;
   unpricedCalls: number;
@@ -203,10 +204,11 @@ export interface SessionDetail {
   rollup: RoleRollup[];
   totals: {
     llmCalls: number;
-    inputTokens: number;
-    outputTokens: number;
-    cachedInputTokens: number;
-    reasoningTokens: number;
+    /** Sums over the calls that reported the figure; null when none did. */
+    inputTokens: number | null;
+    outputTokens: number | null;
+    cachedInputTokens: number | null;
+    reasoningTokens: number | null;
     totalCostUsd: number | null;
     unpricedCalls: number;
   };

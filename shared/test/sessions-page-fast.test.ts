@@ -41,9 +41,10 @@ const row = (ids: fc.Arbitrary<string>): fc.Arbitrary<SummaryRow> =>
       length: fc.integer({ min: 0, max: 180 }),
       spans: fc.nat(50),
       llm_calls: fc.nat(20),
-      input_tokens: fc.nat(100_000),
-      output_tokens: fc.nat(5_000),
-      cached_input_tokens: fc.nat(50_000),
+      // NULL: no call of the row reported the figure (the session's sum is NULL if none of its rows has it).
+      input_tokens: fc.option(fc.nat(100_000), { nil: null, freq: 3 }),
+      output_tokens: fc.option(fc.nat(5_000), { nil: null, freq: 3 }),
+      cached_input_tokens: fc.option(fc.nat(50_000), { nil: null, freq: 2 }),
       total_cost_usd: fc.option(fc.double({ min: 0, max: 5, noNaN: true, noDefaultInfinity: true }), {
         nil: null,
       }),
@@ -439,6 +440,36 @@ describe('sessionsPageFast', () => {
       expect(await fast.page(view, NOW)).toEqual(await sqlPage(view));
       expect(decodedWhole(asked, 'session_id')).toBe(true);
     }
+  });
+
+  it('gives null tokens to a session none of whose rows has them, sorted last both ways, cold and warm', async () => {
+    const rows: SummaryRow[] = [
+      { ...base, session_id: 'none', input_tokens: null, output_tokens: null, cached_input_tokens: null },
+      { ...base, session_id: 'none', input_tokens: null, output_tokens: null, cached_input_tokens: null },
+      { ...base, session_id: 'some', input_tokens: 5, output_tokens: null, cached_input_tokens: 0 },
+      { ...base, session_id: 'some', input_tokens: null, output_tokens: null, cached_input_tokens: null },
+      { ...base, session_id: 'full', input_tokens: 2, output_tokens: 3, cached_input_tokens: 1 },
+    ];
+    await load(rows);
+    for (const warm of [false, true])
+      for (const dir of ['asc', 'desc'] as const) {
+        const view = { ...all, sort: { key: 'input_tokens' as const, dir } };
+        const { fast } = filesOf(rows, [1, 3]);
+        if (warm) await fast.warm();
+        const page = await fast.page(view, NOW);
+        expect(page).toEqual(await sqlPage(view));
+        expect(page?.rows.at(-1)).toMatchObject({
+          key: 'none',
+          inputTokens: null,
+          outputTokens: null,
+          cachedInputTokens: null,
+        });
+        expect(page?.rows.find((r) => r.key === 'some')).toMatchObject({
+          inputTokens: 5,
+          outputTokens: null,
+          cachedInputTokens: 0,
+        });
+      }
   });
 
   it('orders strings by code point, as SQL orders UTF-8 bytes', () => {

@@ -13,7 +13,8 @@ export const SESSION_ROLLUP_TABLE = 'session_rollup';
 
 /**
  * One row per session: key, session_id, trace_id (sessionless traces only), first_us, last_us,
- * spans, llm_calls, tokens, total_cost_usd (NULL when nothing is priced), unpriced_calls, errors,
+ * spans, llm_calls, tokens (each NULL when no row has it), total_cost_usd (NULL when nothing is
+ * priced), unpriced_calls, errors,
  * models (sorted, distinct). Grouping by (session_id, tid) is cheaper than by the key string.
  */
 export const SESSION_ROLLUP_SELECT = `SELECT

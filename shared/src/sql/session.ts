@@ -140,16 +140,17 @@ ORDER BY start_us, span_id, direction, seq`;
 
 /**
  * Totals over a session's LLM calls (the numbers the per-role rollup of conversation.ts must add
- * up to): llm_calls, input/output/cached/reasoning tokens, total_cost_usd (NULL when nothing is
- * priced), unpriced_calls, errors. One row.
+ * up to): llm_calls, input/output/cached/reasoning tokens (each NULL when no call reported it: not
+ * 0, which a call can report), total_cost_usd (NULL when nothing is priced), unpriced_calls,
+ * errors. One row.
  */
 export function sessionTotals(key: string): SqlQuery {
   const p = new Params();
   const sql = `SELECT count(*) AS llm_calls,
-  CAST(coalesce(sum(sp.input_tokens), 0) AS BIGINT) AS input_tokens,
-  CAST(coalesce(sum(sp.output_tokens), 0) AS BIGINT) AS output_tokens,
-  CAST(coalesce(sum(sp.cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
-  CAST(coalesce(sum(sp.reasoning_tokens), 0) AS BIGINT) AS reasoning_tokens,
+  CAST(sum(sp.input_tokens) AS BIGINT) AS input_tokens,
+  CAST(sum(sp.output_tokens) AS BIGINT) AS output_tokens,
+  CAST(sum(sp.cached_input_tokens) AS BIGINT) AS cached_input_tokens,
+  CAST(sum(sp.reasoning_tokens) AS BIGINT) AS reasoning_tokens,
   CAST(sum(sp.total_cost_usd) AS DOUBLE) AS total_cost_usd,
   count(*) FILTER (WHERE sp.total_cost_usd IS NULL) AS unpriced_calls,
   count(*) FILTER (WHERE sp.status_code = 'ERROR') AS errors

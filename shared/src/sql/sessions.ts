@@ -30,7 +30,8 @@ function orderBy(view: ViewState, alias = ''): string {
   const a = alias ? `${alias}.` : '';
   const expr = (SORT_SQL[view.sort.key] ?? SORT_SQL.last_time)(a);
   const dir = view.sort.dir === 'asc' ? 'ASC' : 'DESC';
-  // Unpriced sessions (NULL cost) sort last in both directions: "no price" is not "cheapest".
+  // Unpriced sessions (NULL cost) and sessions whose calls reported no tokens (NULL tokens) sort
+  // last in both directions: "no price" is not "cheapest", "not reported" is not "fewest".
   return `ORDER BY ${expr} ${dir} NULLS LAST, ${a}key ASC`;
 }
 

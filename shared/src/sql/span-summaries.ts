@@ -11,8 +11,10 @@ export type SummaryPartition = 'hour' | 'day' | null;
 
 /**
  * One row per session (or per trace when it has no session), and per `partition` (hour or day) of
- * the span start unless null. `source` must be a relation of span rows with TIMESTAMP times: a fixed
- * identifier or a query built from fixed identifiers, never input.
+ * the span start unless null. A token sum is NULL when no call of the row reported that figure, so
+ * "nothing reported" stays apart from a reported 0 (rows written by earlier versions hold 0 there).
+ * `source` must be a relation of span rows with TIMESTAMP times: a fixed identifier or a query
+ * built from fixed identifiers, never input.
  */
 export function spanSummariesSql(source: string, partition: SummaryPartition): string {
   const byPartition = partition === null ? '' : `date_trunc('${partition}', start_time), `;
@@ -26,10 +28,10 @@ SELECT
   max(end_time) AS last_time,
   count(*)::BIGINT AS spans,
   count(*) FILTER (is_llm_call)::BIGINT AS llm_calls,
-  coalesce(sum(input_tokens) FILTER (is_llm_call), 0)::BIGINT AS input_tokens,
-  coalesce(sum(output_tokens) FILTER (is_llm_call), 0)::BIGINT AS output_tokens,
-  coalesce(sum(cached_input_tokens) FILTER (is_llm_call), 0)::BIGINT AS cached_input_tokens,
-  coalesce(sum(reasoning_tokens) FILTER (is_llm_call), 0)::BIGINT AS reasoning_tokens,
+  sum(input_tokens) FILTER (is_llm_call)::BIGINT AS input_tokens,
+  sum(output_tokens) FILTER (is_llm_call)::BIGINT AS output_tokens,
+  sum(cached_input_tokens) FILTER (is_llm_call)::BIGINT AS cached_input_tokens,
+  sum(reasoning_tokens) FILTER (is_llm_call)::BIGINT AS reasoning_tokens,
   sum(total_cost_usd) FILTER (is_llm_call) AS total_cost_usd,
   count(*) FILTER (is_llm_call AND total_cost_usd IS NULL)::BIGINT AS unpriced_calls,
   count(*) FILTER (is_llm_call AND status_code = 'ERROR')::BIGINT AS errors,

@@ -151,6 +151,9 @@ export function summarize(spans: readonly SpanRow[]): SessionSummaryRow[] {
     const calls = rows.filter((r) => r.is_llm_call);
     const priced = calls.filter((c) => c.total_cost_usd !== null);
     const isTrace = key.startsWith('trace:');
+    // As the collector sums: over the calls that reported the figure, NULL when none did.
+    const reported = (f: (c: SpanRow) => number | null) =>
+      calls.reduce<number | null>((a, c) => (f(c) === null ? a : (a ?? 0) + (f(c) as number)), null);
     return {
       session_id: isTrace ? null : key,
       trace_id: isTrace ? key.slice(6) : null,
@@ -158,10 +161,10 @@ export function summarize(spans: readonly SpanRow[]): SessionSummaryRow[] {
       last_time: Math.max(...rows.map((r) => r.end_time)),
       spans: rows.length,
       llm_calls: calls.length,
-      input_tokens: calls.reduce((a, c) => a + (c.input_tokens ?? 0), 0),
-      output_tokens: calls.reduce((a, c) => a + (c.output_tokens ?? 0), 0),
-      cached_input_tokens: calls.reduce((a, c) => a + (c.cached_input_tokens ?? 0), 0),
-      reasoning_tokens: calls.reduce((a, c) => a + (c.reasoning_tokens ?? 0), 0),
+      input_tokens: reported((c) => c.input_tokens),
+      output_tokens: reported((c) => c.output_tokens),
+      cached_input_tokens: reported((c) => c.cached_input_tokens),
+      reasoning_tokens: reported((c) => c.reasoning_tokens),
       total_cost_usd: priced.length ? priced.reduce((a, c) => a + (c.total_cost_usd ?? 0), 0) : null,
       unpriced_calls: calls.length - priced.length,
       errors: rows.filter((r) => r.status_code === 'ERROR').length,
@@ -273,6 +276,24 @@ export function buildPageData(): Built {
   );
   spans.push(
     span({ trace: hexId('d', 2, 32), session: 'sess-partial', start: T0 + 42 * HOUR, model: 'gpt-4o' }),
+  );
+  // Calls that reported no usage (NULL tokens): all of a session's, and one of two.
+  const noUsage = {
+    model: 'gpt-4o',
+    input: null,
+    output: null,
+    cached: null,
+    inCost: null,
+    outCost: null,
+    status: 'ERROR' as const,
+  };
+  spans.push(span({ trace: hexId('d', 3, 32), session: 'sess-no-usage', start: T0 + 43 * HOUR, ...noUsage }));
+  spans.push(span({ trace: hexId('d', 3, 32), session: 'sess-no-usage', start: T0 + 44 * HOUR, ...noUsage }));
+  spans.push(
+    span({ trace: hexId('d', 4, 32), session: 'sess-some-usage', start: T0 + 45 * HOUR, ...noUsage }),
+  );
+  spans.push(
+    span({ trace: hexId('d', 4, 32), session: 'sess-some-usage', start: T0 + 46 * HOUR, model: 'gpt-4o' }),
   );
   for (let i = 0; i < 150; i++) {
     const id = `filler-${String(i).padStart(3, '0')}`;

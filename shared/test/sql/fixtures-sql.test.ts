@@ -90,27 +90,34 @@ describe('SQL over normalized fixtures', () => {
 
         // The rollup adds up to the sums over the session's is_llm_call spans.
         const totals = mapSessionTotals(await ds.run(sessionTotals(key)));
-        const sumSpans = (f: (s: SpanRow) => number | null) => own.reduce((a, s) => a + (f(s) ?? 0), 0);
+        // Over the calls that reported the figure; null when none did.
+        const sumSpans = (f: (s: SpanRow) => number | null) =>
+          own.reduce<number | null>((a, s) => (f(s) === null ? a : (a ?? 0) + (f(s) as number)), null);
         expect(totals, key).toMatchObject({
           llmCalls: own.length,
           inputTokens: sumSpans((s) => s.input_tokens),
           outputTokens: sumSpans((s) => s.output_tokens),
           cachedInputTokens: sumSpans((s) => s.cached_input_tokens),
         });
+        expect(detail.totals, key).toMatchObject({
+          inputTokens: totals.inputTokens,
+          outputTokens: totals.outputTokens,
+          cachedInputTokens: totals.cachedInputTokens,
+        });
         const rollup = detail.rollup;
         const sum = (f: (r: (typeof rollup)[number]) => number) => rollup.reduce((a, r) => a + f(r), 0);
         expect(
           sum((r) => r.inputTokens),
           key,
-        ).toBe(totals.inputTokens);
+        ).toBe(totals.inputTokens ?? 0);
         expect(
           sum((r) => r.outputTokens),
           key,
-        ).toBe(totals.outputTokens);
+        ).toBe(totals.outputTokens ?? 0);
         expect(
           sum((r) => r.cachedInputTokens),
           key,
-        ).toBe(totals.cachedInputTokens);
+        ).toBe(totals.cachedInputTokens ?? 0);
         const costs = rollup.map((r) => r.costUsd).filter((c): c is number => c !== null);
         if (totals.totalCostUsd === null) expect(costs, key).toEqual([]);
         else

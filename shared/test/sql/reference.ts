@@ -32,6 +32,9 @@ export function refSessions(
     if (!ignoreModels && view.models.length && !g.some((r) => r.models.some((m) => view.models.includes(m))))
       continue;
     const sum = (f: (r: SessionSummaryRow) => number) => g.reduce((a, r) => a + f(r), 0);
+    // Over the rows that have the figure; null when none has (nothing reported).
+    const sumReported = (f: (r: SessionSummaryRow) => number | null) =>
+      g.reduce<number | null>((a, r) => (f(r) === null ? a : (a ?? 0) + (f(r) as number)), null);
     const priced = g.filter((r) => r.total_cost_usd !== null);
     const firstUs = Math.min(...g.map((r) => r.first_time));
     const lastUs = Math.max(...g.map((r) => r.last_time));
@@ -45,9 +48,9 @@ export function refSessions(
       spans: sum((r) => r.spans),
       llmCalls: sum((r) => r.llm_calls),
       models: [...new Set(g.flatMap((r) => r.models))].sort(bytewise),
-      inputTokens: sum((r) => r.input_tokens),
-      outputTokens: sum((r) => r.output_tokens),
-      cachedInputTokens: sum((r) => r.cached_input_tokens),
+      inputTokens: sumReported((r) => r.input_tokens),
+      outputTokens: sumReported((r) => r.output_tokens),
+      cachedInputTokens: sumReported((r) => r.cached_input_tokens),
       totalCostUsd: priced.length ? priced.reduce((a, r) => a + (r.total_cost_usd ?? 0), 0) : null,
       unpricedCalls: sum((r) => r.unpriced_calls),
       errors: sum((r) => r.errors),

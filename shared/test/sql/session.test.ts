@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSessionDetail } from '../../src/conversation.ts';
 import type { MessageRow, SpanRow } from '../../src/rows.ts';
-import { mapCalls, mapMessages, mapSpanExtent, parseProblems } from '../../src/sql/rows.ts';
+import { mapCalls, mapMessages, mapSessionTotals, mapSpanExtent, parseProblems } from '../../src/sql/rows.ts';
 import {
   sessionCalls,
   sessionEmbeddings,
   sessionMessages,
   sessionSpanExtent,
+  sessionTotals,
 } from '../../src/sql/session.ts';
 import { type Dataset, openDataset } from './duck.ts';
 import { MIN, T0, fileGroups, hexId, message, span, summarize } from './fixture.ts';
@@ -336,5 +337,77 @@ describe('a failed call and its problems', () => {
       { code: 'b', message: 'n' },
     ]);
     expect(parseProblems('not json')).toEqual([{ code: 'unreadable', message: 'not json' }]);
+  });
+});
+
+describe('calls that reported no usage', () => {
+  const trace = hexId('7', 7, 32);
+  const noUsage = { input: null, output: null, cached: null, inCost: null, outCost: null } as const;
+  // conv-some: a call with usage but no cached figure, then a failed retry without usage or
+  // messages (a placeholder card). conv-none: one failed call without usage.
+  const answered = span({ trace, session: 'conv-some', start: T0, model: 'gpt-4o', cached: null });
+  const retry = span({ trace, session: 'conv-some', start: T0 + MIN, status: 'ERROR', ...noUsage });
+  const failed = span({
+    trace: hexId('8', 8, 32),
+    session: 'conv-none',
+    start: T0,
+    status: 'ERROR',
+    ...noUsage,
+  });
+  const said = [
+    message(answered, 0, 'input', 'user', 'hi'),
+    message(answered, 1, 'output', 'assistant', 'hello'),
+  ];
+  const all = [answered, retry, failed];
+  let own: Dataset;
+  beforeAll(async () => {
+    own = await openDataset(fileGroups({ spans: all, messages: said, summaries: summarize(all) }));
+  });
+  afterAll(() => own?.close());
+
+  const detailOf = async (key: string) =>
+    buildSessionDetail(
+      key,
+      mapCalls(await own.run(sessionCalls(key))),
+      mapMessages(await own.run(sessionMessages(key))),
+    );
+
+  it('totals the calls that reported a figure, NULL where none did, in SQL and in the detail', async () => {
+    const some = mapSessionTotals(await own.run(sessionTotals('conv-some')));
+    expect(some).toMatchObject({
+      llmCalls: 2,
+      inputTokens: 100,
+      outputTokens: 20,
+      cachedInputTokens: null,
+      reasoningTokens: null,
+    });
+    const none = mapSessionTotals(await own.run(sessionTotals('conv-none')));
+    expect(none).toMatchObject({
+      llmCalls: 1,
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: null,
+      reasoningTokens: null,
+    });
+    for (const [key, sql] of [
+      ['conv-some', some],
+      ['conv-none', none],
+    ] as const) {
+      const { errors: _e, ...totals } = sql;
+      expect((await detailOf(key)).totals, key).toEqual(totals);
+    }
+  });
+
+  it("counts a failed call's placeholder card in its role's messages, as the conversation shows it", async () => {
+    const detail = await detailOf('conv-some');
+    expect(detail.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hi'],
+      ['assistant', 'hello'],
+      ['assistant', null],
+    ]);
+    expect(detail.rollup.map((r) => [r.role, r.messages])).toEqual([
+      ['user', 1],
+      ['assistant', 2],
+    ]);
   });
 });

@@ -136,6 +136,29 @@ describe('sessionsPage: sorting and paging', () => {
     const partial = await page(view({ search: 'sess-partial' }));
     expect(partial.rows[0]).toMatchObject({ unpricedCalls: 1, totalCostUsd: 0.003 });
   });
+
+  it('gives NULL tokens where no call reported them, the reported sum where some did, and sorts NULL last', async () => {
+    const none = await page(view({ search: 'sess-no-usage' }));
+    expect(none.rows[0]).toMatchObject({
+      llmCalls: 2,
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: null,
+    });
+    const some = await page(view({ search: 'sess-some-usage' }));
+    // The reporting call's figures (fixture defaults: 100 in, 20 out, 0 cached): a reported 0 stays 0.
+    expect(some.rows[0]).toMatchObject({
+      llmCalls: 2,
+      inputTokens: 100,
+      outputTokens: 20,
+      cachedInputTokens: 0,
+    });
+    for (const key of ['input_tokens', 'output_tokens', 'cached_input_tokens'] as const)
+      for (const dir of ['asc', 'desc'] as const) {
+        const { rows } = mapSessionsPage(await ds.run(sessionsAll(view({ sort: { key, dir } }), NOW)));
+        expect(rows.at(-1)?.key, `${key} ${dir}`).toBe('sess-no-usage');
+      }
+  });
 });
 
 describe('sessionsPage: search text', () => {

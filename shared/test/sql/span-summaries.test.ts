@@ -73,6 +73,31 @@ describe('spanSummariesSql', () => {
     ]);
   });
 
+  it('sums the tokens of the calls that reported them, NULL where none did', async () => {
+    // Session 'none': two calls without usage (and a non-call span with tokens, not summed).
+    // Session 'some': one call with usage, one without; its reported 0 cached stays 0.
+    await conn.run(`CREATE OR REPLACE TABLE usage_spans AS SELECT * REPLACE (
+        CAST(input_tokens AS BIGINT) AS input_tokens, CAST(output_tokens AS BIGINT) AS output_tokens,
+        CAST(cached_input_tokens AS BIGINT) AS cached_input_tokens, CAST(reasoning_tokens AS BIGINT) AS reasoning_tokens)
+      FROM (VALUES
+        ('none', 't1', TIMESTAMP '2026-11-26 05:10:00', TIMESTAMP '2026-11-26 05:10:01', true,  NULL, NULL, NULL, NULL, NULL, 'ERROR', 'm', NULL, NULL),
+        ('none', 't1', TIMESTAMP '2026-11-26 05:11:00', TIMESTAMP '2026-11-26 05:11:01', true,  NULL, NULL, NULL, NULL, NULL, 'ERROR', 'm', NULL, NULL),
+        ('none', 't1', TIMESTAMP '2026-11-26 05:11:00', TIMESTAMP '2026-11-26 05:11:02', false, 9, 9, 9, 9, NULL, 'OK', NULL, NULL, NULL),
+        ('some', 't2', TIMESTAMP '2026-11-26 05:12:00', TIMESTAMP '2026-11-26 05:12:01', true,  NULL, NULL, NULL, NULL, NULL, 'ERROR', 'm', NULL, NULL),
+        ('some', 't2', TIMESTAMP '2026-11-26 05:13:00', TIMESTAMP '2026-11-26 05:13:01', true,  4, 2, 0, NULL, NULL, 'OK', 'm', NULL, NULL)
+      ) AS s(session_id, trace_id, start_time, end_time, is_llm_call, input_tokens, output_tokens,
+             cached_input_tokens, reasoning_tokens, total_cost_usd, status_code, model, user_id, service_name)`);
+    const reader = await conn.runAndReadAll(
+      `SELECT session_id, input_tokens::INTEGER AS tin, output_tokens::INTEGER AS tout,
+              cached_input_tokens::INTEGER AS cached, reasoning_tokens::INTEGER AS reasoning
+         FROM (${spanSummariesSql('usage_spans', 'hour')}) ORDER BY session_id`,
+    );
+    expect(reader.getRowObjectsJson()).toEqual([
+      { session_id: 'none', tin: null, tout: null, cached: null, reasoning: null },
+      { session_id: 'some', tin: 4, tout: 2, cached: 0, reasoning: null },
+    ]);
+  });
+
   it('splits a session by the partition of its span starts', async () => {
     const byHour = await summaries('hour');
     expect(byHour.map((r) => [r.session_id ?? r.trace_id, r.first, r.spans])).toEqual([

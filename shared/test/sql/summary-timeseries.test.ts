@@ -69,7 +69,7 @@ describe('summaryTimeseries', () => {
       overlapping.reduce((a, s) => a + s.llm_calls, 0),
     );
     expect(buckets.reduce((a, b) => a + b.inputTokens, 0)).toBe(
-      overlapping.reduce((a, s) => a + s.input_tokens, 0),
+      overlapping.reduce((a, s) => a + (s.input_tokens ?? 0), 0),
     );
     const earliest = Math.max(from, Math.min(...overlapping.map((s) => s.first_time)));
     expect(buckets[0]?.bucketUs).toBe(earliest - (earliest % q.bucketUs));
@@ -85,7 +85,7 @@ describe('summaryTimeseries', () => {
       first_time: Math.min(...rows.map((r) => r.first_time)),
       last_time: Math.max(...rows.map((r) => r.last_time)),
       llm_calls: rows.reduce((a, r) => a + r.llm_calls, 0),
-      input_tokens: rows.reduce((a, r) => a + r.input_tokens, 0),
+      input_tokens: rows.reduce((a, r) => a + (r.input_tokens ?? 0), 0),
     };
     const old = await openDataset(
       fileGroups({

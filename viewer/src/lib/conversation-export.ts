@@ -61,7 +61,8 @@ export function conversationMarkdown(detail: SessionDetail): string {
     `- Duration: ${formatDuration(detail.durationMs)}`,
     `- Models: ${detail.models.join(', ') || '—'}`,
     `- LLM calls: ${t.llmCalls}; errors: ${detail.errors}`,
-    `- Tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached`,
+    // "—": no call reported the figure (not 0).
+    `- Tokens: ${t.inputTokens ?? '—'} in, ${t.outputTokens ?? '—'} out, ${t.cachedInputTokens ?? '—'} cached`,
     `- Cost: ${formatCost(t.totalCostUsd)}${t.unpricedCalls > 0 ? ` (${t.unpricedCalls} calls without a price)` : ''}`,
     ...embeddingLines(detail.embeddings),
     '',

@@ -88,6 +88,19 @@ describe('conversation export', () => {
     expect(JSON.parse(conversationJson({ ...detail, embeddings })).embeddings).toEqual(embeddings);
   });
 
+  it('writes a token total no call reported as null in JSON and "—" in Markdown, a reported 0 as 0', () => {
+    const unreported = {
+      ...detail,
+      totals: { ...detail.totals, inputTokens: null, outputTokens: null, cachedInputTokens: 0 },
+    };
+    expect(conversationMarkdown(unreported)).toContain('- Tokens: — in, — out, 0 cached');
+    expect(JSON.parse(conversationJson(unreported)).totals).toMatchObject({
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: 0,
+    });
+  });
+
   it('writes parts only when they hold more than the text above them', () => {
     const text = {
       ...detail.messages[0]!,

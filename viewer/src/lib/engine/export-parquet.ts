@@ -2,6 +2,8 @@
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { SessionListRow } from '@parley/shared/view';
 
+const bigOrNull = (n: number | null): bigint | null => (n === null ? null : BigInt(n));
+
 export function sessionsParquet(rows: readonly SessionListRow[]): Uint8Array {
   const col = <T>(
     name: string,
@@ -24,9 +26,10 @@ export function sessionsParquet(rows: readonly SessionListRow[]): Uint8Array {
     col('spans', 'INT64', (r) => BigInt(r.spans), false),
     col('llm_calls', 'INT64', (r) => BigInt(r.llmCalls), false),
     col('models', 'STRING', (r) => r.models.join(' '), false),
-    col('input_tokens', 'INT64', (r) => BigInt(r.inputTokens), false),
-    col('output_tokens', 'INT64', (r) => BigInt(r.outputTokens), false),
-    col('cached_input_tokens', 'INT64', (r) => BigInt(r.cachedInputTokens), false),
+    // null: no call of the session reported the figure.
+    col('input_tokens', 'INT64', (r) => bigOrNull(r.inputTokens)),
+    col('output_tokens', 'INT64', (r) => bigOrNull(r.outputTokens)),
+    col('cached_input_tokens', 'INT64', (r) => bigOrNull(r.cachedInputTokens)),
     col('total_cost_usd', 'DOUBLE', (r) => r.totalCostUsd),
     col('unpriced_calls', 'INT64', (r) => BigInt(r.unpricedCalls), false),
     col('errors', 'INT64', (r) => BigInt(r.errors), false),
