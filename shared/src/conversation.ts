@@ -287,6 +287,9 @@ function attributeMetrics(
  */
 export function rollupByRole(messages: readonly ConversationMessage[]): RoleRollup[] {
   const byRole = new Map<string, RoleRollup>();
+  // Token sides attributed to each role that came with a figure: a row whose sides all came
+  // without one (the calls reported no usage) reads "not reported", not 0.
+  const reported = new Map<RoleRollup, Record<TokenField, boolean>>();
   for (const m of messages) {
     let r = byRole.get(m.role);
     if (!r) {
@@ -300,11 +303,20 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
         unpricedSides: 0,
       };
       byRole.set(m.role, r);
+      reported.set(r, { inputTokens: false, cachedInputTokens: false, outputTokens: false });
     }
     r.messages++;
-    r.inputTokens += m.metrics.inputTokens ?? 0;
-    r.cachedInputTokens += m.metrics.cachedInputTokens ?? 0;
-    r.outputTokens += m.metrics.outputTokens ?? 0;
+    const seen = reported.get(r) as Record<TokenField, boolean>;
+    for (const field of TOKEN_FIELDS) {
+      const value = m.metrics[field];
+      if (value === undefined) continue;
+      if (value === null) {
+        if (!seen[field]) r[field] = null;
+        continue;
+      }
+      r[field] = (seen[field] ? (r[field] ?? 0) : 0) + value;
+      seen[field] = true;
+    }
     for (const c of [m.metrics.inputCostUsd, m.metrics.outputCostUsd]) {
       if (c !== null && c !== undefined) r.costUsd = (r.costUsd ?? 0) + c;
     }
@@ -315,6 +327,9 @@ export function rollupByRole(messages: readonly ConversationMessage[]): RoleRoll
   }
   return [...byRole.values()];
 }
+
+type TokenField = 'inputTokens' | 'cachedInputTokens' | 'outputTokens';
+const TOKEN_FIELDS: readonly TokenField[] = ['inputTokens', 'cachedInputTokens', 'outputTokens'];
 
 /**
  * `spans`: when all of the session's spans run (agent and tool spans too), so its first time and

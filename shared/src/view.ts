@@ -181,9 +181,10 @@ export interface ConversationMessage {
 export interface RoleRollup {
   role: string;
   messages: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
+  /** 0 when no call side is attributed to the role; null when those attributed reported none. */
+  inputTokens: number | null;
+  cachedInputTokens: number | null;
+  outputTokens: number | null;
   /** null when none of the attributed calls has a price. */
   costUsd: number | null;
   /** Call sides (input or output) this row counts the tokens of but that have no price. */

@@ -66,9 +66,9 @@ const shown = (conv: ConversationMessage[]) =>
 function expectRollupMatchesCalls(calls: CallSummary[], conv: ConversationMessage[]) {
   const rollup = rollupByRole(conv);
   const sum = (f: (c: CallSummary) => number | null) => calls.reduce((a, c) => a + (f(c) ?? 0), 0);
-  expect(rollup.reduce((a, r) => a + r.inputTokens, 0)).toBe(sum((c) => c.inputTokens));
-  expect(rollup.reduce((a, r) => a + r.outputTokens, 0)).toBe(sum((c) => c.outputTokens));
-  expect(rollup.reduce((a, r) => a + r.cachedInputTokens, 0)).toBe(sum((c) => c.cachedInputTokens));
+  expect(rollup.reduce((a, r) => a + (r.inputTokens ?? 0), 0)).toBe(sum((c) => c.inputTokens));
+  expect(rollup.reduce((a, r) => a + (r.outputTokens ?? 0), 0)).toBe(sum((c) => c.outputTokens));
+  expect(rollup.reduce((a, r) => a + (r.cachedInputTokens ?? 0), 0)).toBe(sum((c) => c.cachedInputTokens));
   const costs = calls.map(callCost).filter((c): c is number => c !== null);
   const rolled = rollup.map((r) => r.costUsd).filter((c): c is number => c !== null);
   if (costs.length === 0) expect(rolled).toEqual([]);
@@ -449,7 +449,37 @@ describe('reconstructConversation', () => {
       ['user', 1],
       ['assistant', 3],
     ]);
+    // Tokens the calls did not report read "not reported" on the roles they are attributed to (the
+    // first call's sides on the system prompt, the retries' on their cards); the user, to whom
+    // nothing is attributed, reads 0.
+    expect(
+      rollupByRole(conv).map((r) => [r.role, r.inputTokens, r.cachedInputTokens, r.outputTokens]),
+    ).toEqual([
+      ['system', null, null, null],
+      ['user', 0, 0, 0],
+      ['assistant', null, null, null],
+    ]);
     expectRollupMatchesCalls(calls, conv);
+  });
+
+  it('sums the tokens a role was attributed that were reported, when only some calls reported them', () => {
+    const calls = [call(1), call(2, { inputTokens: null, outputTokens: null, cachedInputTokens: null })];
+    const conv = reconstructConversation(calls, [
+      ...msgs(calls[0] as CallSummary, [['user', 'one']], [['assistant', 'a']]),
+      ...msgs(
+        calls[1] as CallSummary,
+        [
+          ['user', 'one'],
+          ['assistant', 'a'],
+          ['user', 'two'],
+        ],
+        [['assistant', 'b']],
+      ),
+    ]);
+    expect(rollupByRole(conv).map((r) => [r.role, r.inputTokens, r.outputTokens])).toEqual([
+      ['user', calls[0]?.inputTokens, 0],
+      ['assistant', 0, calls[0]?.outputTokens],
+    ]);
   });
 
   it('keeps every call visible when content capture is off, with a placeholder carrying its metrics', () => {

@@ -105,7 +105,8 @@ describe('SQL over normalized fixtures', () => {
           cachedInputTokens: totals.cachedInputTokens,
         });
         const rollup = detail.rollup;
-        const sum = (f: (r: (typeof rollup)[number]) => number) => rollup.reduce((a, r) => a + f(r), 0);
+        const sum = (f: (r: (typeof rollup)[number]) => number | null) =>
+          rollup.reduce((a, r) => a + (f(r) ?? 0), 0);
         expect(
           sum((r) => r.inputTokens),
           key,

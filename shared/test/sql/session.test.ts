@@ -274,8 +274,8 @@ describe('sessionMessages', () => {
       totalCostUsd: 0.003,
       unpricedCalls: 1,
     });
-    const sum = (f: (r: (typeof detail.rollup)[number]) => number) =>
-      detail.rollup.reduce((a, r) => a + f(r), 0);
+    const sum = (f: (r: (typeof detail.rollup)[number]) => number | null) =>
+      detail.rollup.reduce((a, r) => a + (f(r) ?? 0), 0);
     expect(sum((r) => r.inputTokens)).toBe(130);
     expect(sum((r) => r.outputTokens)).toBe(15);
     expect(detail.traceIds).toEqual([t1, t2]);

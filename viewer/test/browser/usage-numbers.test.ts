@@ -150,6 +150,17 @@ describe('per-role rollup', () => {
     for (const r of await rollup.locator('tbody tr').all())
       msgs[(await r.getAttribute('data-role')) ?? ''] = Number(await r.locator('td').nth(1).innerText());
     expect(msgs).toEqual(cards);
+
+    // The calls' sides sit on the system prompt and the retries' cards: not reported, not 0. The
+    // user's message was attributed nothing, so its 0 is a real 0.
+    const tokens = async (role: string) =>
+      rollup
+        .locator(`tbody tr[data-role="${role}"] td[data-metric]`)
+        .evaluateAll((cells) => cells.map((c) => [c.textContent?.trim(), c.getAttribute('title')]));
+    const notReported = ['—', expect.stringMatching(/^Not reported/)];
+    expect(await tokens('system')).toEqual([notReported, notReported, notReported, notReported]);
+    expect(await tokens('assistant')).toEqual([notReported, notReported, notReported, notReported]);
+    expect((await tokens('user')).map(([value]) => value)).toEqual(['0', '0', '0', '—']);
     await page.close();
   });
 });
