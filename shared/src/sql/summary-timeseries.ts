@@ -4,13 +4,15 @@
  * writes them) counts at its first time, or at the range's start when it began before it, so no
  * bucket lies outside the range. Buckets are an hour at least, so each row falls in the bucket of
  * its calls (rows of older data, one per day, still put a day's calls at its first). Sessions are
- * selected exactly as on the page. Map with mapTimeBuckets.
+ * selected exactly as on the page. Buckets follow the clock of `zone` (zone.ts: whole hours of its
+ * offset, as the rows are per UTC hour); UTC without it. Map with mapTimeBuckets.
  */
 import type { ViewState } from '../view.ts';
 import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from './filters.ts';
 import { Params, TRACE_KEY_PREFIX } from './query.ts';
 import { HOUR_US, resolveTimeRange, seriesBucketUs } from './time.ts';
 import type { TimeseriesQuery } from './timeseries.ts';
+import { UTC_ZONE, type ZoneOffsets, bucketKeySql, bucketStartSql } from './zone.ts';
 
 const SPAN_BUCKET_MAX_US = 5 * 60_000_000;
 
@@ -33,6 +35,7 @@ export function summaryTimeseries(
   view: ViewState,
   nowUs: number,
   extent: { minUs: number; maxUs: number } | null,
+  zone: ZoneOffsets = UTC_ZONE,
 ): TimeseriesQuery {
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
@@ -42,21 +45,23 @@ export function summaryTimeseries(
   if (toUs !== null) slice.push(`x.first_time <= ${p.timestamp(toUs)}`);
   const at =
     fromUs === null ? 'epoch_us(x.first_time)' : `greatest(epoch_us(x.first_time), ${p.int(fromUs)})`;
-  const b1 = p.int(bucketUs);
-  const b2 = p.int(bucketUs);
   const sql = `WITH picked AS (
   SELECT r.key FROM ${SESSION_ROLLUP_TABLE} AS r ${whereClause(sessionConditions(view, nowUs, p, 'r'))}
+),
+hours AS (
+  SELECT x.*, ${at} AS us
+  FROM sessions x
+  WHERE coalesce(x.session_id, '${TRACE_KEY_PREFIX}' || x.trace_id) IN (SELECT key FROM picked)${slice.length ? ` AND ${slice.join(' AND ')}` : ''}
 )
-SELECT (${at} // ${b1}) * ${b2} AS bucket_us,
-  CAST(sum(x.llm_calls) AS BIGINT) AS llm_calls,
-  CAST(sum(x.input_tokens) AS BIGINT) AS input_tokens,
-  CAST(sum(x.output_tokens) AS BIGINT) AS output_tokens,
-  CAST(sum(x.cached_input_tokens) AS BIGINT) AS cached_input_tokens,
-  CAST(sum(x.total_cost_usd) AS DOUBLE) AS total_cost_usd,
-  CAST(sum(x.unpriced_calls) AS BIGINT) AS unpriced_calls
-FROM sessions x
-WHERE coalesce(x.session_id, '${TRACE_KEY_PREFIX}' || x.trace_id) IN (SELECT key FROM picked)${slice.length ? ` AND ${slice.join(' AND ')}` : ''}
-GROUP BY bucket_us
-ORDER BY bucket_us`;
+SELECT ${bucketStartSql('k', bucketUs, zone, p)} AS bucket_us,
+  CAST(sum(llm_calls) AS BIGINT) AS llm_calls,
+  CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
+  CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
+  CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens,
+  CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd,
+  CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+FROM (SELECT *, ${bucketKeySql('us', bucketUs, zone, p)} AS k FROM hours)
+GROUP BY k
+ORDER BY k`;
   return { ...p.query(sql), bucketUs };
 }

@@ -1,5 +1,6 @@
 /** Time ranges of a view as epoch microseconds, and the chart's bucket size. */
 import type { RelativeRange, TimeRange } from '../view.ts';
+import { UTC_ZONE, type ZoneOffsets, bucketStart, nextBucket } from './zone.ts';
 
 const MINUTE_US = 60_000_000;
 export const HOUR_US = 60 * MINUTE_US;
@@ -77,10 +78,10 @@ export function seriesBucketUs(
 }
 
 /**
- * The time axis of a series, cut at bucket boundaries: the view's range (a relative one ends now),
- * or the data's extent for 'all', widened to the buckets themselves (a clock ahead of the
- * viewer's stamps calls after now). Buckets only exist where there were calls, so the axis, not
- * their number, says how much time they span.
+ * The time axis of a series, cut at bucket boundaries (of `zone`'s clock, as the buckets): the
+ * view's range (a relative one ends now), or the data's extent for 'all', widened to the buckets
+ * themselves (a clock ahead of the viewer's stamps calls after now). Buckets only exist where there
+ * were calls, so the axis, not their number, says how much time they span.
  */
 export function seriesDomain(
   range: { fromUs: number | null; toUs: number | null },
@@ -88,17 +89,21 @@ export function seriesDomain(
   bucketUs: number,
   buckets: readonly { bucketUs: number }[],
   extent?: { minUs: number; maxUs: number } | null,
+  zone: ZoneOffsets = UTC_ZONE,
 ): { startUs: number; endUs: number } {
   const open = range.fromUs === null && range.toUs === null;
   const lows = [open ? extent?.minUs : (range.fromUs ?? extent?.minUs), buckets[0]?.bucketUs];
   const last = buckets.at(-1)?.bucketUs;
   const highs = [
     open ? extent?.maxUs : (range.toUs ?? nowUs),
-    last === undefined ? undefined : last + bucketUs - 1,
+    last === undefined ? undefined : nextBucket(last, bucketUs, zone) - 1,
   ];
   const known = (xs: (number | undefined)[]): number[] => xs.filter((x): x is number => x !== undefined);
   const lowsKnown = known(lows);
   const lo = lowsKnown.length > 0 ? Math.min(...lowsKnown) : nowUs;
   const hi = Math.max(lo, ...known(highs));
-  return { startUs: Math.floor(lo / bucketUs) * bucketUs, endUs: (Math.floor(hi / bucketUs) + 1) * bucketUs };
+  return {
+    startUs: bucketStart(lo, bucketUs, zone),
+    endUs: nextBucket(bucketStart(hi, bucketUs, zone), bucketUs, zone),
+  };
 }

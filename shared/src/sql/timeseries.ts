@@ -5,9 +5,10 @@ import { type SourceOptions, sessionRollup } from './filters.ts';
 import { Params, type SqlQuery, TRACE_KEY_PREFIX } from './query.ts';
 import { resolveTimeRange, seriesBucketUs } from './time.ts';
 import { type SpansTable, traceSessionsSql } from './trace-session.ts';
+import { UTC_ZONE, type ZoneOffsets, bucketKeySql, bucketStartSql } from './zone.ts';
 
 export interface TimeseriesQuery extends SqlQuery {
-  /** Width of each bucket; bucket_us values are multiples of it (aligned on the epoch, UTC). */
+  /** Width of each bucket; bucket_us values start buckets of the zone's clock (zone.ts). */
   bucketUs: number;
 }
 
@@ -16,14 +17,16 @@ export interface TimeseriesQuery extends SqlQuery {
  * the sessions the sessions page would select (search on the key; models: the session used any,
  * per its summaries) count, a span without session_id taking the session of its trace. `extent`
  * (the data's time span) sizes the buckets of an open range ('all'); without it they are one day.
+ * `zone`: the viewer's offsets (zoneOffsets), whose clock the buckets follow; UTC without it.
  * Map with mapTimeBuckets.
  */
 export function timeseries(
   view: ViewState,
   nowUs: number,
   extent?: { minUs: number; maxUs: number } | null,
-  options: SourceOptions & { spans?: SpansTable } = {},
+  options: SourceOptions & { spans?: SpansTable; zone?: ZoneOffsets } = {},
 ): TimeseriesQuery {
+  const zone = options.zone ?? UTC_ZONE;
   const spans = options.spans ?? 'spans';
   const p = new Params();
   const { fromUs, toUs } = resolveTimeRange(view.time, nowUs);
@@ -59,15 +62,15 @@ export function timeseries(
     source = `keyed WHERE ${filters.join(' AND ')}`;
   }
   const sql = `WITH ${ctes.join(',\n')}
-SELECT (epoch_us(start_time) // ${p.int(bucketUs)}) * ${p.int(bucketUs)} AS bucket_us,
+SELECT ${bucketStartSql('k', bucketUs, zone, p)} AS bucket_us,
   count(*) AS llm_calls,
   CAST(coalesce(sum(input_tokens), 0) AS BIGINT) AS input_tokens,
   CAST(coalesce(sum(output_tokens), 0) AS BIGINT) AS output_tokens,
   CAST(coalesce(sum(cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
   CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd,
   count(*) FILTER (WHERE total_cost_usd IS NULL) AS unpriced_calls
-FROM ${source}
-GROUP BY bucket_us
-ORDER BY bucket_us`;
+FROM (SELECT *, ${bucketKeySql('us', bucketUs, zone, p)} AS k FROM (SELECT *, epoch_us(start_time) AS us FROM ${source}))
+GROUP BY k
+ORDER BY k`;
   return { ...p.query(sql), bucketUs };
 }

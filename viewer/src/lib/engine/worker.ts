@@ -16,6 +16,7 @@ import { sqlForCli } from '@parley/shared/sql/cli';
 import { chartReadsSpans, summaryTimeseries } from '@parley/shared/sql/summary-timeseries';
 import { timeseries } from '@parley/shared/sql/timeseries';
 import { resolveTimeRange, seriesDomain } from '@parley/shared/sql/time';
+import { intlOffset, zoneOffsets } from '@parley/shared/sql/zone';
 import {
   mapCalls,
   mapMessages,
@@ -300,13 +301,20 @@ const api: EngineApi = {
       const range = loadRange(view.time, now);
       await o.loader.ensureSummaries(range);
       const extent = o.loader.extent();
+      const resolved = resolveTimeRange(view.time, now);
+      // The worker shares the page's zone (and its emulation in tests); Intl here costs the UI nothing.
+      const zone = zoneOffsets(
+        intlOffset(Intl.DateTimeFormat().resolvedOptions().timeZone),
+        resolved.fromUs ?? extent?.minUs ?? now,
+        resolved.toUs ?? Math.max(now, extent?.maxUs ?? now),
+      );
       const fromSpans = o.source.files.some((f) => f.table === 'spans') && chartReadsSpans(view, now, extent);
       if (fromSpans) await o.loader.ensureChartSpans(range);
       const q = fromSpans
-        ? timeseries(view, now, extent, { ...ROLLUP, spans: CHART_SPANS_TABLE })
-        : summaryTimeseries(view, now, extent);
+        ? timeseries(view, now, extent, { ...ROLLUP, spans: CHART_SPANS_TABLE, zone })
+        : summaryTimeseries(view, now, extent, zone);
       const buckets = mapTimeBuckets(await run(o, q, stale));
-      const domain = seriesDomain(resolveTimeRange(view.time, now), now, q.bucketUs, buckets, extent);
+      const domain = seriesDomain(resolved, now, q.bucketUs, buckets, extent, zone);
       return { bucketUs: q.bucketUs, ...domain, buckets };
     }),
   session: (key, _view, id) =>
