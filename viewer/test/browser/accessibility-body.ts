@@ -2,7 +2,8 @@
  * Sessions for the accessibility tests: two pages of them at 25 rows, over a priced and an unpriced
  * model (one of them hours earlier than the rest), with large token counts (wide cells), one
  * answer long enough to be clipped, and one conversation with a long id taken up again after an
- * unpriced side thread (a note linking to an earlier message; a partial cost).
+ * unpriced side thread (a note linking to an earlier message; a partial cost), and one call
+ * without a session id (a row grouped by its trace).
  */
 import { chatTraceBody, hex, type ChatSpan } from './otlp-json.ts';
 
@@ -15,6 +16,9 @@ export const THREADS = 'a11y-threads-taken-up-again-after-a-side-question';
 export const EARLIER = 1;
 /** Its answer is clipped, with "Show all". */
 export const LONG_ANSWER = 5;
+/** Its call names no conversation: the list groups it by its trace. */
+export const SESSIONLESS = SESSIONS - 1;
+export const SESSIONLESS_TRACE = hex(0xa110000 + SESSIONLESS, 32);
 const LONG_TEXT = Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer.`).join('\n\n');
 
 export function a11ySessionId(i: number): string {
@@ -59,5 +63,19 @@ export function accessibilityBody(nowMs: number): Uint8Array {
       outputTokens: 5,
     }),
   );
-  return chatTraceBody(spans, 'a11y-app');
+  return withoutSession(chatTraceBody(spans, 'a11y-app'), hex(0xa110000 + SESSIONLESS, 16));
+}
+
+/** The body with the conversation id taken off one span. */
+function withoutSession(body: Uint8Array, spanId: string): Uint8Array {
+  type Attr = { key: string };
+  const json = JSON.parse(new TextDecoder().decode(body)) as {
+    resourceSpans: { scopeSpans: { spans: { spanId: string; attributes: Attr[] }[] }[] }[];
+  };
+  for (const rs of json.resourceSpans)
+    for (const ss of rs.scopeSpans)
+      for (const span of ss.spans)
+        if (span.spanId === spanId)
+          span.attributes = span.attributes.filter((a) => a.key !== 'gen_ai.conversation.id');
+  return new TextEncoder().encode(JSON.stringify(json));
 }

@@ -11,6 +11,7 @@ import { startSeeded, type Seeded } from './seeded.ts';
 import {
   LONG_ANSWER,
   PRICED,
+  SESSIONLESS_TRACE,
   SESSIONS,
   THREADS,
   a11ySessionId,
@@ -42,13 +43,13 @@ async function openSession(session: string, query = 't=all'): Promise<Page> {
   return page;
 }
 
-/** What has focus, in words a failure message can show. */
+/** What has focus (and the list row it is in), in words a failure message can show. */
 function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement;
     if (!el || el === document.body) return 'BODY';
     const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? '';
-    const key = el.getAttribute('data-key');
+    const key = el.closest('tbody tr[data-key]')?.getAttribute('data-key');
     return `${el.tagName.toLowerCase()}${key ? `[${key}]` : ''} ${name}`.trim();
   });
 }
@@ -153,7 +154,7 @@ describe('focus is kept near the control that went away', () => {
     await page.getByRole('button', { name: 'Close conversation' }).focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('conversation').waitFor({ state: 'detached' });
-    await expect.poll(() => focused(page)).toMatch(/^tr\[a11y-007\]/);
+    await expect.poll(() => focused(page)).toBe('button[a11y-007] a11y-007, open conversation');
     await page.close();
   });
 
@@ -249,6 +250,23 @@ describe('conversation', () => {
     await page.keyboard.press('Enter');
     await answer.locator('.content.clipped').waitFor();
     expect(await focused(page)).toMatch(/^button Show all/);
+    await page.close();
+  });
+
+  it('reads the badges of a call in words, and shows them as before', async () => {
+    const page = await openSession(a11ySessionId(2));
+    const conversation = page.getByTestId('conversation');
+    const answer = conversation.locator('article[data-role="assistant"]');
+    await answer.locator('.b.lat').waitFor();
+    const tree = await conversation.ariaSnapshot();
+    expect(tree).toMatch(/12,345,680 input tokens, input cost \$[\d.]+/);
+    expect(tree).toMatch(/2,345,680 output tokens, output cost \$[\d.]+, latency 700 ms/);
+    expect(tree).not.toMatch(/\b(in|out) (12\.3M|2\.3M|\$)/);
+    expect(await answer.locator('.b').allInnerTexts()).toEqual([
+      'out 2.3M',
+      expect.stringMatching(/^out \$[\d.]+$/),
+      '700 ms',
+    ]);
     await page.close();
   });
 
@@ -354,6 +372,77 @@ describe('sessions list', () => {
   });
 });
 
+describe('sessions table rows', () => {
+  const rowButton = (page: Page, name: string) =>
+    page.getByTestId('sessions').getByRole('button', { name: `${name}, open conversation`, exact: true });
+
+  it('name each row by its whole id and what it does, mark the open one current, and show every copy button to a screen reader', async () => {
+    // Beside the conversation: the list is 438 px wide and cuts the long ids.
+    const page = await openSession(THREADS);
+    const threads = rowButton(page, THREADS);
+    await threads.waitFor();
+    expect(await threads.locator('.id-text').innerText()).toContain('…');
+    expect(await threads.getAttribute('aria-current')).toBe('true');
+    expect(await page.getByTestId('sessions').locator('[aria-current]').count()).toBe(1);
+    expect(await rowButton(page, `trace ${SESSIONLESS_TRACE} (no session id)`).count()).toBe(1);
+    // A row of a table cannot be selected (aria-selected is for grids and listboxes).
+    expect(await page.locator('tbody [aria-selected]').count()).toBe(0);
+    const rows = await page.locator('tbody tr[data-key]').count();
+    expect(rows).toBe(TOTAL);
+    const copies = page.getByTestId('sessions').getByRole('button', { name: 'Copy full id' });
+    expect(await copies.count()).toBe(rows);
+    const id = a11ySessionId(7);
+    expect(await page.locator(`tbody tr[data-key="${id}"]`).ariaSnapshot()).toMatch(
+      new RegExp(
+        [
+          `^- row "${id}, open conversation Copy full id [^"]+":`,
+          `  - cell "${id}, open conversation Copy full id":`,
+          `    - button "${id}, open conversation": ${id}`,
+          `    - button "Copy full id"`,
+        ].join('\n'),
+      ),
+    );
+    await page.close();
+  });
+
+  it('keep one Tab stop that the arrows move; Tab goes on to its copy button, then the pager; Enter opens and says so', async () => {
+    const page = await open('t=all&q=a11y-00&sort=session:asc');
+    const first = rowButton(page, a11ySessionId(0));
+    await first.waitFor();
+    const stops = () =>
+      page
+        .locator('tbody [tabindex="0"]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    expect(await stops()).toEqual([`${a11ySessionId(0)}, open conversation`, 'Copy full id']);
+    await first.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const two = `button[${a11ySessionId(2)}] ${a11ySessionId(2)}, open conversation`;
+    expect(await focused(page)).toBe(two);
+    expect(await stops()).toEqual([`${a11ySessionId(2)}, open conversation`, 'Copy full id']);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe(`button[${a11ySessionId(2)}] Copy full id`);
+    // Copying never opens the row.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(a11ySessionId(2));
+    expect(new URL(page.url()).searchParams.get('session')).toBeNull();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('select Rows per page');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe(two);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('session')).toBe(a11ySessionId(2));
+    const said = page.getByTestId('sessions').locator(':scope > [role="status"]');
+    await expect
+      .poll(() => said.textContent())
+      .toBe(`Conversation ${a11ySessionId(2)} opened. Escape closes it.`);
+    expect(await focused(page)).toBe(two);
+    expect(await rowButton(page, a11ySessionId(2)).getAttribute('aria-current')).toBe('true');
+    await page.close();
+  });
+});
+
 describe('skip link and announcements', () => {
   it('skips to the sessions, or to the open conversation, from the first Tab', async () => {
     const page = await open('t=all');
@@ -365,7 +454,7 @@ describe('skip link and announcements', () => {
     expect((await skip.boundingBox())?.width).toBeGreaterThan(50);
     await page.keyboard.press('Enter');
     // The list's current row: the most recent session.
-    await expect.poll(() => focused(page)).toMatch(new RegExp(`^tr\\[${THREADS}\\]`));
+    await expect.poll(() => focused(page)).toBe(`button[${THREADS}] ${THREADS}, open conversation`);
     await page.close();
 
     const open2 = await openSession(a11ySessionId(6));
@@ -469,6 +558,39 @@ describe('reflow and motion', () => {
       expect(shown, `${width}px`).toEqual(expect.arrayContaining(['Session', 'Last', 'Cost']));
       await page.close();
     }
+  });
+
+  it('uses the room of the list above a conversation (768px): more columns, ids cut by their room', async () => {
+    const page = await seeded.context.newPage();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await open(`t=all&session=${THREADS}`, page);
+    const table = page.getByTestId('sessions');
+    await table.locator('tbody tr[data-key]').first().waitFor();
+    const shown = await table.evaluate((el) =>
+      [...el.querySelectorAll('thead th')]
+        .filter((th) => getComputedStyle(th).display !== 'none')
+        .map((th) => th.textContent?.trim()),
+    );
+    expect(shown).toEqual(['Session', 'Last', 'Calls', 'In', 'Out', 'Cost']);
+    const idText = (name: string) =>
+      table.getByRole('button', { name: `${name}, open conversation` }).locator('.id-text');
+    // 32 characters, whole: the old list cut every id to 22 or less.
+    expect(await idText(`trace ${SESSIONLESS_TRACE} (no session id)`).innerText()).toBe(SESSIONLESS_TRACE);
+    const cut = async () => (await idText(THREADS).innerText()).length;
+    const wide = await cut();
+    expect(wide).toBeGreaterThan(22);
+    expect(wide).toBeLessThan(THREADS.length);
+    const clipped = () =>
+      table
+        .locator('.id-text')
+        .evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).length);
+    expect(await clipped()).toBe(0);
+    // A phone: cut shorter, the start and the end of the id in view, no character clipped.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(cut).toBeLessThan(wide);
+    expect(await idText(THREADS).innerText()).toMatch(/^a11y-thr.*….*question$/);
+    expect(await clipped()).toBe(0);
+    await page.close();
   });
 
   it('does not scroll sideways at 390px with a conversation open', async () => {
