@@ -43,7 +43,7 @@ export function bucketValues(b: TimeBucket): string {
     b.unpricedCalls > 0 && b.totalCostUsd != null
       ? ` (${formatInt(b.unpricedCalls)} of the calls without a price)`
       : '';
-  return `${formatInt(b.llmCalls)} calls, ${formatInt(b.inputTokens)} in, ${formatInt(b.outputTokens)} out, ${formatCost(b.totalCostUsd)}${partial}`;
+  return `${formatInt(b.llmCalls)} ${b.llmCalls === 1 ? 'call' : 'calls'}, ${formatInt(b.inputTokens)} in, ${formatInt(b.outputTokens)} out, ${formatCost(b.totalCostUsd)}${partial}`;
 }
 
 /**
