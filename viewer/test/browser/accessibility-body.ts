@@ -16,8 +16,9 @@ export const THREADS = 'a11y-threads-taken-up-again-after-a-side-question';
 export const EARLIER = 1;
 /** Its answer is clipped, with "Show all". */
 export const LONG_ANSWER = 5;
-/** Its call names no conversation: the list groups it by its trace. */
+/** Its call names no conversation: the list groups it by its trace. It alone uses SOLO. */
 export const SESSIONLESS = SESSIONS - 1;
+export const SOLO = 'gpt-4o';
 export const SESSIONLESS_TRACE = hex(0xa110000 + SESSIONLESS, 32);
 const LONG_TEXT = Array.from({ length: 200 }, (_, i) => `Line ${i} of a long answer.`).join('\n\n');
 
@@ -30,7 +31,7 @@ export function accessibilityBody(nowMs: number): Uint8Array {
     sessionId: a11ySessionId(i),
     traceId: hex(0xa110000 + i, 32),
     spanId: hex(0xa110000 + i, 16),
-    model: i % 2 === 0 ? PRICED : UNPRICED,
+    model: i === SESSIONLESS ? SOLO : i % 2 === 0 ? PRICED : UNPRICED,
     startMs: i === EARLIER ? nowMs - 3 * 3_600_000 : nowMs - 3_600_000 + i * 60_000,
     durationMs: 700,
     input: [

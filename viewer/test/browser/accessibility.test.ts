@@ -13,6 +13,7 @@ import {
   PRICED,
   SESSIONLESS_TRACE,
   SESSIONS,
+  SOLO,
   THREADS,
   a11ySessionId,
   accessibilityBody,
@@ -325,6 +326,7 @@ describe('sessions list', () => {
     expect(await page.getByRole('heading', { level: 1, name: 'Sessions' }).count()).toBe(1);
     await page.getByTestId('model-select').locator('summary').click();
     await page.getByRole('checkbox', { name: new RegExp(`^${PRICED} \\d+ sessions$`) }).waitFor();
+    expect(await page.getByRole('checkbox', { name: `${SOLO} 1 session`, exact: true }).count()).toBe(1);
     await page.close();
   });
 
