@@ -12,6 +12,8 @@ import { startSeeded } from './seeded.ts';
 const NONE_SESSION = 'usage-none';
 /** A call reporting 100 in / 20 out (no cached figure), then a failed one reporting nothing. */
 const SOME_SESSION = 'usage-some';
+/** A call with usage, of a model no price table knows. */
+const UNPRICED_SESSION = 'usage-unpriced';
 
 type Value = string | number;
 
@@ -29,12 +31,13 @@ function span(
   sessionId: string,
   startMs: number,
   usage: { input: number; output: number } | null,
+  model = 'gpt-4o',
 ) {
   const start = BigInt(startMs) * 1_000_000n;
   const attributes: Record<string, Value> = {
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o',
+    'gen_ai.request.model': model,
     'gen_ai.conversation.id': sessionId,
     'gen_ai.input.messages': JSON.stringify(PROMPT),
     ...(usage
@@ -65,6 +68,7 @@ function usageBody(nowMs: number): Uint8Array {
     ...[0, 1, 2, 3].map((i) => span(i, NONE_SESSION, t + i * 1000, null)),
     span(10, SOME_SESSION, t, { input: 100, output: 20 }),
     span(11, SOME_SESSION, t + 1000, null),
+    span(20, UNPRICED_SESSION, t, { input: 50, output: 5 }, 'in-house-model-7'),
   ];
   const body = {
     resourceSpans: [
@@ -104,6 +108,9 @@ describe('token totals of calls without usage', () => {
     await none.waitFor();
     for (const cell of ['opt-in', 'opt-out', 'opt-cached'])
       expect((await none.locator(`td.${cell}`).innerText()).trim(), cell).toBe('—');
+    expect(await none.locator('td.opt-out').getAttribute('title')).toBe(
+      'No call of this session reported output tokens',
+    );
     // A reported figure reads as before.
     expect((await row(page, SOME_SESSION).locator('td.opt-in').innerText()).trim()).toBe('100');
 
@@ -128,6 +135,24 @@ describe('token totals of calls without usage', () => {
     // No call reported cached tokens.
     expect(await text(page, 'total-cached')).toMatch(/^—/);
     await page.close();
+  });
+});
+
+describe("a call's badges, read aloud", () => {
+  it('say a figure was not reported, and a cost has no price, in words', async () => {
+    const none = await open(`t=all&session=${NONE_SESSION}`);
+    const card = none.getByTestId('conversation').locator('article[data-role="assistant"]').first();
+    await card.waitFor();
+    expect(await card.ariaSnapshot()).toMatch(/input tokens not reported, output tokens not reported/);
+    await none.close();
+
+    const unpriced = await open(`t=all&session=${UNPRICED_SESSION}`);
+    const conversation = unpriced.getByTestId('conversation');
+    await conversation.locator('article[data-role="assistant"]').waitFor();
+    const tree = await conversation.ariaSnapshot();
+    expect(tree).toMatch(/50 input tokens, input cost unknown \(no price for this model\)/);
+    expect(tree).toMatch(/5 output tokens, output cost unknown \(no price for this model\)/);
+    await unpriced.close();
   });
 });
 
