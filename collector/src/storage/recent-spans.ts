@@ -131,12 +131,10 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
   const drop = (traceId: string, trace: Trace, nowMs: number): void => {
     traces.delete(traceId);
     size -= trace.spans.size;
+    // With its root written, a later span cannot bring the trace a session its root lacked.
+    for (const s of trace.spans.values()) if (s.parent_span_id === null) return;
     const days = new Set<string>();
-    for (const s of trace.spans.values()) {
-      // With its root written, a later span cannot bring the trace a session its root lacked.
-      if (s.parent_span_id === null) return;
-      if (s.session_id === null) days.add(utcDay(s.start_time));
-    }
+    for (const s of trace.spans.values()) if (s.session_id === null) days.add(utcDay(s.start_time));
     if (days.size === 0) return;
     const earlier = rootless.get(traceId);
     rootless.delete(traceId);
