@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseTimeBound } from '../src/snapshot/time-range.ts';
-import { isoFromMicros, microsFromIso } from '../src/storage/time-format.ts';
+import { isoFromMicros, microsFromIso, utcHour } from '../src/storage/time-format.ts';
 
 const AT_17 = Date.UTC(2026, 10, 27, 17, 0, 0) * 1000;
 
@@ -44,5 +44,12 @@ describe('times given on the command line', () => {
   it('reads back the manifest times it writes, to the microsecond', () => {
     const us = AT_17 + 123_456;
     expect(microsFromIso(isoFromMicros(us))).toBe(us);
+  });
+});
+
+describe('partition hours', () => {
+  it('names the UTC hour a time is written under, whatever the process zone', () => {
+    expect(utcHour(AT_17 - 1)).toBe('2026-11-27T16');
+    expect(utcHour(AT_17)).toBe('2026-11-27T17');
   });
 });

@@ -14,7 +14,7 @@
 import { completeAcrossBatches } from '@parley/shared/normalizer/index';
 import type { MessageRow, SpanRow } from '@parley/shared/rows';
 import type { RecentSpans } from './recent-spans.ts';
-import { utcDay } from './time-format.ts';
+import { utcHour } from './time-format.ts';
 
 /** `carried_since`: when the row was first held back (absent until then). */
 export type QueuedSpan = SpanRow & { carried_since?: number | null };
@@ -55,11 +55,22 @@ export interface CompletedGroup {
   lateSessions: LateSession[];
 }
 
-/** A trace whose written rows without a session take `session_id`; `days` (UTC) of its spans. */
+/**
+ * A trace whose written rows without a session take `session_id`; `days` (UTC) of its spans, and
+ * their `hours` (YYYY-MM-DDTHH), which narrow the files read for the rewrite to the spans' hour
+ * partitions (absent in states written before hours were kept: the days' files are read then).
+ */
 export interface LateSession {
   trace_id: string;
   session_id: string;
   days: string[];
+  hours?: string[];
+}
+
+/** The LateSession fields of a set of UTC hours. */
+function placed(hours: Iterable<string>): Pick<LateSession, 'days' | 'hours'> {
+  const sorted = [...new Set(hours)].sort();
+  return { days: [...new Set(sorted.map((h) => h.slice(0, 10)))], hours: sorted };
 }
 
 /**
@@ -68,7 +79,7 @@ export interface LateSession {
  * late, would otherwise need a session per span in the rewrite.
  */
 function lateSessionsOf(context: readonly SpanRow[], completed: readonly SpanRow[]): LateSession[] {
-  const byTrace = new Map<string, { session: string; start: number; days: Set<string> }>();
+  const byTrace = new Map<string, { session: string; start: number; hours: Set<string> }>();
   for (const [i, before] of context.entries()) {
     const after = completed[i];
     if (before.session_id !== null || after?.session_id == null) continue;
@@ -77,14 +88,14 @@ function lateSessionsOf(context: readonly SpanRow[], completed: readonly SpanRow
       byTrace.set(before.trace_id, {
         session: after.session_id,
         start: before.start_time,
-        days: late?.days ?? new Set(),
+        hours: late?.hours ?? new Set(),
       });
   }
-  for (const s of context) byTrace.get(s.trace_id)?.days.add(utcDay(s.start_time));
+  for (const s of context) byTrace.get(s.trace_id)?.hours.add(utcHour(s.start_time));
   return [...byTrace].map(([trace_id, late]) => ({
     trace_id,
     session_id: late.session,
-    days: [...late.days].sort(),
+    ...placed(late.hours),
   }));
 }
 
@@ -110,13 +121,13 @@ function withForgottenTraces(
   }
   const byTrace = new Map(late.map((l) => [l.trace_id, l]));
   for (const [traceId, { session }] of first) {
-    const days = forgotten.get(traceId) ?? [];
+    const hours = forgotten.get(traceId) ?? [];
     const known = byTrace.get(traceId);
     byTrace.set(
       traceId,
       known === undefined
-        ? { trace_id: traceId, session_id: session, days: [...days] }
-        : { ...known, days: [...new Set([...known.days, ...days])].sort() },
+        ? { trace_id: traceId, session_id: session, ...placed(hours) }
+        : { ...known, ...placed([...(known.hours ?? []), ...hours]) },
     );
   }
   return [...byTrace.values()];

@@ -40,18 +40,27 @@ function sessionFilledSql(table: 'spans' | 'messages', onlyFilled: boolean): str
     ${onlyFilled ? 'WHERE src.session_id IS NULL AND late.late_session IS NOT NULL' : ''})`;
 }
 
-/** This writer's files of the pending traces' days, by table. */
+/**
+ * This writer's files that may hold the pending traces' rows, by table: span and message files of
+ * their hours (or of their days, for a trace pending from before hours were kept), summary files
+ * (day files) of their days.
+ */
 export function lateSessionCandidates(
   manifest: Manifest,
   writerId: string,
   pending: readonly LateSession[],
 ): Record<TableName, ManifestFile[]> {
   const days = new Set(pending.flatMap((p) => p.days));
+  const hours = new Set(pending.flatMap((p) => p.hours ?? []));
+  const wholeDays = new Set(pending.flatMap((p) => (p.hours === undefined ? p.days : [])));
   const out: Record<TableName, ManifestFile[]> = { spans: [], messages: [], sessions: [] };
   for (const file of manifest.files) {
-    const day = /^[a-z]+\/date=(\d{4}-\d{2}-\d{2})\//.exec(file.path)?.[1];
+    const at = /^[a-z]+\/date=(\d{4}-\d{2}-\d{2})\/(?:hour=(\d{2})\/)?/.exec(file.path);
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (day !== undefined && days.has(day) && name.startsWith(`${writerId}-`)) out[file.table].push(file);
+    if (at === null || !name.startsWith(`${writerId}-`)) continue;
+    const [, day = '', hour] = at;
+    const wanted = hour === undefined ? days.has(day) : wholeDays.has(day) || hours.has(`${day}T${hour}`);
+    if (wanted) out[file.table].push(file);
   }
   return out;
 }

@@ -96,11 +96,12 @@ export function writerState(manifest: Manifest, writerId: string): WriterState {
 
 function isLateSession(value: unknown): value is LateSession {
   const l = value as Partial<LateSession> | null;
+  const strings = (a: unknown): boolean => Array.isArray(a) && a.every((d) => typeof d === 'string');
   return (
     typeof l?.trace_id === 'string' &&
     typeof l.session_id === 'string' &&
-    Array.isArray(l.days) &&
-    l.days.every((d) => typeof d === 'string')
+    strings(l.days) &&
+    (l.hours === undefined || strings(l.hours))
   );
 }
 

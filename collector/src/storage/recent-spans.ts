@@ -5,7 +5,7 @@
  */
 import type { SpanRow } from '@parley/shared/rows';
 import type { Duck } from './duck.ts';
-import { utcDay } from './time-format.ts';
+import { utcHour } from './time-format.ts';
 
 export interface RecentLimits {
   /** Traces not touched for this long (wall clock, ms) are forgotten. */
@@ -13,7 +13,7 @@ export interface RecentLimits {
   maxSpans: number;
   /**
    * A trace forgotten before its root came, with rows written without a session, is still known
-   * by the days of those rows for this long, and at most this many such traces: an agent run can
+   * by the UTC hours of those rows for this long, and at most this many such traces: an agent run can
    * outlast the memory (minutes at full load, when maxSpans forgets first), and its root, which
    * carries the session, comes last.
    */
@@ -54,7 +54,7 @@ export interface RecentSpans {
   unremember(spans: readonly SpanKey[]): void;
   /**
    * Of `traceIds`, the traces forgotten without their root whose rows were written without a
-   * session, with the UTC days of those rows (see RecentLimits.rootless).
+   * session, with the UTC hours (YYYY-MM-DDTHH) of those rows (see RecentLimits.rootless).
    */
   rootless(traceIds: ReadonlySet<string>): Map<string, readonly string[]>;
   /** Those rows are getting their session: the trace is no longer rootless. */
@@ -126,20 +126,20 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
   const traces = new Map<string, Trace>();
   let size = 0;
   /** Map order is the order they were forgotten in: the oldest go first. */
-  const rootless = new Map<string, { days: Set<string>; forgottenMs: number }>();
+  const rootless = new Map<string, { hours: Set<string>; forgottenMs: number }>();
 
   const drop = (traceId: string, trace: Trace, nowMs: number): void => {
     traces.delete(traceId);
     size -= trace.spans.size;
     // With its root written, a later span cannot bring the trace a session its root lacked.
     for (const s of trace.spans.values()) if (s.parent_span_id === null) return;
-    const days = new Set<string>();
-    for (const s of trace.spans.values()) if (s.session_id === null) days.add(utcDay(s.start_time));
-    if (days.size === 0) return;
+    const hours = new Set<string>();
+    for (const s of trace.spans.values()) if (s.session_id === null) hours.add(utcHour(s.start_time));
+    if (hours.size === 0) return;
     const earlier = rootless.get(traceId);
     rootless.delete(traceId);
-    for (const day of earlier?.days ?? []) days.add(day);
-    rootless.set(traceId, { days, forgottenMs: nowMs });
+    for (const hour of earlier?.hours ?? []) hours.add(hour);
+    rootless.set(traceId, { hours, forgottenMs: nowMs });
   };
 
   return {
@@ -191,7 +191,7 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
       const out = new Map<string, readonly string[]>();
       for (const id of traceIds) {
         const trace = rootless.get(id);
-        if (trace !== undefined) out.set(id, [...trace.days].sort());
+        if (trace !== undefined) out.set(id, [...trace.hours].sort());
       }
       return out;
     },

@@ -5,9 +5,12 @@ export function isoFromMicros(us: number): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
 }
 
-/** The UTC day (YYYY-MM-DD) of a time in microseconds: the `date=` partition it is written under. */
-export function utcDay(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
+/**
+ * The UTC hour (YYYY-MM-DDTHH) of a time in microseconds: the `date=…/hour=…` partition it is
+ * written under; its first 10 characters are the day.
+ */
+export function utcHour(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 13);
 }
 
 /**

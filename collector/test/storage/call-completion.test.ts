@@ -191,7 +191,12 @@ describe('completeGroup', () => {
       { nowMs: NOW + 1, carryMaxAgeMs: 0 },
     );
     expect(late.lateSessions).toEqual([
-      { trace_id: hexId(6, 32), session_id: 'agent-6', days: ['2026-11-26', '2026-11-27'] },
+      {
+        trace_id: hexId(6, 32),
+        session_id: 'agent-6',
+        days: ['2026-11-26', '2026-11-27'],
+        hours: ['2026-11-26T05', '2026-11-27T05'],
+      },
     ]);
     // The memory has the session now: the trace's next span takes it, and is not named again.
     const next = completeGroup(
@@ -203,7 +208,7 @@ describe('completeGroup', () => {
     expect(next.lateSessions).toEqual([]);
   });
 
-  it('names a trace whose root comes after the memory forgot it, once, with the days of its rows', () => {
+  it('names a trace whose root comes after the memory forgot it, once, with the hours of its rows', () => {
     // An agent run longer than the memory: at full load maxSpans forgets a trace within seconds.
     const recent = createRecentSpans({ maxAgeMs: 60_000, maxSpans: 2, rootless: ROOTLESS });
     const day = 24 * 3_600_000_000;
@@ -221,7 +226,12 @@ describe('completeGroup', () => {
     const root = span({ trace: 6, span: 1, startUs: BASE_US, session: 'agent-6', llm: false });
     const late = completeGroup(request(3, [root]), recent, { nowMs: NOW + 3_600_000, carryMaxAgeMs: 0 });
     expect(late.lateSessions).toEqual([
-      { trace_id: hexId(6, 32), session_id: 'agent-6', days: ['2026-11-26', '2026-11-27'] },
+      {
+        trace_id: hexId(6, 32),
+        session_id: 'agent-6',
+        days: ['2026-11-26', '2026-11-27'],
+        hours: ['2026-11-26T05', '2026-11-27T05'],
+      },
     ]);
     // Named again until its group commits (a group read again must find it), not after.
     recent.settle(hexId(6, 32));
