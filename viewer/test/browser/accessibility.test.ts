@@ -155,7 +155,7 @@ describe('focus is kept near the control that went away', () => {
     await page.getByRole('button', { name: 'Close conversation' }).focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('conversation').waitFor({ state: 'detached' });
-    await expect.poll(() => focused(page)).toBe('button[a11y-007] a11y-007, open conversation');
+    await expect.poll(() => focused(page)).toBe('a[a11y-007] a11y-007, open conversation');
     await page.close();
   });
 
@@ -375,18 +375,18 @@ describe('sessions list', () => {
 });
 
 describe('sessions table rows', () => {
-  const rowButton = (page: Page, name: string) =>
-    page.getByTestId('sessions').getByRole('button', { name: `${name}, open conversation`, exact: true });
+  const rowLink = (page: Page, name: string) =>
+    page.getByTestId('sessions').getByRole('link', { name: `${name}, open conversation`, exact: true });
 
   it('name each row by its whole id and what it does, mark the open one current, and show every copy button to a screen reader', async () => {
     // Beside the conversation: the list is 438 px wide and cuts the long ids.
     const page = await openSession(THREADS);
-    const threads = rowButton(page, THREADS);
+    const threads = rowLink(page, THREADS);
     await threads.waitFor();
     expect(await threads.locator('.id-text').innerText()).toContain('…');
     expect(await threads.getAttribute('aria-current')).toBe('true');
     expect(await page.getByTestId('sessions').locator('[aria-current]').count()).toBe(1);
-    expect(await rowButton(page, `trace ${SESSIONLESS_TRACE} (no session id)`).count()).toBe(1);
+    expect(await rowLink(page, `trace ${SESSIONLESS_TRACE} (no session id)`).count()).toBe(1);
     // A row of a table cannot be selected (aria-selected is for grids and listboxes).
     expect(await page.locator('tbody [aria-selected]').count()).toBe(0);
     const rows = await page.locator('tbody tr[data-key]').count();
@@ -399,7 +399,9 @@ describe('sessions table rows', () => {
         [
           `^- row "${id}, open conversation Copy full id [^"]+":`,
           `  - cell "${id}, open conversation Copy full id":`,
-          `    - button "${id}, open conversation": ${id}`,
+          `    - link "${id}, open conversation":`,
+          `      - /url: ${collector.url.replaceAll('.', '\\.')}/\\?t=all&session=${id}`,
+          `      - text: ${id}`,
           `    - button "Copy full id"`,
         ].join('\n'),
       ),
@@ -409,7 +411,7 @@ describe('sessions table rows', () => {
 
   it('keep one Tab stop that the arrows move; Tab goes on to its copy button, then the pager; Enter opens and says so', async () => {
     const page = await open('t=all&q=a11y-00&sort=session:asc');
-    const first = rowButton(page, a11ySessionId(0));
+    const first = rowLink(page, a11ySessionId(0));
     await first.waitFor();
     const stops = () =>
       page
@@ -419,7 +421,7 @@ describe('sessions table rows', () => {
     await first.focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    const two = `button[${a11ySessionId(2)}] ${a11ySessionId(2)}, open conversation`;
+    const two = `a[${a11ySessionId(2)}] ${a11ySessionId(2)}, open conversation`;
     expect(await focused(page)).toBe(two);
     expect(await stops()).toEqual([`${a11ySessionId(2)}, open conversation`, 'Copy full id']);
     await page.keyboard.press('Tab');
@@ -440,7 +442,7 @@ describe('sessions table rows', () => {
       .poll(() => said.textContent())
       .toBe(`Conversation ${a11ySessionId(2)} opened. Escape closes it.`);
     expect(await focused(page)).toBe(two);
-    expect(await rowButton(page, a11ySessionId(2)).getAttribute('aria-current')).toBe('true');
+    expect(await rowLink(page, a11ySessionId(2)).getAttribute('aria-current')).toBe('true');
     await page.close();
   });
 });
@@ -456,7 +458,7 @@ describe('skip link and announcements', () => {
     expect((await skip.boundingBox())?.width).toBeGreaterThan(50);
     await page.keyboard.press('Enter');
     // The list's current row: the most recent session.
-    await expect.poll(() => focused(page)).toBe(`button[${THREADS}] ${THREADS}, open conversation`);
+    await expect.poll(() => focused(page)).toBe(`a[${THREADS}] ${THREADS}, open conversation`);
     await page.close();
 
     const open2 = await openSession(a11ySessionId(6));
@@ -575,7 +577,7 @@ describe('reflow and motion', () => {
     );
     expect(shown).toEqual(['Session', 'Last', 'Calls', 'In', 'Out', 'Cost']);
     const idText = (name: string) =>
-      table.getByRole('button', { name: `${name}, open conversation` }).locator('.id-text');
+      table.getByRole('link', { name: `${name}, open conversation` }).locator('.id-text');
     // 32 characters, whole: the old list cut every id to 22 or less.
     expect(await idText(`trace ${SESSIONLESS_TRACE} (no session id)`).innerText()).toBe(SESSIONLESS_TRACE);
     const cut = async () => (await idText(THREADS).innerText()).length;

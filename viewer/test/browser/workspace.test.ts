@@ -80,7 +80,7 @@ describe('sessions table', () => {
     await row(page, 'load-000').waitFor();
     await rows(page)
       .first()
-      .getByRole('button', { name: /open conversation$/ })
+      .getByRole('link', { name: /open conversation$/ })
       .focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
