@@ -286,50 +286,53 @@ function attributeMetrics(
  * listed by first appearance.
  */
 export function rollupByRole(messages: readonly ConversationMessage[]): RoleRollup[] {
-  const byRole = new Map<string, RoleRollup>();
-  // Token sides attributed to each role that came with a figure: a row whose sides all came
-  // without one (the calls reported no usage) reads "not reported", not 0.
-  const reported = new Map<RoleRollup, Record<TokenField, boolean>>();
+  const byRole = new Map<string, ConversationMessage[]>();
   for (const m of messages) {
-    let r = byRole.get(m.role);
-    if (!r) {
-      r = {
-        role: m.role,
-        messages: 0,
-        inputTokens: 0,
-        cachedInputTokens: 0,
-        outputTokens: 0,
-        costUsd: null,
-        unpricedSides: 0,
-      };
-      byRole.set(m.role, r);
-      reported.set(r, { inputTokens: false, cachedInputTokens: false, outputTokens: false });
-    }
-    r.messages++;
-    const seen = reported.get(r) as Record<TokenField, boolean>;
-    for (const field of TOKEN_FIELDS) {
-      const value = m.metrics[field];
-      if (value === undefined) continue;
-      if (value === null) {
-        if (!seen[field]) r[field] = null;
-        continue;
-      }
-      r[field] = (seen[field] ? (r[field] ?? 0) : 0) + value;
-      seen[field] = true;
-    }
-    for (const c of [m.metrics.inputCostUsd, m.metrics.outputCostUsd]) {
-      if (c !== null && c !== undefined) r.costUsd = (r.costUsd ?? 0) + c;
-    }
-    // A side that came with its cost key but no cost (an unknown model): its tokens are counted,
-    // its cost is not. A total-only call's input side has no key of its own and is not one.
-    if ('inputCostUsd' in m.metrics && m.metrics.inputCostUsd === null) r.unpricedSides++;
-    if ('outputCostUsd' in m.metrics && m.metrics.outputCostUsd === null) r.unpricedSides++;
+    const list = byRole.get(m.role);
+    if (list) list.push(m);
+    else byRole.set(m.role, [m]);
   }
-  return [...byRole.values()];
+  return [...byRole].map(([role, list]) => {
+    let costUsd: number | null = null;
+    let unpricedSides = 0;
+    for (const { metrics } of list) {
+      for (const c of [metrics.inputCostUsd, metrics.outputCostUsd]) {
+        if (c !== null && c !== undefined) costUsd = (costUsd ?? 0) + c;
+      }
+      // A side that came with its cost key but no cost (an unknown model): its tokens are counted,
+      // its cost is not. A total-only call's input side has no key of its own and is not one.
+      if ('inputCostUsd' in metrics && metrics.inputCostUsd === null) unpricedSides++;
+      if ('outputCostUsd' in metrics && metrics.outputCostUsd === null) unpricedSides++;
+    }
+    return {
+      role,
+      messages: list.length,
+      inputTokens: attributedTokens(list, 'inputTokens'),
+      cachedInputTokens: attributedTokens(list, 'cachedInputTokens'),
+      outputTokens: attributedTokens(list, 'outputTokens'),
+      costUsd,
+      unpricedSides,
+    };
+  });
 }
 
-type TokenField = 'inputTokens' | 'cachedInputTokens' | 'outputTokens';
-const TOKEN_FIELDS: readonly TokenField[] = ['inputTokens', 'cachedInputTokens', 'outputTokens'];
+/**
+ * A role's tokens of one kind: the sum of the figures its messages' call sides came with; 0 when
+ * no call side of that kind is attributed to it; null when those attributed all came without one
+ * (the calls reported no usage), which is "not reported", not 0.
+ */
+function attributedTokens(
+  list: readonly ConversationMessage[],
+  field: 'inputTokens' | 'cachedInputTokens' | 'outputTokens',
+): number | null {
+  let sum: number | null | undefined;
+  for (const { metrics } of list) {
+    const value = metrics[field];
+    if (value === null) sum ??= null;
+    else if (value !== undefined) sum = (sum ?? 0) + value;
+  }
+  return sum === undefined ? 0 : sum;
+}
 
 /**
  * `spans`: when all of the session's spans run (agent and tool spans too), so its first time and
