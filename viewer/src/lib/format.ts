@@ -52,6 +52,11 @@ export function formatInt(n: number | null | undefined): string {
   return n == null ? '—' : integer(n);
 }
 
+/** Why a session's token total reads "—": no call of it reported the figure (`what`, lower case). */
+export function notReportedTitle(what: string): string {
+  return `No call of this session reported ${what}`;
+}
+
 /** Token counts: exact below 10k, compact above (the exact value goes in the title). */
 export function formatTokens(n: number | null | undefined): string {
   if (n == null) return '—';
