@@ -90,19 +90,20 @@ export function writerState(manifest: Manifest, writerId: string): WriterState {
     wal_committed: typeof s.wal_committed === 'number' ? s.wal_committed : 0,
     carries: Array.isArray(s.carries) ? s.carries.filter((c) => typeof c?.seq === 'number') : [],
     next_file_seq: typeof s.next_file_seq === 'number' ? s.next_file_seq : 1,
-    late_sessions: Array.isArray(s.late_sessions) ? s.late_sessions.filter(isLateSession) : [],
+    late_sessions: Array.isArray(s.late_sessions) ? s.late_sessions.flatMap(lateSession) : [],
   };
 }
 
-function isLateSession(value: unknown): value is LateSession {
+/**
+ * A well-formed pending late session, or none. Malformed hours only narrow the rewrite: the entry
+ * is kept without them, and its rewrite reads its whole days.
+ */
+function lateSession(value: unknown): LateSession[] {
   const l = value as Partial<LateSession> | null;
-  const strings = (a: unknown): boolean => Array.isArray(a) && a.every((d) => typeof d === 'string');
-  return (
-    typeof l?.trace_id === 'string' &&
-    typeof l.session_id === 'string' &&
-    strings(l.days) &&
-    (l.hours === undefined || strings(l.hours))
-  );
+  const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((d) => typeof d === 'string');
+  if (typeof l?.trace_id !== 'string' || typeof l.session_id !== 'string' || !strings(l.days)) return [];
+  const entry: LateSession = { trace_id: l.trace_id, session_id: l.session_id, days: l.days };
+  return [strings(l.hours) ? { ...entry, hours: l.hours } : entry];
 }
 
 export function withWriterState(manifest: Manifest, writerId: string, state: WriterState): Manifest {

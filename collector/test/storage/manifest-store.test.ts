@@ -17,6 +17,9 @@ describe('writerState', () => {
 
   it('keeps only well-formed pending late sessions', () => {
     const good = { trace_id: 'a'.repeat(32), session_id: 's1', days: ['2026-11-27'] };
+    const hours = { ...good, trace_id: 'e'.repeat(32), hours: ['2026-11-27T05'] };
+    // Hours only narrow the files read: without readable ones the whole days are read.
+    const badHours = { ...good, trace_id: 'f'.repeat(32), hours: [5] };
     const manifest = {
       ...emptyManifest(),
       writer: {
@@ -26,6 +29,8 @@ describe('writerState', () => {
           next_file_seq: 9,
           late_sessions: [
             good,
+            hours,
+            badHours,
             { trace_id: 'b'.repeat(32), session_id: 's2' },
             { trace_id: 'c'.repeat(32), session_id: 5, days: [] },
             { trace_id: 'd'.repeat(32), session_id: 's4', days: [20261127] },
@@ -40,7 +45,7 @@ describe('writerState', () => {
       wal_committed: 7,
       carries: [],
       next_file_seq: 9,
-      late_sessions: [good],
+      late_sessions: [good, hours, { ...good, trace_id: 'f'.repeat(32) }],
     });
     expect(writerState(manifest, 'w2').late_sessions).toEqual([]);
   });
