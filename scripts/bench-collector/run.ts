@@ -232,6 +232,12 @@ const loadSeconds = (performance.now() - loadStart) / 1000;
 endPhase(pid, 'max load');
 // Durable as the issue defines it: acknowledged only once in the fsynced WAL.
 const ackRate = max.ackedSpans / (max.elapsedMs / 1000);
+// Past the first 429 the backlog is full, so senders get what the WAL drains into Parquet: the
+// rate the collector holds for good, however long the load lasts.
+const heldRate =
+  max.firstThrottle === null
+    ? null
+    : (max.ackedSpans - max.firstThrottle.ackedSpans) / ((max.elapsedMs - max.firstThrottle.atMs) / 1000);
 const backlogAtLoadEnd = writtenBefore + max.ackedSpans - (await spansWritten(url));
 await waitWritten(url, writtenBefore + max.ackedSpans);
 endPhase(pid, 'writing its backlog');
@@ -317,6 +323,14 @@ const section = [
     `${Math.round(ackRate).toLocaleString('en-US')} spans/s`,
     '≥ 30,000 spans/s',
     ackRate >= 30_000,
+  ),
+  row(
+    'Durable once the backlog is full (acknowledged after the first 429)',
+    heldRate === null
+      ? 'the backlog did not fill'
+      : `${Math.round(heldRate).toLocaleString('en-US')} spans/s`,
+    '≥ 30,000 spans/s',
+    heldRate === null ? null : heldRate >= 30_000,
   ),
   row(
     'Durable / decode-only',
