@@ -41,6 +41,7 @@ export type ConfigError =
   | { kind: 'unknown_flag'; flag: string }
   | { kind: 'missing_value'; flag: string }
   | { kind: 'empty_token' }
+  | { kind: 'unsendable_token'; index: number; char: string }
   | { kind: 'viewer_not_built'; dir: string }
   | { kind: 'invalid_number'; name: string; value: string; rule: string }
   | { kind: 'invalid_choice'; name: string; value: string; choices: readonly string[] }
@@ -200,6 +201,13 @@ export function parseConfig(
   }
   // An empty --token would lock every sender out; an empty PARLEY_TOKEN let every sender in.
   if (raw.token === '') return { ok: false, error: { kind: 'empty_token' } };
+  // A sender's `Authorization: Bearer <token>` cannot carry whitespace or control characters, so
+  // such a token (often a secret file's trailing newline) would answer every request 401.
+  const unsendable = raw.token?.search(/[\s\p{Cc}]/u) ?? -1;
+  if (unsendable !== -1) {
+    const char = (raw.token as string).charAt(unsendable);
+    return { ok: false, error: { kind: 'unsendable_token', index: unsendable, char } };
+  }
 
   const ints: Record<string, number | null> = {};
   const intRules: [Key, number, number | null][] = [
@@ -322,6 +330,8 @@ export function describeConfigError(error: ConfigError): string {
       return `option ${error.flag} needs a value`;
     case 'empty_token':
       return '--token / PARLEY_TOKEN is empty: give the token senders use, or leave both unset for no auth';
+    case 'unsendable_token':
+      return `--token / PARLEY_TOKEN has ${JSON.stringify(error.char)} at character ${error.index + 1} (a secret file's trailing newline?): a bearer token cannot hold whitespace or control characters, so every sender would get 401`;
     case 'viewer_not_built':
       return `--viewer-dir / PARLEY_VIEWER_DIR: ${error.dir} has no index.html (not a built viewer): build it with npm run build -w @parley/viewer (npm start does) and give its build directory`;
     case 'invalid_number':

@@ -89,6 +89,7 @@ describe('parley-collector refuses a bad configuration with one line and exit 2'
     ['a viewer dir with no build', ['--viewer-dir', '/nonexistent'], {}, '/nonexistent has no index.html'],
     ['an empty PARLEY_TOKEN', [], { PARLEY_TOKEN: '' }, '--token / PARLEY_TOKEN is empty'],
     ['an empty --token', ['--token='], {}, '--token / PARLEY_TOKEN is empty'],
+    ['a PARLEY_TOKEN ending in a newline', [], { PARLEY_TOKEN: 't0k\n' }, 'has "\\n" at character 4'],
     ['a flag where a value should be', ['--data', '--port', '0'], {}, 'option --data needs a value'],
   ])('%s', async (_what, args, env, message) => {
     const base = ['--port', '0', '--grpc-port', 'off', '--host', '127.0.0.1', '--data', dataDir];

@@ -124,6 +124,25 @@ describe('parseConfig', () => {
       );
   });
 
+  it('refuses a token no sender can present: whitespace or control characters', () => {
+    // A Kubernetes secret made from a file keeps the file's newline; senders send the token without it.
+    const newline = parseConfig([], { PARLEY_TOKEN: 's3cret\n' }, defaults);
+    expect(newline).toEqual({ ok: false, error: { kind: 'unsendable_token', index: 6, char: '\n' } });
+    if (!newline.ok)
+      expect(describeConfigError(newline.error)).toBe(
+        '--token / PARLEY_TOKEN has "\\n" at character 7 (a secret file\'s trailing newline?): a bearer token cannot hold whitespace or control characters, so every sender would get 401',
+      );
+    expect(parseConfig(['--token', 'two words'], {}, defaults)).toMatchObject({
+      ok: false,
+      error: { kind: 'unsendable_token', index: 3, char: ' ' },
+    });
+    expect(parseConfig(['--token=\u0000x'], {}, defaults)).toMatchObject({
+      error: { kind: 'unsendable_token', index: 0 },
+    });
+    const fine = parseConfig(['--token', 'A-z0_9.~+/=:!'], {}, defaults);
+    expect(fine.ok && 'config' in fine && fine.config.token).toBe('A-z0_9.~+/=:!');
+  });
+
   it('refuses an empty token, from the flag or the environment', () => {
     const empty = { ok: false, error: { kind: 'empty_token' } };
     // Set but empty, as `PARLEY_TOKEN=$(cat /run/secrets/missing)` leaves it: not "no auth".
