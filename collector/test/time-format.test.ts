@@ -37,8 +37,22 @@ describe('times given on the command line', () => {
       '2026-11-27  17:00',
       'noon',
       '2026-13-01T00:00',
+      // Days past the month's end, which Date.parse rolls over into the next month.
+      '2026-02-30T00:00',
+      '2026-11-31 12:00',
+      '2025-02-29T00:00Z',
     ])
       expect([text, microsFromIso(text)]).toEqual([text, null]);
+  });
+
+  it('refuses a date past its month as parley-snapshot --since, and takes leap days', () => {
+    expect(parseTimeBound('2026-11-31', 0).ok).toBe(false);
+    expect(parseTimeBound('2028-02-29', 0)).toEqual({ ok: true, us: Date.UTC(2028, 1, 29) * 1000 });
+  });
+
+  it('takes a duration reaching back past the epoch as the start of the data', () => {
+    expect(parseTimeBound('999999999w', AT_17 / 1000)).toEqual({ ok: true, us: 0 });
+    expect(parseTimeBound('1h', AT_17 / 1000)).toEqual({ ok: true, us: AT_17 - 3_600_000_000 });
   });
 
   it('reads back the manifest times it writes, to the microsecond', () => {

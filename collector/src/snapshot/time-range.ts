@@ -12,7 +12,8 @@ export function parseTimeBound(text: string, nowMs: number): TimeResult {
   const relative = /^(\d{1,9})([smhdw])$/.exec(text.trim());
   if (relative) {
     const ms = Number(relative[1]) * (UNIT_MS[relative[2] as string] as number);
-    return { ok: true, us: (nowMs - ms) * 1000 };
+    // No span starts before the epoch; 999999999w back would not even fit DuckDB's timestamps.
+    return { ok: true, us: Math.max(0, nowMs - ms) * 1000 };
   }
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
   const us = microsFromIso(dateOnly);

@@ -23,6 +23,12 @@ export function microsFromIso(iso: string): number | null {
   if (!match) return null;
   const [, date = '', hoursMinutes = '', seconds = '00', fraction = '', offset = 'Z'] = match;
   const ms = Date.parse(`${date}T${hoursMinutes}:${seconds}${offset}`);
-  if (Number.isNaN(ms)) return null;
+  if (Number.isNaN(ms) || !isCalendarDate(date)) return null;
   return ms * 1000 + Number(fraction.padEnd(6, '0'));
+}
+
+/** Date.parse rolls a day past the month's end over (2026-02-30 is March 2): such a date is refused. */
+function isCalendarDate(date: string): boolean {
+  const midnight = Date.parse(`${date}T00:00Z`);
+  return !Number.isNaN(midnight) && new Date(midnight).toISOString().slice(0, -14) === date;
 }
