@@ -75,7 +75,14 @@ export function urlSource(
       const s = start < 0 ? Math.max(0, byteLength + start) : start;
       const e = end ?? byteLength;
       if (byteLength <= WHOLE_FILE_BYTES) {
-        whole ??= get(0, byteLength);
+        if (!whole) {
+          const all = get(0, byteLength);
+          whole = all;
+          // A failed read (the collector restarting, a dropped connection) is tried again next time.
+          all.catch(() => {
+            if (whole === all) whole = undefined;
+          });
+        }
         return whole.then((b) => b.slice(s, e));
       }
       const key = `${s}-${e}`;
