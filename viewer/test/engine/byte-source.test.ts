@@ -94,4 +94,24 @@ describe('urlSource', () => {
     await expect(source.slice(0, 4)).rejects.toThrow(/503/);
     expect(bytesOf(await source.slice(0, 4))).toEqual([0, 1, 2, 3]);
   });
+
+  it('fetches a large file once from a server that ignores Range, however many slices are read', async () => {
+    const counter = newCounter();
+    const source = urlSource(`${origin}/norange/big.bin`, big.byteLength, origin, counter);
+    const tail = await source.slice(-8);
+    expect(bytesOf(tail)).toEqual(Array.from(big.subarray(big.byteLength - 8)));
+    const middle = await source.slice(WHOLE_FILE_BYTES, WHOLE_FILE_BYTES + 4);
+    expect(bytesOf(middle)).toEqual(Array.from(big.subarray(WHOLE_FILE_BYTES, WHOLE_FILE_BYTES + 4)));
+    await source.slice(100, 200);
+    expect(seen).toHaveLength(1);
+    expect(counter.bytes).toBe(big.byteLength);
+  });
+
+  it('still reads only the ranges asked for from a server that honours Range', async () => {
+    const counter = newCounter();
+    const source = urlSource(`${origin}/ranges/big.bin`, big.byteLength, origin, counter);
+    await source.slice(-8);
+    await source.slice(0, 4);
+    expect(counter.bytes).toBe(12);
+  });
 });

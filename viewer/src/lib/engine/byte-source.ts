@@ -54,7 +54,22 @@ export function urlSource(
   counter: FetchCounter,
   notFound?: EngineError,
 ): AsyncBuffer {
+  /** The whole file, once asked for (small files) or once the server sent it all (no Range support). */
   let whole: Promise<ArrayBuffer> | undefined;
+  const keepWhole = (bytes: Promise<ArrayBuffer>): Promise<ArrayBuffer> => {
+    whole = bytes;
+    // A failed read (the collector restarting, a dropped connection) is tried again next time.
+    bytes.catch(() => {
+      if (whole === bytes) whole = undefined;
+    });
+    return bytes;
+  };
+  const body = async (res: Response): Promise<ArrayBuffer> => {
+    const buf = await res.arrayBuffer();
+    counter.bytes += buf.byteLength;
+    counter.onFetched(buf.byteLength);
+    return buf;
+  };
   const get = async (start: number, end: number): Promise<ArrayBuffer> => {
     const res = await fetchChecked(
       url,
@@ -62,11 +77,13 @@ export function urlSource(
       origin,
       notFound,
     );
-    const buf = await res.arrayBuffer();
-    counter.bytes += buf.byteLength;
-    counter.onFetched(buf.byteLength);
-    // A server without range support answers 200 with everything.
-    return res.status === 206 ? buf : buf.slice(start, end);
+    if (res.status === 206 || (start === 0 && end === byteLength)) return body(res);
+    // A server without Range support answers 200 with everything: kept, so that the next slices
+    // of a large file do not download all of it again each.
+    let all = whole;
+    if (all) void res.body?.cancel();
+    else all = keepWhole(body(res));
+    return (await all).slice(start, end);
   };
   const cache = new Map<string, Promise<ArrayBuffer>>();
   return {
@@ -74,17 +91,8 @@ export function urlSource(
     slice(start: number, end?: number): Promise<ArrayBuffer> {
       const s = start < 0 ? Math.max(0, byteLength + start) : start;
       const e = end ?? byteLength;
-      if (byteLength <= WHOLE_FILE_BYTES) {
-        if (!whole) {
-          const all = get(0, byteLength);
-          whole = all;
-          // A failed read (the collector restarting, a dropped connection) is tried again next time.
-          all.catch(() => {
-            if (whole === all) whole = undefined;
-          });
-        }
-        return whole.then((b) => b.slice(s, e));
-      }
+      if (whole) return whole.then((b) => b.slice(s, e));
+      if (byteLength <= WHOLE_FILE_BYTES) return keepWhole(get(0, byteLength)).then((b) => b.slice(s, e));
       const key = `${s}-${e}`;
       let hit = cache.get(key);
       if (!hit) {
