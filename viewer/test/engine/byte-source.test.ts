@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { urlSource, WHOLE_FILE_BYTES, type FetchCounter } from '../../src/lib/engine/byte-source.ts';
+import { openSource } from '../../src/lib/engine/source.ts';
 
 const big = new Uint8Array(WHOLE_FILE_BYTES * 3).map((_, i) => i % 251);
 const small = big.subarray(0, 1000);
@@ -114,4 +115,22 @@ describe('urlSource', () => {
     await source.slice(0, 4);
     expect(counter.bytes).toBe(12);
   });
+});
+
+describe('a snapshot URL with an access token in its query', () => {
+  for (const url of [
+    'token/snap/?sig=secret',
+    'token/snap?sig=secret',
+    'token/snap/manifest.json?sig=secret',
+  ]) {
+    it(`sends the token with the manifest and every file (${url})`, async () => {
+      const opened = await openSource({ kind: 'url', url: `${origin}/${url}` }, origin, newCounter());
+      const [file] = opened.files;
+      if (!file) throw new Error('no file in the manifest');
+      const bytes = await opened.byteSource(file.path).slice(0, 4);
+      expect(bytesOf(bytes)).toEqual([0, 1, 2, 3]);
+      expect(seen.map((s) => s.status)).toEqual([200, 200]);
+      expect(seen.every((s) => s.url.endsWith('?sig=secret'))).toBe(true);
+    });
+  }
 });

@@ -78,6 +78,17 @@ export function catalogEntryFromMetadata(
   };
 }
 
+/**
+ * A file of a snapshot, relative to its manifest's URL and with that URL's query: a token there
+ * (a storage account's shared access signature, a CDN's signed folder) grants the whole folder,
+ * and without it every file would be refused.
+ */
+function withQueryOf(path: string, manifestUrl: string): string {
+  const url = new URL(path, manifestUrl);
+  url.search = new URL(manifestUrl).search;
+  return url.href;
+}
+
 async function openManifestUrl(
   manifestUrl: string,
   origin: string,
@@ -113,7 +124,7 @@ async function openManifestUrl(
     byteSource: (path) => {
       let s = sources.get(path);
       if (!s) {
-        s = urlSource(new URL(path, base).href, sizes.get(path) ?? 0, origin, counter, gone(path));
+        s = urlSource(withQueryOf(path, manifestUrl), sizes.get(path) ?? 0, origin, counter, gone(path));
         sources.set(path, s);
       }
       return s;
@@ -227,7 +238,8 @@ export function resolveSourceUrl(url: string, origin: string): { kind: 'manifest
   if (/\.parquet$/i.test(u.pathname)) return { kind: 'parquet', url: u.href };
   if (/\/manifest\.json$/i.test(u.pathname)) return { kind: 'manifest', url: u.href };
   if (!u.pathname.endsWith('/')) u.pathname += '/';
-  return { kind: 'manifest', url: new URL('manifest.json', u).href };
+  u.pathname += 'manifest.json';
+  return { kind: 'manifest', url: u.href };
 }
 
 export async function openSource(
