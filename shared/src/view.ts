@@ -76,12 +76,18 @@ export interface ModelCount {
 export interface TimeBucket {
   bucketUs: number;
   llmCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
+  /** Sums over the calls that reported each figure: null when none did ("not reported", not 0). */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
   totalCostUsd: number | null;
   /** Calls of the bucket without a price: its cost covers the others only. */
   unpricedCalls: number;
+  /** Calls that reported no input (output) tokens: the sum counts the others only. */
+  unreportedInputCalls: number;
+  unreportedOutputCalls: number;
+  /** Whether those counts are exact (from spans) or at least that many (from per-hour summaries). */
+  unreportedExact: boolean;
 }
 
 /** The chart's series: buckets of `bucketUs` (those with calls) on a time axis [startUs, endUs). */

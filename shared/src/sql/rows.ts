@@ -81,11 +81,14 @@ export function mapTimeBuckets(rows: readonly ResultRow[]): TimeBucket[] {
   return rows.map((r) => ({
     bucketUs: num(r['bucket_us']),
     llmCalls: num(r['llm_calls']),
-    inputTokens: num(r['input_tokens']),
-    outputTokens: num(r['output_tokens']),
-    cachedInputTokens: num(r['cached_input_tokens']),
+    inputTokens: numOrNull(r['input_tokens']),
+    outputTokens: numOrNull(r['output_tokens']),
+    cachedInputTokens: numOrNull(r['cached_input_tokens']),
     totalCostUsd: numOrNull(r['total_cost_usd']),
     unpricedCalls: num(r['unpriced_calls']),
+    unreportedInputCalls: num(r['unreported_input_calls']),
+    unreportedOutputCalls: num(r['unreported_output_calls']),
+    unreportedExact: r['unreported_exact'] === true,
   }));
 }
 

@@ -5,7 +5,9 @@
  * bucket lies outside the range. Buckets are an hour at least, so each row falls in the bucket of
  * its calls (rows of older data, one per day, still put a day's calls at its first). Sessions are
  * selected exactly as on the page. Buckets follow the clock of `zone` (zone.ts: whole hours of its
- * offset, as the rows are per UTC hour); UTC without it. Map with mapTimeBuckets.
+ * offset, as the rows are per UTC hour); UTC without it. A token sum is NULL where no call reported
+ * it; a row sums the calls of its session-hour that did, so the calls a bucket's sum leaves out are
+ * counted only where none of a row's calls reported (at least that many). Map with mapTimeBuckets.
  */
 import type { ViewState } from '../view.ts';
 import { SESSION_ROLLUP_TABLE, sessionConditions, whereClause } from './filters.ts';
@@ -59,7 +61,10 @@ SELECT ${bucketStartSql('k', bucketUs, zone, p)} AS bucket_us,
   CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
   CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens,
   CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd,
-  CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls
+  CAST(sum(unpriced_calls) AS BIGINT) AS unpriced_calls,
+  CAST(coalesce(sum(llm_calls) FILTER (WHERE input_tokens IS NULL), 0) AS BIGINT) AS unreported_input_calls,
+  CAST(coalesce(sum(llm_calls) FILTER (WHERE output_tokens IS NULL), 0) AS BIGINT) AS unreported_output_calls,
+  false AS unreported_exact
 FROM (SELECT *, ${bucketKeySql('us', bucketUs, zone, p)} AS k FROM hours)
 GROUP BY k
 ORDER BY k`;

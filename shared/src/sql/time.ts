@@ -1,6 +1,6 @@
 /** Time ranges of a view as epoch microseconds, and the chart's bucket size. */
 import type { RelativeRange, TimeRange } from '../view.ts';
-import { UTC_ZONE, type ZoneOffsets, bucketStart, nextBucket } from './zone.ts';
+import { MONTH_US, UTC_ZONE, WEEK_US, type ZoneOffsets, bucketStart, nextBucket } from './zone.ts';
 
 const MINUTE_US = 60_000_000;
 export const HOUR_US = 60 * MINUTE_US;
@@ -42,6 +42,7 @@ export function frozenTimeRange(time: TimeRange, nowUs: number): TimeRange {
   };
 }
 
+/** Bucket widths, smallest first. WEEK_US is an ISO week; MONTH_US a calendar month (zone.ts). */
 const BUCKETS_US = [
   MINUTE_US,
   5 * MINUTE_US,
@@ -52,8 +53,8 @@ const BUCKETS_US = [
   6 * HOUR_US,
   12 * HOUR_US,
   DAY_US,
-  7 * DAY_US,
-  30 * DAY_US,
+  WEEK_US,
+  MONTH_US,
 ];
 export const MAX_BUCKETS = 120;
 

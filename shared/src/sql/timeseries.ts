@@ -18,7 +18,8 @@ export interface TimeseriesQuery extends SqlQuery {
  * per its summaries) count, a span without session_id taking the session of its trace. `extent`
  * (the data's time span) sizes the buckets of an open range ('all'); without it they are one day.
  * `zone`: the viewer's offsets (zoneOffsets), whose clock the buckets follow; UTC without it.
- * Map with mapTimeBuckets.
+ * A token sum is NULL where no call of the bucket reported that figure, and the calls it leaves out
+ * are counted. Map with mapTimeBuckets.
  */
 export function timeseries(
   view: ViewState,
@@ -64,11 +65,14 @@ export function timeseries(
   const sql = `WITH ${ctes.join(',\n')}
 SELECT ${bucketStartSql('k', bucketUs, zone, p)} AS bucket_us,
   count(*) AS llm_calls,
-  CAST(coalesce(sum(input_tokens), 0) AS BIGINT) AS input_tokens,
-  CAST(coalesce(sum(output_tokens), 0) AS BIGINT) AS output_tokens,
-  CAST(coalesce(sum(cached_input_tokens), 0) AS BIGINT) AS cached_input_tokens,
+  CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
+  CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
+  CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens,
   CAST(sum(total_cost_usd) AS DOUBLE) AS total_cost_usd,
-  count(*) FILTER (WHERE total_cost_usd IS NULL) AS unpriced_calls
+  count(*) FILTER (WHERE total_cost_usd IS NULL) AS unpriced_calls,
+  count(*) FILTER (WHERE input_tokens IS NULL) AS unreported_input_calls,
+  count(*) FILTER (WHERE output_tokens IS NULL) AS unreported_output_calls,
+  true AS unreported_exact
 FROM (SELECT *, ${bucketKeySql('us', bucketUs, zone, p)} AS k FROM (SELECT *, epoch_us(start_time) AS us FROM ${source}))
 GROUP BY k
 ORDER BY k`;

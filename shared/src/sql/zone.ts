@@ -9,12 +9,21 @@
  * so buckets of an hour or more use the zone's offset rounded down to whole hours: in a +5:30 zone
  * an hour bar is a UTC hour (05:30–06:30 local) and a day bar starts at 00:30 local, where each
  * stored hour falls whole into one bar. Zones on whole hours are not affected.
+ *
+ * A week bar is an ISO week, from Monday 00:00 local; a month bar (MONTH_US) is a calendar month of
+ * the local clock, 28 to 31 days. A bucket's key is its start on the local calendar (µs as if the
+ * local clock were UTC), turned into an instant by the zone's offsets.
  */
 import type { Params } from './query.ts';
 
 const MINUTE_US = 60_000_000;
 const HOUR_US = 60 * MINUTE_US;
 const DAY_US = 24 * HOUR_US;
+export const WEEK_US = 7 * DAY_US;
+/** A calendar month of the local clock: its nominal width, as bucket sizes are chosen by width. */
+export const MONTH_US = 30 * DAY_US;
+/** 1970-01-01, where local µs start, was a Thursday: weeks start 4 days after it. */
+const MONDAY_US = 4 * DAY_US;
 
 /** The offset in effect from `fromUs` (the first segment's also before it, the last's after). */
 export interface ZoneSegment {
@@ -62,15 +71,17 @@ export function localOffset(us: number): number {
 
 /** Zones change offset at most every few weeks; a week's step finds every change of a range. */
 const PROBE_US = 7 * DAY_US;
+/** The month bar holding a range's first instant starts up to 31 days before it (its last, after). */
+const WIDEN_US = 5 * PROBE_US;
 
 /**
- * A zone's offsets over [fromUs, toUs] (widened by a probe step each side), found by probing the
- * range a week at a time and narrowing each change down to its second. `offsetOf`: intlOffset or
- * localOffset.
+ * A zone's offsets over [fromUs, toUs] (widened by five probe steps each side, so the bars holding
+ * its ends are covered), found by probing the range a week at a time and narrowing each change down
+ * to its second. `offsetOf`: intlOffset or localOffset.
  */
 export function zoneOffsets(offsetOf: (us: number) => number, fromUs: number, toUs: number): ZoneOffsets {
-  const lo = fromUs - PROBE_US;
-  const hi = Math.max(toUs, fromUs) + PROBE_US;
+  const lo = fromUs - WIDEN_US;
+  const hi = Math.max(toUs, fromUs) + WIDEN_US;
   const segments: ZoneSegment[] = [{ fromUs: lo, offsetUs: offsetOf(lo) }];
   for (let at = lo; at < hi;) {
     const next = Math.min(at + PROBE_US, hi);
@@ -123,11 +134,28 @@ function localToUtc(zone: ZoneOffsets, localUs: number): number {
   return localUs;
 }
 
+/** The key (local start) of the bucket holding local time `local`: a calendar bucket for an hour or more. */
+function localKey(local: number, bucketUs: number): number {
+  if (bucketUs === MONTH_US) {
+    const d = new Date(Math.floor(local / 1000));
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) * 1000;
+  }
+  const phase = bucketUs === WEEK_US ? MONDAY_US : 0;
+  return Math.floor((local - phase) / bucketUs) * bucketUs + phase;
+}
+
+/** The key of the bucket after the one of key `key`. */
+function nextKey(key: number, bucketUs: number): number {
+  if (bucketUs !== MONTH_US) return key + bucketUs;
+  const d = new Date(key / 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) * 1000;
+}
+
 /** The start of the bucket holding `us`. */
 export function bucketStart(us: number, bucketUs: number, zone: ZoneOffsets): number {
   const z = bucketZone(zone, bucketUs);
   const off = offsetAt(z, us);
-  const local = Math.floor((us + off) / bucketUs) * bucketUs;
+  const local = localKey(us + off, bucketUs);
   return bucketUs <= HOUR_US ? local - off : localToUtc(z, local);
 }
 
@@ -135,8 +163,7 @@ export function bucketStart(us: number, bucketUs: number, zone: ZoneOffsets): nu
 export function nextBucket(startUs: number, bucketUs: number, zone: ZoneOffsets): number {
   if (bucketUs <= HOUR_US) return startUs + bucketUs;
   const z = bucketZone(zone, bucketUs);
-  const local = Math.floor((startUs + offsetAt(z, startUs)) / bucketUs) * bucketUs;
-  return localToUtc(z, local + bucketUs);
+  return localToUtc(z, nextKey(localKey(startUs + offsetAt(z, startUs), bucketUs), bucketUs));
 }
 
 /** Every bucket boundary from `startUs` (a boundary) up to `endUs`, both included. */
@@ -163,12 +190,19 @@ function offsetSql(zone: ZoneOffsets, us: string, p: Params): string {
 /**
  * SQL of a row's bucket key from its instant `us` (epoch µs, a column: it is repeated): the
  * bucket's start for buckets of an hour or less, else its local start (µs of the local calendar),
- * which bucketStartSql turns into an instant once per bucket.
+ * which bucketStartSql turns into an instant once per bucket. A month is truncated as a timestamp
+ * without zone (the local clock read as UTC), which needs no zone data.
  */
 export function bucketKeySql(us: string, bucketUs: number, zone: ZoneOffsets, p: Params): string {
   const z = bucketZone(zone, bucketUs);
-  const local = `((${us} + ${offsetSql(z, us, p)}) // ${p.int(bucketUs)}) * ${p.int(bucketUs)}`;
-  return bucketUs <= HOUR_US ? `${local} - ${offsetSql(z, us, p)}` : local;
+  const local = `(${us} + ${offsetSql(z, us, p)})`;
+  if (bucketUs === MONTH_US) return `epoch_us(date_trunc('month', make_timestamp(${local})))`;
+  if (bucketUs === WEEK_US) {
+    const phase = p.int(MONDAY_US);
+    return `((${local} - ${phase}) // ${p.int(WEEK_US)}) * ${p.int(WEEK_US)} + ${phase}`;
+  }
+  const key = `(${local} // ${p.int(bucketUs)}) * ${p.int(bucketUs)}`;
+  return bucketUs <= HOUR_US ? `${key} - ${offsetSql(z, us, p)}` : key;
 }
 
 /** SQL of the start (epoch µs) of the bucket of key `key` (a column; see bucketKeySql). */

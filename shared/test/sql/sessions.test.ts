@@ -349,9 +349,9 @@ describe('timeseries', () => {
         (a, b) => ({
           ...a,
           llmCalls: a.llmCalls + b.llmCalls,
-          inputTokens: a.inputTokens + b.inputTokens,
-          outputTokens: a.outputTokens + b.outputTokens,
-          cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
+          inputTokens: a.inputTokens + (b.inputTokens ?? 0),
+          outputTokens: a.outputTokens + (b.outputTokens ?? 0),
+          cachedInputTokens: a.cachedInputTokens + (b.cachedInputTokens ?? 0),
         }),
         {
           bucketUs: 0,
@@ -393,7 +393,7 @@ describe('timeseries', () => {
       const calls = data.spans.filter((s) => s.is_llm_call && sessions.has(keys.get(s) as string));
       expect(calls.length).toBeGreaterThan(0);
       expect(buckets.reduce((a, b) => a + b.llmCalls, 0)).toBe(calls.length);
-      expect(buckets.reduce((a, b) => a + b.inputTokens, 0)).toBe(sumCalls(calls).inputTokens);
+      expect(buckets.reduce((a, b) => a + (b.inputTokens ?? 0), 0)).toBe(sumCalls(calls).inputTokens);
     }
     const alpha = mapTimeBuckets(await ds.run(timeseries(view({ search: 'sess-alpha' }), NOW)));
     expect(alpha.reduce((a, b) => a + b.llmCalls, 0)).toBe(2);

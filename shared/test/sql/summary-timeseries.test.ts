@@ -27,7 +27,12 @@ const view = (patch: Partial<ViewState>): ViewState => ({
   ...patch,
 });
 
-const withoutCost = (buckets: TimeBucket[]) => buckets.map((b) => ({ ...b, totalCostUsd: null }));
+/** The figures both series give alike: costs are compared to a precision, unreported calls as bounds. */
+const withoutCost = (buckets: TimeBucket[]) =>
+  buckets.map(({ unreportedInputCalls: _i, unreportedOutputCalls: _o, unreportedExact: _e, ...b }) => ({
+    ...b,
+    totalCostUsd: null,
+  }));
 
 describe('summaryTimeseries', () => {
   it('matches the span-based series bucket for bucket over hourly summaries', async () => {
@@ -49,6 +54,10 @@ describe('summaryTimeseries', () => {
       expect(fromSpans.length).toBeGreaterThan(0);
       expect(withoutCost(fromSummaries)).toEqual(withoutCost(fromSpans));
       fromSummaries.forEach((b, i) => {
+        // A summary row counts its calls as unreported only where none of them reported.
+        expect(b.unreportedExact).toBe(false);
+        expect(b.unreportedInputCalls).toBeLessThanOrEqual(fromSpans[i]?.unreportedInputCalls ?? 0);
+        expect(b.unreportedOutputCalls).toBeLessThanOrEqual(fromSpans[i]?.unreportedOutputCalls ?? 0);
         const cost = fromSpans[i]?.totalCostUsd ?? null;
         if (cost === null) expect(b.totalCostUsd).toBeNull();
         else expect(b.totalCostUsd).toBeCloseTo(cost, 9);
@@ -68,7 +77,7 @@ describe('summaryTimeseries', () => {
     expect(buckets.reduce((a, b) => a + b.llmCalls, 0)).toBe(
       overlapping.reduce((a, s) => a + s.llm_calls, 0),
     );
-    expect(buckets.reduce((a, b) => a + b.inputTokens, 0)).toBe(
+    expect(buckets.reduce((a, b) => a + (b.inputTokens ?? 0), 0)).toBe(
       overlapping.reduce((a, s) => a + (s.input_tokens ?? 0), 0),
     );
     const earliest = Math.max(from, Math.min(...overlapping.map((s) => s.first_time)));
@@ -105,6 +114,43 @@ describe('summaryTimeseries', () => {
       expect(buckets[0]?.llmCalls).toBe(dayRow.llm_calls);
     } finally {
       old.close();
+    }
+  });
+
+  it('gives NULL tokens for a bucket no call reported them in, and counts the calls a partial sum leaves out', async () => {
+    // sess-no-usage: two calls (43 h, 44 h) reporting nothing; sess-some-usage: one of two (45 h, 46 h).
+    const v = view({ search: 'usage', time: { kind: 'absolute', fromUs: T0, toUs: T0 + 200 * HOUR } });
+    const calls = data.spans.filter((s) => s.is_llm_call && (s.session_id ?? '').includes('usage'));
+    for (const [q, exact] of [
+      [timeseries(v, NOW), true],
+      [summaryTimeseries(v, NOW, null), false],
+    ] as const) {
+      expect(q.bucketUs).toBe(3 * HOUR);
+      const buckets = mapTimeBuckets(await ds.run(q));
+      const expected = [...Map.groupBy(calls, (c) => c.start_time - (c.start_time % q.bucketUs))].map(
+        ([bucketUs, cs]) => {
+          const sum = (f: (c: (typeof cs)[number]) => number | null) =>
+            cs.some((c) => f(c) !== null) ? cs.reduce((a, c) => a + (f(c) ?? 0), 0) : null;
+          return {
+            bucketUs,
+            llmCalls: cs.length,
+            inputTokens: sum((c) => c.input_tokens),
+            outputTokens: sum((c) => c.output_tokens),
+            cachedInputTokens: sum((c) => c.cached_input_tokens),
+            unreportedInputCalls: cs.filter((c) => c.input_tokens === null).length,
+            unreportedOutputCalls: cs.filter((c) => c.output_tokens === null).length,
+            unreportedExact: exact,
+          };
+        },
+      );
+      // Both cases are there: a bucket no call reported tokens in, and one where one of two did.
+      expect(expected.map((b) => [b.inputTokens === null, b.unreportedInputCalls])).toEqual(
+        expect.arrayContaining([
+          [true, 2],
+          [false, 1],
+        ]),
+      );
+      expect(buckets.map(({ totalCostUsd: _c, unpricedCalls: _u, ...b }) => b)).toEqual(expected);
     }
   });
 

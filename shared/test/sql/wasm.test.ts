@@ -17,6 +17,7 @@ import { sessionCalls, sessionMessages, sessionTotals } from '../../src/sql/sess
 import { CREATE_SESSION_ROLLUP_SQL } from '../../src/sql/filters.ts';
 import { modelCounts, sessionsAll, sessionsPage } from '../../src/sql/sessions.ts';
 import { timeseries } from '../../src/sql/timeseries.ts';
+import { MONTH_US, WEEK_US, intlOffset, zoneOffsets } from '../../src/sql/zone.ts';
 import { defaultViewState } from '../../src/url-state.ts';
 import type { ViewState } from '../../src/view.ts';
 import { type Dataset, openDataset } from './duck.ts';
@@ -81,15 +82,30 @@ describe('DuckDB-WASM 1.32 gives the same results as native DuckDB', () => {
   });
 
   it('for the model list and the chart', async () => {
+    const strip = (rows: ReturnType<typeof mapTimeBuckets>) =>
+      rows.map((r) => ({ ...r, totalCostUsd: r.totalCostUsd?.toFixed(12) }));
     for (const v of VIEWS) {
       expect(mapModelCounts(wasm.run(modelCounts(v, NOW, { rollup: true })))).toEqual(
         mapModelCounts(await native.run(modelCounts(v, NOW))),
       );
       const q = timeseries(v, NOW, { minUs: T0, maxUs: NOW });
       const qr = timeseries(v, NOW, { minUs: T0, maxUs: NOW }, { rollup: true });
-      const strip = (rows: ReturnType<typeof mapTimeBuckets>) =>
-        rows.map((r) => ({ ...r, totalCostUsd: r.totalCostUsd?.toFixed(12) }));
       expect(strip(mapTimeBuckets(wasm.run(qr)))).toEqual(strip(mapTimeBuckets(await native.run(q))));
+    }
+    // Weeks from Monday and calendar months of a zone with DST, as the viewer asks for them.
+    const zone = zoneOffsets(intlOffset('America/Los_Angeles'), NOW - 1000 * 24 * HOUR, NOW);
+    for (const [days, bucketUs] of [
+      [200, WEEK_US],
+      [1000, MONTH_US],
+    ] as const) {
+      const v = view({ time: { kind: 'absolute', fromUs: NOW - days * 24 * HOUR, toUs: NOW } });
+      const q = timeseries(v, NOW, null, { zone });
+      expect(q.bucketUs).toBe(bucketUs);
+      const buckets = strip(mapTimeBuckets(await native.run(q)));
+      expect(buckets.length).toBeGreaterThan(0);
+      expect(strip(mapTimeBuckets(wasm.run(timeseries(v, NOW, null, { zone, rollup: true }))))).toEqual(
+        buckets,
+      );
     }
   });
 

@@ -5,9 +5,14 @@ import { mapTimeBuckets } from '../../src/sql/rows.ts';
 import { summaryTimeseries } from '../../src/sql/summary-timeseries.ts';
 import { seriesDomain } from '../../src/sql/time.ts';
 import { timeseries } from '../../src/sql/timeseries.ts';
+import { Params } from '../../src/sql/query.ts';
 import {
+  MONTH_US,
+  WEEK_US,
   type ZoneOffsets,
   bucketEdges,
+  bucketKeySql,
+  bucketStartSql,
   bucketStart,
   intlOffset,
   nextBucket,
@@ -227,3 +232,150 @@ describe('buckets in a +5:30 zone (Asia/Kolkata)', () => {
     );
   });
 });
+
+/** Wall-clock parts of an instant in a zone, with its weekday, by Intl alone (a reference). */
+function wallDay(us: number, timeZone: string): { date: string; time: string; weekday: string } {
+  const weekday = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(us / 1000);
+  return { ...wall(us, timeZone), weekday };
+}
+
+/** A deterministic stream of numbers in [0, 1) (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Each instant's bucket start, by the SQL builders in DuckDB. */
+async function sqlStarts(
+  instants: readonly number[],
+  bucketUs: number,
+  zone: ZoneOffsets,
+): Promise<number[]> {
+  const p = new Params();
+  const values = instants.map((us, i) => `(${p.int(i)}, ${p.int(us)})`).join(', ');
+  const sql = `SELECT i, ${bucketStartSql('k', bucketUs, zone, p)} AS start
+FROM (SELECT i, ${bucketKeySql('us', bucketUs, zone, p)} AS k FROM (VALUES ${values}) t(i, us))
+ORDER BY i`;
+  return (await ds.run(p.query(sql))).map((r) => Number(r['start']));
+}
+
+describe('week and month buckets', () => {
+  /**
+   * Zones and the clock their bars of an hour or more follow: the zone's own, or for +5:30 the
+   * whole hours of its offset (UTC+5, which Etc/GMT-5 names), as summary rows are per UTC hour.
+   */
+  const ZONES: [string, string][] = [
+    [LA, LA],
+    ['Europe/Berlin', 'Europe/Berlin'],
+    ['Australia/Sydney', 'Australia/Sydney'],
+    [KOLKATA, 'Etc/GMT-5'],
+  ];
+  const FROM = Date.UTC(2024, 0, 1) * 1000;
+  const TO = Date.UTC(2028, 0, 1) * 1000;
+
+  /** Random instants of 2024-2027, and around each the start of its week and month by the local clock. */
+  function instants(clock: string, seed: number): number[] {
+    const next = random(seed);
+    const out: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const us = FROM + Math.floor(next() * ((TO - FROM) / MIN)) * MIN + Math.floor(next() * MIN);
+      out.push(us);
+      // The reference's midnight of that day, and the µs either side of it: edges are where bugs are.
+      const { time } = wall(us, clock);
+      const [h = 0, m = 0, sec = 0] = time.split(':').map(Number);
+      const midnight = us - (us % 1_000_000) - ((h * 60 + m) * 60 + sec) * 1_000_000;
+      if (wall(midnight, clock).time === '00:00:00') out.push(midnight - 1, midnight, midnight + 1);
+    }
+    return out;
+  }
+
+  it('start each week on Monday 00:00 local and each month on its first day, alike in SQL and JS', async () => {
+    for (const [[timeZone, clock], z] of ZONES.map((x, i) => [x, i] as const)) {
+      const zone = zoneOffsets(intlOffset(timeZone), FROM, TO);
+      const xs = instants(clock, 17 + z);
+      for (const bucketUs of [WEEK_US, MONTH_US]) {
+        const fromSql = await sqlStarts(xs, bucketUs, zone);
+        xs.forEach((us, i) => {
+          const start = bucketStart(us, bucketUs, zone);
+          const end = nextBucket(start, bucketUs, zone);
+          const at = `${timeZone} ${bucketUs === WEEK_US ? 'week' : 'month'} of ${new Date(us / 1000).toISOString()}`;
+          expect(fromSql[i], at).toBe(start);
+          expect(start, at).toBeLessThanOrEqual(us);
+          expect(end, at).toBeGreaterThan(us);
+          const [s, e] = [wallDay(start, clock), wallDay(end, clock)];
+          expect([s.time, e.time], at).toEqual(['00:00:00', '00:00:00']);
+          if (bucketUs === WEEK_US) {
+            expect([s.weekday, e.weekday], at).toEqual(['Mon', 'Mon']);
+            // A week is 7 days of the local calendar: 167 to 169 hours across a DST change.
+            expect([167, 168, 169], at).toContain((end - start) / HOUR);
+          } else {
+            expect([s.date.slice(8), e.date.slice(8)], at).toEqual(['01', '01']);
+            expect(s.date.slice(0, 7), at).toBe(wall(us, clock).date.slice(0, 7));
+            expect(e.date.slice(0, 7) > s.date.slice(0, 7), at).toBe(true);
+            expect((end - start) / DAY, at).toBeGreaterThan(27.9);
+            expect((end - start) / DAY, at).toBeLessThan(31.1);
+          }
+        });
+      }
+    }
+  });
+
+  it("reads the offsets of a month's bounds outside the range, a DST change between them and it", () => {
+    // 2026-11-20 to 12-20 in Los Angeles: November began before the fall-back, in UTC-7.
+    const la = zoneOffsets(intlOffset(LA), Date.UTC(2026, 10, 20) * 1000, Date.UTC(2026, 11, 20) * 1000);
+    expect(wall(bucketStart(Date.UTC(2026, 10, 25) * 1000, MONTH_US, la), LA)).toEqual({
+      date: '2026-11-01',
+      time: '00:00:00',
+    });
+    // 2027-03-01 to 03-20 in Berlin: April begins after the clocks go forward (03-28), in UTC+2.
+    const berlin = 'Europe/Berlin';
+    const be = zoneOffsets(intlOffset(berlin), Date.UTC(2027, 2, 1) * 1000, Date.UTC(2027, 2, 20) * 1000);
+    const march = bucketStart(Date.UTC(2027, 2, 15) * 1000, MONTH_US, be);
+    expect(wall(nextBucket(march, MONTH_US, be), berlin)).toEqual({ date: '2027-04-01', time: '00:00:00' });
+  });
+
+  it('cut the axis at the same Mondays and first days as the bars, from summaries and from spans', async () => {
+    const zone = zoneOffsets(intlOffset(LA), FALL_BACK - 1000 * DAY, FALL_BACK + 20 * DAY);
+    const to = FALL_BACK + 16 * DAY;
+    const inRange = (lo: number) => spans.filter((s) => s.start_time >= lo && s.start_time <= to);
+    for (const [bucketUs, from, key] of [
+      // Weeks by their Monday: the reference steps back from the call's date to it.
+      [WEEK_US, to - 200 * DAY, (us: number) => mondayOf(us)],
+      [MONTH_US, to - 1000 * DAY, (us: number) => wall(us, LA).date.slice(0, 7)],
+    ] as const) {
+      const v = view(from, to);
+      for (const q of [summaryTimeseries(v, to, null, zone), timeseries(v, to, null, { zone })]) {
+        expect(q.bucketUs).toBe(bucketUs);
+        const buckets = mapTimeBuckets(await ds.run(q));
+        expect(counted(buckets, key)).toEqual(tally(inRange(from), key));
+        const domain = seriesDomain({ fromUs: from, toUs: to }, to, bucketUs, buckets, null, zone);
+        const edges = bucketEdges(domain.startUs, domain.endUs, bucketUs, zone);
+        for (const b of buckets) {
+          expect(edges).toContain(b.bucketUs);
+          expect(wall(b.bucketUs, LA).time).toBe('00:00:00');
+          if (bucketUs === WEEK_US) expect(wallDay(b.bucketUs, LA).weekday).toBe('Mon');
+          else expect(wall(b.bucketUs, LA).date.slice(8)).toBe('01');
+        }
+        // The bar of the fall-back holds its extra hour: a week of 169 hours, a month of 30 days and 1 hour.
+        const long = buckets.find(
+          (b) => b.bucketUs < FALL_BACK && nextBucket(b.bucketUs, bucketUs, zone) > FALL_BACK,
+        );
+        expect(long && (nextBucket(long.bucketUs, bucketUs, zone) - long.bucketUs) / HOUR).toBe(
+          bucketUs === WEEK_US ? 169 : 30 * 24 + 1,
+        );
+      }
+    }
+  });
+});
+
+/** The date of the Monday of an instant's week in Los Angeles, stepping back a day at a time by Intl. */
+function mondayOf(us: number): string {
+  let at = us;
+  while (wallDay(at, LA).weekday !== 'Mon') at -= DAY;
+  return wall(at, LA).date;
+}

@@ -125,6 +125,23 @@ describe('chart buckets', () => {
     expect(shown[0]?.text).toMatch(/^\d{4}-\d\d-\d\d: \d+ calls?, /);
   });
 
+  it('start week bars on Monday 00:00 local and name them by their days', async () => {
+    // 200 days: bars of a week, the data's 88 days across the fall-back.
+    const to = new Date();
+    const from = new Date(to.getTime() - 200 * 24 * HOUR_MS);
+    const page = await open(`from=${from.toISOString()}&to=${to.toISOString()}`, {
+      timezoneId: 'America/Los_Angeles',
+    });
+    const shown = await bars(page);
+    expect(shown.length).toBeGreaterThan(10);
+    const starts = await page.evaluate(
+      (xs) => xs.map((x) => new Date(x / 1000)).map((d) => [d.getDay(), d.getHours(), d.getMinutes()]),
+      shown.flatMap((b) => [b.startUs, b.endUs]),
+    );
+    expect(new Set(starts.map((x) => x.join(' ')))).toEqual(new Set(['1 0 0']));
+    for (const b of shown) expect(b.text).toMatch(/^Mon \d{4}-\d\d-\d\d – Sun \d{4}-\d\d-\d\d: \d+ calls?, /);
+  });
+
   it('say so where bars cannot follow a +5:30 clock: hours from summaries are UTC hours', async () => {
     const page = await open('t=24h', { timezoneId: 'Asia/Kolkata' });
     const shown = await bars(page);
