@@ -3,10 +3,11 @@
  * app host) for the engine's tests, browser check and benchmark. Roots are mounted by URL prefix.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,9 +42,28 @@ async function resolveFile(root: string, urlPath: string, fallback: string | nul
   return fallback ? join(root, fallback) : null;
 }
 
+function sendGzipped(req: IncomingMessage, res: ServerResponse, raw: Buffer, type: string): void {
+  const body = gzipSync(raw);
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  const end = range?.[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+  const part = body.subarray(start, end + 1);
+  res.writeHead(range ? 206 : 200, {
+    'Content-Type': type,
+    'Content-Encoding': 'gzip',
+    'Content-Length': part.length,
+    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${body.length}` } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : part);
+}
+
 export async function startStaticServer(
   mounts: Record<string, string>,
-  options: { spaFallback?: string; cors?: boolean } = {},
+  /**
+   * `gzip`: every file is sent gzip-compressed whatever the request accepts, and a Range counts
+   * bytes of the compressed file, as a bucket serves objects stored with Content-Encoding: gzip.
+   */
+  options: { spaFallback?: string; cors?: boolean; gzip?: boolean } = {},
 ): Promise<StaticServer> {
   const bytesSent = new Map<string, number>();
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
@@ -76,6 +96,10 @@ export async function startStaticServer(
     const s = file ? await stat(file).catch(() => null) : null;
     if (!file || !s) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    if (options.gzip) {
+      sendGzipped(req, res, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream');
       return;
     }
     const headers: Record<string, string | number> = {

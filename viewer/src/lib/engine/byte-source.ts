@@ -70,14 +70,23 @@ export function urlSource(
     counter.onFetched(buf.byteLength);
     return buf;
   };
+  // No Range header: a host that compresses what it sends still answers it (see `get`).
+  const fetchWhole = (): Promise<ArrayBuffer> =>
+    keepWhole(fetchChecked(url, {}, origin, notFound).then(body));
   const get = async (start: number, end: number): Promise<ArrayBuffer> => {
-    const res = await fetchChecked(
-      url,
-      { headers: { Range: `bytes=${start}-${end - 1}` } },
-      origin,
-      notFound,
-    );
-    if (res.status === 206 || (start === 0 && end === byteLength)) return body(res);
+    let res: Response;
+    try {
+      res = await fetchChecked(url, { headers: { Range: `bytes=${start}-${end - 1}` } }, origin, notFound);
+    } catch (err) {
+      // The answer never arrived: Chromium refuses a gzip-encoded answer to a Range request (it
+      // asked for none), and a host may not allow the Range header (CORS). Read whole, it may
+      // come; if not, the first failure says why.
+      if (!(err instanceof EngineFailure) || (err.error.kind !== 'cors' && err.error.kind !== 'unreachable'))
+        throw err;
+      const all = whole ?? fetchWhole();
+      return (await all.catch(() => Promise.reject(err))).slice(start, end);
+    }
+    if (res.status === 206) return body(res);
     // A server without Range support answers 200 with everything: kept, so that the next slices
     // of a large file do not download all of it again each.
     let all = whole;
@@ -92,7 +101,8 @@ export function urlSource(
       const s = start < 0 ? Math.max(0, byteLength + start) : start;
       const e = end ?? byteLength;
       if (whole) return whole.then((b) => b.slice(s, e));
-      if (byteLength <= WHOLE_FILE_BYTES) return keepWhole(get(0, byteLength)).then((b) => b.slice(s, e));
+      if (byteLength <= WHOLE_FILE_BYTES || (s === 0 && e >= byteLength))
+        return fetchWhole().then((b) => b.slice(s, e));
       const key = `${s}-${e}`;
       let hit = cache.get(key);
       if (!hit) {
