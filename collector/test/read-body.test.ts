@@ -3,15 +3,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBody, type BodyResult } from '../src/http/read-body.ts';
+import { createBodyBudget } from '../src/http/body-budget.ts';
+import { inflateBody, readBody, type BodyResult } from '../src/http/read-body.ts';
 
 const LIMIT = 64 * 1024;
+/** Room for two bodies at the limit, held from their arrival until they are answered. */
+const budget = createBodyBudget(2 * LIMIT);
 let server: http.Server;
 let port: number;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    void readBody(req, LIMIT, 300).then((result: BodyResult) => {
+    const lease = budget.lease();
+    void readBody(req, LIMIT, lease, 300).then((received) => {
+      const result: BodyResult = received.ok ? inflateBody(received, LIMIT) : received;
+      lease.release();
       res.setHeader('Connection', 'close');
       res.end(
         JSON.stringify(
@@ -87,6 +93,29 @@ describe('readBody', () => {
     });
     expect(await send([text], { 'Content-Encoding': 'gzip, br' })).toMatchObject({ ok: false, status: 415 });
     expect(await send([text], { 'Content-Encoding': 'zstd-ish' })).toMatchObject({ ok: false, status: 415 });
+  });
+
+  it('holds received bytes in a shared budget and answers 429 past it, giving them back after', async () => {
+    const held = async (bytes: number): Promise<void> => {
+      while (budget.held() < bytes) await new Promise((r) => setImmediate(r));
+    };
+    // A stalled upload holds the length it declared; the rest of the budget still takes a body.
+    const stalled = send([text.subarray(0, 10)], { 'Content-Length': LIMIT }, true);
+    await held(LIMIT);
+    expect(await send([Buffer.alloc(LIMIT)], { 'Content-Length': LIMIT })).toMatchObject({ ok: true });
+    const filler = send([text.subarray(0, 10)], { 'Content-Length': LIMIT - 100 }, true);
+    await held(2 * LIMIT - 100);
+    // 100 bytes left: a declared length over that is refused before its body is read, a chunked
+    // body when the chunk that would overflow arrives, and a chunked body that fits is read.
+    expect(await send([text], { 'Content-Length': text.length })).toMatchObject({ ok: false, status: 429 });
+    expect(await send([text], { 'Transfer-Encoding': 'chunked' })).toMatchObject({ ok: false, status: 429 });
+    expect(await send([text.subarray(0, 50)], { 'Transfer-Encoding': 'chunked' })).toMatchObject({
+      ok: true,
+      length: 50,
+    });
+    expect(await stalled).toMatchObject({ ok: false, status: 408 });
+    expect(await filler).toMatchObject({ ok: false, status: 408 });
+    expect(budget.held()).toBe(0);
   });
 
   it('gives up on a sender that stalls mid-body', async () => {

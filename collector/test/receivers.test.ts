@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeTraces } from '@parley/shared/otlp/decode';
@@ -310,6 +311,32 @@ describe('receivers and the pipeline answer', () => {
     open();
     expect(new Set(await Promise.all(admitted))).toEqual(new Set([200]));
     expect(await gauge('parley_exports_active')).toBe(0);
+  });
+
+  it('reads bodies before taking an export slot: senders stalled mid-body hold none', async () => {
+    // More stalled uploads than there are slots (4), as slow links or a stuck proxy leave them.
+    const stalled = Array.from({ length: 5 }, () => {
+      const socket = net.connect(collector.httpPort, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      socket.write(Buffer.from(body).subarray(0, 10));
+      return socket;
+    });
+    try {
+      const gauge = async (name: string): Promise<number> =>
+        Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await get(`${url}/metrics`)).text)?.[1]);
+      // Each holds the length it declared in the receivers' byte budget, and no slot.
+      while ((await gauge('parley_http_body_bytes')) < 5 * body.length)
+        await new Promise((r) => setImmediate(r));
+      expect(await gauge('parley_exports_active')).toBe(0);
+      const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
+      expect(reply.status).toBe(200);
+      expect(await grpcExport(collector.grpcPort as number, 'traces', body)).toMatchObject({ ok: true });
+    } finally {
+      for (const socket of stalled) socket.destroy();
+    }
   });
 
   it('answers CORS preflight for allowed origins only', async () => {

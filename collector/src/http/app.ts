@@ -6,13 +6,19 @@ import express, { type Express } from 'express';
 import type { CollectorConfig } from '../config.ts';
 import type { ExportDeps } from '../export-request.ts';
 import { countRequest, renderMetrics } from '../metrics.ts';
+import type { BodyBudget } from './body-budget.ts';
 import { cors } from './cors.ts';
 import { dataRoute } from './data-route.ts';
 import { notFound } from './misdirected.ts';
 import { otlpRoute } from './otlp-route.ts';
 import { viewerRoutes } from './viewer-route.ts';
 
-export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: string | null): Express {
+export function createApp(
+  config: CollectorConfig,
+  deps: ExportDeps,
+  viewerDir: string | null,
+  bodyBudget: BodyBudget,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -27,7 +33,7 @@ export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: 
     'POST, OPTIONS',
     'Content-Type, Content-Encoding, Authorization',
   );
-  const routeOptions = { token: config.token, maxBodyBytes: config.maxBodyBytes };
+  const routeOptions = { token: config.token, maxBodyBytes: config.maxBodyBytes, bodyBudget };
   app.options('/v1/{*rest}', ingestCors);
   app.post('/v1/traces', ingestCors, otlpRoute('traces', deps, routeOptions));
   app.post('/v1/logs', ingestCors, otlpRoute('logs', deps, routeOptions));
@@ -48,7 +54,9 @@ export function createApp(config: CollectorConfig, deps: ExportDeps, viewerDir: 
   });
   app.get('/metrics', (_req, res) => {
     res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-    res.send(renderMetrics(deps.metrics, deps.pipeline.stats(), deps.admission, process.memoryUsage()));
+    res.send(
+      renderMetrics(deps.metrics, deps.pipeline.stats(), deps.admission, bodyBudget, process.memoryUsage()),
+    );
   });
 
   if (viewerDir !== null) app.use(viewerRoutes(viewerDir));

@@ -14,11 +14,14 @@ import {
 import { throttledLog } from '../log-throttle.ts';
 import { countRequest, observeAck } from '../metrics.ts';
 import { encodeStatus, RpcCode } from '../rpc-status.ts';
-import { readBody } from './read-body.ts';
+import type { BodyBudget } from './body-budget.ts';
+import { inflateBody, readBody } from './read-body.ts';
 
 export interface OtlpRouteOptions {
   token: string | null;
   maxBodyBytes: number;
+  /** Shared by the routes: the request bytes held while bodies arrive and wait for a slot. */
+  bodyBudget: BodyBudget;
 }
 
 /** One line per kind of refusal and sender a minute (a misconfigured exporter retries fast). */
@@ -96,24 +99,44 @@ export function otlpRoute(signal: Signal, deps: ExportDeps, options: OtlpRouteOp
       );
       return;
     }
-    const release = await deps.admission.acquire();
-    if (release === null) {
-      fail(429, RpcCode.UNAVAILABLE, 'too many concurrent requests, retry later', encoding, {
-        'Retry-After': '1',
-      });
-      return;
-    }
+    const failBody = (status: number, message: string): void => {
+      const retry = status === 429 ? { 'Retry-After': '1' } : undefined;
+      const code =
+        status === 429
+          ? RpcCode.UNAVAILABLE
+          : status === 413
+            ? RpcCode.RESOURCE_EXHAUSTED
+            : RpcCode.INVALID_ARGUMENT;
+      fail(status, code, message, encoding, retry);
+    };
+    // The body is read before a slot is taken: a slow upload holds its bytes, not a slot.
+    const lease = options.bodyBudget.lease();
     let outcome: ExportOutcome;
     try {
-      const body = await readBody(req, options.maxBodyBytes);
-      if (!body.ok) {
-        const code = body.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT;
-        fail(body.status, code, body.message, encoding);
+      const received = await readBody(req, options.maxBodyBytes, lease);
+      if (!received.ok) {
+        failBody(received.status, received.message);
         return;
       }
-      outcome = await exportRequest(deps, signal, body.body, encoding);
+      const release = await deps.admission.acquire();
+      if (release === null) {
+        fail(429, RpcCode.UNAVAILABLE, 'too many concurrent requests, retry later', encoding, {
+          'Retry-After': '1',
+        });
+        return;
+      }
+      try {
+        const body = inflateBody(received, options.maxBodyBytes);
+        if (!body.ok) {
+          failBody(body.status, body.message);
+          return;
+        }
+        outcome = await exportRequest(deps, signal, body.body, encoding);
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      lease.release();
     }
     switch (outcome.kind) {
       case 'ok':

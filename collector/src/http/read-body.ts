@@ -1,18 +1,22 @@
 /**
- * Reads a request body with a size limit on what would be held in memory: the bytes received,
- * and a compressed body once inflated (a gzip bomb stops at the limit). A compressed body is
- * inflated in one synchronous step once it has all arrived, on the thread that decodes it next:
- * the streaming inflater ran on libuv's pool, which runs below ingest's priority beside DuckDB
+ * Reads a request body with a size limit on what would be held in memory: the bytes received
+ * (counted against the receivers' shared budget, body-budget.ts), and a compressed body once
+ * inflated (a gzip bomb stops at the limit). A compressed body is inflated in one synchronous
+ * step, once it has all arrived and has an export slot, on the thread that decodes it next: the
+ * streaming inflater ran on libuv's pool, which runs below ingest's priority beside DuckDB
  * (thread-priority.ts), and gzip requests waited behind it (bench-collector probe, 21k spans/s of
  * gzip bodies: ack p99 108–153 ms streamed, 49–83 ms inflated here).
  */
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
+import type { BodyLease } from './body-budget.ts';
 
-export type BodyResult =
-  { ok: true; body: Buffer } | { ok: false; status: 400 | 408 | 413 | 415; message: string };
+export type BodyFailure = { ok: false; status: 400 | 408 | 413 | 415 | 429; message: string };
+export type BodyResult = { ok: true; body: Buffer } | BodyFailure;
+/** The body as sent, and its Content-Encoding (checked: `identity` or one inflateBody knows). */
+export type ReceivedBody = { ok: true; raw: Buffer; coding: string } | BodyFailure;
 
-/** A sender that stops sending mid-body loses its slot after this long without a byte. */
+/** A sender that stops sending mid-body is answered 408 after this long without a byte. */
 const IDLE_TIMEOUT_MS = 10_000;
 
 type Inflate = (data: Buffer, options: { maxOutputLength: number }) => Buffer;
@@ -34,17 +38,17 @@ function inflaterFor(coding: string): Inflate | undefined {
 export function readBody(
   req: IncomingMessage,
   maxBytes: number,
+  lease: BodyLease,
   idleTimeoutMs = IDLE_TIMEOUT_MS,
-): Promise<BodyResult> {
+): Promise<ReceivedBody> {
   const codings = (req.headers['content-encoding'] ?? 'identity')
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');
   if (codings.length > 1)
     return Promise.resolve({ ok: false, status: 415, message: 'only one Content-Encoding is supported' });
-  const coding = codings[0];
-  const inflate = coding === undefined ? undefined : inflaterFor(coding);
-  if (coding !== undefined && inflate === undefined)
+  const coding = codings[0] ?? 'identity';
+  if (coding !== 'identity' && inflaterFor(coding) === undefined)
     return Promise.resolve({
       ok: false,
       status: 415,
@@ -52,6 +56,8 @@ export function readBody(
     });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(tooLarge(maxBytes));
+  let taken = Number.isFinite(declared) ? declared : 0;
+  if (!lease.take(taken)) return Promise.resolve(busy());
 
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -61,7 +67,7 @@ export function readBody(
       () => finish({ ok: false, status: 408, message: `no request data for ${idleTimeoutMs / 1000} s` }),
       idleTimeoutMs,
     );
-    const finish = (result: BodyResult): void => {
+    const finish = (result: ReceivedBody): void => {
       if (settled) return;
       settled = true;
       clearTimeout(idle);
@@ -77,19 +83,16 @@ export function readBody(
       idle.refresh();
       received += chunk.length;
       if (received > maxBytes) return finish(tooLarge(maxBytes));
+      if (received > taken) {
+        if (!lease.take(received - taken)) return finish(busy());
+        taken = received;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => {
       if (settled) return;
       const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
-      if (inflate === undefined) return finish({ ok: true, body: raw });
-      try {
-        finish({ ok: true, body: inflate(raw, { maxOutputLength: maxBytes }) });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-          return finish(tooLarge(maxBytes));
-        finish({ ok: false, status: 400, message: `invalid ${coding} body: ${(error as Error).message}` });
-      }
+      finish({ ok: true, raw, coding });
     });
     req.on('error', (error: Error) =>
       finish({ ok: false, status: 400, message: `could not read the request body: ${error.message}` }),
@@ -100,7 +103,27 @@ export function readBody(
   });
 }
 
-function tooLarge(maxBytes: number): BodyResult {
+/** The body a request sent, inflated (at most `maxBytes`) when it was compressed. */
+export function inflateBody(received: ReceivedBody & { ok: true }, maxBytes: number): BodyResult {
+  const inflate = inflaterFor(received.coding);
+  if (inflate === undefined) return { ok: true, body: received.raw };
+  try {
+    return { ok: true, body: inflate(received.raw, { maxOutputLength: maxBytes }) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxBytes);
+    return {
+      ok: false,
+      status: 400,
+      message: `invalid ${received.coding} body: ${(error as Error).message}`,
+    };
+  }
+}
+
+function busy(): BodyFailure {
+  return { ok: false, status: 429, message: 'too many request bytes being received, retry later' };
+}
+
+function tooLarge(maxBytes: number): BodyFailure {
   return {
     ok: false,
     status: 413,
