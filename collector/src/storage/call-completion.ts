@@ -48,9 +48,10 @@ export interface CompletedGroup {
    */
   rootless: number;
   /**
-   * Traces whose spans were written without a session (their root came after the wait) and now
-   * have one, inherited from a span of this group: the files holding those rows are rewritten
-   * (late-sessions.ts), so the run is one session in the sessions list.
+   * Traces whose spans, or log messages, were written without a session (their root, or their
+   * span, came after the wait) and now have one, inherited from a span of this group: the files
+   * holding those rows are rewritten (late-sessions.ts), so the run is one session in the
+   * sessions list and its conversation has its messages.
    */
   lateSessions: LateSession[];
 }
@@ -236,7 +237,11 @@ export function completeGroup(
       (heldSpans.has(idKey(m.trace_id, m.span_id)) ||
         (m.source === 'log' && !recent.has(m.trace_id, m.span_id)));
     if (waiting) out.carried.messages.push({ ...m, carried_since: sinceOf(m) });
-    else out.messages.push(m);
+    else {
+      out.messages.push(m);
+      if (m.session_id === null && m.source === 'log' && !recent.has(m.trace_id, m.span_id))
+        recent.messageWithoutSpan(m.trace_id, utcHour(m.start_time), options.nowMs);
+    }
   }
   recent.forget(options.nowMs);
   return out;

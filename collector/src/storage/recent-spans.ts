@@ -60,6 +60,13 @@ export interface RecentSpans {
   /** Those rows are getting their session: the trace is no longer rootless. */
   settle(traceId: string): void;
   /**
+   * A log message of a trace whose root is not known was written without a session in this UTC
+   * hour (its span had not come in time: an LLM call that streams for minutes logs its input at
+   * the start and ends its span at the end). The trace is rootless from now on, as a forgotten
+   * one is, so the session its spans bring reaches the message.
+   */
+  messageWithoutSpan(traceId: string, hour: string, nowMs: number): void;
+  /**
    * Forgets whole traces, least recently touched first: a trace's spans are context for each
    * other, so keeping some of a trace would complete its late rows against part of it.
    */
@@ -197,6 +204,14 @@ export function createRecentSpans(limits: RecentLimits): RecentSpans {
     },
     settle(traceId) {
       rootless.delete(traceId);
+    },
+    messageWithoutSpan(traceId, hour, nowMs) {
+      const known = traces.get(traceId)?.spans.values() ?? [];
+      for (const s of known) if (s.parent_span_id === null) return;
+      const hours = rootless.get(traceId)?.hours ?? new Set<string>();
+      hours.add(hour);
+      rootless.delete(traceId);
+      rootless.set(traceId, { hours, forgottenMs: nowMs });
     },
     get size() {
       return size;

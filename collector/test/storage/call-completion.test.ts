@@ -244,6 +244,36 @@ describe('completeGroup', () => {
     expect(next.lateSessions).toEqual([]);
   });
 
+  it('names the trace of a log message written before its span came, once a span brings the session', () => {
+    const recent = createRecentSpans(LIMITS);
+    const input = userMessageLog(4, 2, BASE_US, 'asked at the start');
+    const held = completeGroup(request(1, [], [input]), recent, { nowMs: NOW, carryMaxAgeMs: 60_000 });
+    const written = completeGroup({ spans: [], messages: held.carried.messages }, recent, {
+      nowMs: NOW + 60_000,
+      carryMaxAgeMs: 60_000,
+    });
+    expect(written.messages).toMatchObject([{ session_id: null, content: 'asked at the start' }]);
+    const call = span({ trace: 4, span: 2, parent: 1, startUs: BASE_US });
+    const root = span({ trace: 4, span: 1, startUs: BASE_US, session: 'slow-call', llm: false });
+    const late = completeGroup(request(2, [call, root]), recent, {
+      nowMs: NOW + 120_000,
+      carryMaxAgeMs: 60_000,
+    });
+    expect(late.lateSessions).toEqual([
+      { trace_id: hexId(4, 32), session_id: 'slow-call', days: ['2026-11-26'], hours: ['2026-11-26T05'] },
+    ]);
+    // A trace whose root was written without a session: a later span cannot bring it one.
+    completeGroup(request(3, [span({ trace: 5, span: 1, startUs: BASE_US, llm: false })]), recent, {
+      nowMs: NOW,
+      carryMaxAgeMs: 0,
+    });
+    completeGroup(request(4, [], [userMessageLog(5, 7, BASE_US, 'no span')]), recent, {
+      nowMs: NOW,
+      carryMaxAgeMs: 0,
+    });
+    expect(recent.rootless(new Set([hexId(5, 32)])).size).toBe(0);
+  });
+
   it('forgets rootless traces after their own age and count limits', () => {
     const recent = createRecentSpans({
       maxAgeMs: 0,

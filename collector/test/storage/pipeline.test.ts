@@ -627,6 +627,28 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
+  it('gives a log message written before its span came the session that span brings', async () => {
+    // instrumentation-openai logs a call's input when the call starts and ends its span when the
+    // answer has streamed: a reasoning model's call outlasts the wait.
+    const dir = await dataDir();
+    const pipeline = await openPipeline(dir, { carryMaxAgeMs: 30, flushIntervalMs: 10 });
+    await pipeline.ingest({ signal: 'logs', logs: [userMessageLog(6, 2, BASE_US + 1, 'think hard')] });
+    await waitFor(async () => (await manifestOf(dir)).files.some((f) => f.table === 'messages'));
+    await pipeline.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 6, span: 2, parent: 1, startUs: BASE_US + 1 }),
+        span({ trace: 6, span: 1, startUs: BASE_US, session: 'slow-6', llm: false }),
+      ],
+    });
+    await pipeline.flush();
+    expect(await queryTable(dir, 'messages', 'SELECT session_id, span_id, content FROM t')).toEqual([
+      { session_id: 'slow-6', span_id: hexId(2, 16), content: 'think hard' },
+    ]);
+    expect((await manifestOf(dir)).writer?.wtest).toMatchObject({ late_sessions: [] });
+    await pipeline.close();
+  });
+
   it('writes an acknowledged span whose WAL line is larger than 32 MiB, sizing DuckDB memory to it', async () => {
     const dir = await dataDir();
     const events: string[] = [];
