@@ -258,6 +258,16 @@ describe('the built viewer at /', () => {
     expect((await rawGet(withViewer.httpPort, '/../../etc/passwd')).body).not.toContain('root:');
   });
 
+  it('answers a GET of an OTLP path 405 naming POST, not with the page', async () => {
+    for (const route of ['/v1/traces', '/v1/logs']) {
+      const reply = await fetch(`${withViewer.url}${route}`, { redirect: 'manual' });
+      expect([reply.status, reply.headers.get('allow')]).toEqual([405, 'POST, OPTIONS']);
+      expect(await reply.text()).toContain(`OTLP exporters POST ${route.slice(4)} here`);
+    }
+    const head = await fetch(`${withViewer.url}/v1/traces`, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(405);
+  });
+
   it('caches content-hashed assets for good and revalidates everything else', async () => {
     const hashed = await get(`${withViewer.url}/_app/immutable/engine-3f2a.wasm`);
     expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');

@@ -37,6 +37,16 @@ export function createApp(
   app.options('/v1/{*rest}', ingestCors);
   app.post('/v1/traces', ingestCors, otlpRoute('traces', deps, routeOptions));
   app.post('/v1/logs', ingestCors, otlpRoute('logs', deps, routeOptions));
+  // Someone checking the endpoint with a browser or a bare curl: not the viewer's redirect to /.
+  for (const route of ['/v1/traces', '/v1/logs']) {
+    app.all(route, (req, res) => {
+      countRequest(deps.metrics, 'http', route, 405);
+      res.setHeader('Allow', 'POST, OPTIONS');
+      res.status(405).json({
+        error: `${req.method} ${route} is not served: OTLP exporters POST ${route.slice(4)} here (application/x-protobuf or application/json)`,
+      });
+    });
+  }
 
   app.use(
     '/data',
