@@ -1,8 +1,9 @@
 /**
  * Snapshots on hosts that are not the collector, on another origin than the viewer: a host that
  * sends every file gzip-compressed, Range requests included (a bucket's objects stored with
- * Content-Encoding: gzip). Chromium asks for no compression with a Range and refuses such an
- * answer. Real Chromium.
+ * Content-Encoding: gzip; Chromium asks for no compression with a Range and refuses such an
+ * answer). And the viewer's own host away for a moment, as a collector restarting is, while the
+ * page loads its query engine. Real Chromium.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '@parley/shared/manifest';
+import { defaultViewState } from '@parley/shared/url-state';
+import type { ViewState } from '@parley/shared/view';
+import type { EngineApi } from '../../src/lib/engine/api.ts';
 import { WHOLE_FILE_BYTES } from '../../src/lib/engine/byte-source.ts';
 import { writeSnapshot } from '../engine/snapshot-writer.ts';
 import { startStaticServer, type StaticServer } from '../engine/static-server.ts';
@@ -20,13 +24,15 @@ let tmp: string;
 let manifest: Manifest;
 let app: StaticServer;
 let gzipHost: StaticServer;
+/** A snapshot of the last hours, for the time range buttons. */
+let recentHost: StaticServer;
 let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-viewer-hosts-'));
   // An hour of busy sessions: its message files are larger than what is fetched whole.
-  manifest = await writeSnapshot(tmp, {
+  manifest = await writeSnapshot(path.join(tmp, 'large'), {
     sessions: 1000,
     spansPerSession: 40,
     days: 0.04,
@@ -34,7 +40,16 @@ beforeAll(async () => {
     rowGroupSize: 2048,
   });
   app = await startStaticServer({ '/': fileURLToPath(new URL('../../build', import.meta.url)) });
-  gzipHost = await startStaticServer({ '/snap/': tmp }, { gzip: true });
+  gzipHost = await startStaticServer({ '/snap/': path.join(tmp, 'large') }, { gzip: true });
+  const recent = path.join(tmp, 'recent');
+  await writeSnapshot(recent, {
+    sessions: 60,
+    spansPerSession: 4,
+    days: 0.1,
+    endIso: new Date().toISOString(),
+    rowGroupSize: 2048,
+  });
+  recentHost = await startStaticServer({ '/snap/': recent });
   browser = await launch();
   context = await newContext(browser, app.url);
 });
@@ -43,6 +58,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await gzipHost?.close();
+  await recentHost?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -61,6 +77,39 @@ describe('a snapshot host that compresses every answer', () => {
     expect(await page.getByTestId('error').count()).toBe(0);
     // The large files' Range requests were refused, and read whole instead.
     expect(refused).toContain('net::ERR_CONTENT_DECODING_FAILED');
+    await page.close();
+  });
+});
+
+describe('the viewer’s host away while the query engine loads', () => {
+  it('gives the sessions of another range once the host is back, not an empty list', async () => {
+    const page = await context.newPage();
+    // The query engine's WebAssembly, fetched once the first page is shown, does not come.
+    const engineCode = (url: URL): boolean => url.pathname.endsWith('.wasm');
+    let refused = 0;
+    await page.route(engineCode, (route) => {
+      refused++;
+      return route.abort('connectionrefused');
+    });
+    await page.goto(`${app.url}/?src=${encodeURIComponent(`${recentHost.url}/snap/`)}&t=all&engine-debug`);
+    const rows = page.locator('tbody tr[data-key]');
+    await rows.first().waitFor();
+    const shown = await rows.count();
+    await expect.poll(() => refused).toBeGreaterThan(0);
+    // Loading the summaries into the engine failed: a query that needs them says so.
+    const all: ViewState = { ...defaultViewState(), time: { kind: 'relative', range: 'all' } };
+    const models = await page.evaluate(
+      (v) => (window as unknown as { __parleyEngine: EngineApi }).__parleyEngine.models(v, 1e6),
+      all,
+    );
+    expect(models.ok).toBe(false);
+    await page.unroute(engineCode);
+    // The data is of the last hours: the last 7 days hold all of it.
+    await page.getByRole('button', { name: '7d' }).click();
+    await page.waitForURL(/t=7d/);
+    await page.locator('tbody tr[data-key], [data-testid="empty"], [data-testid="error"]').first().waitFor();
+    expect(await page.getByTestId('empty').count()).toBe(0);
+    expect(await rows.count()).toBe(shown);
     await page.close();
   });
 });

@@ -265,7 +265,14 @@ export function createLoader(
         ? loadFiles(filesInRange(source.files, 'spans', range), 'spans', LIGHT_SPAN_COLUMNS)
         : loadFiles(filesInRange(source.files, 'sessions', range), 'sessions', SESSION_COLUMNS)
     ).then(refreshRollup);
-    if (range === null) summariesAll = work;
+    if (range === null) {
+      summariesAll = work;
+      // Failed (the host away while the engine loaded), the files are loaded anew next time; kept,
+      // every later view found no file loading and was answered from none: "No sessions".
+      work.catch(() => {
+        if (summariesAll === work) summariesAll = null;
+      });
+    }
     await work;
     if (derived) return;
     if (inDuck.size === 0) events.mark('engine:summaries-in-duckdb');
