@@ -40,7 +40,13 @@ if (!prices.ok) {
 // Handlers go in before anything starts, so a signal during start-up still means a clean stop.
 let collector: RunningCollector | null = null;
 let stopRequested = false;
-let signals = 0;
+/**
+ * A second signal this soon after the first is the same Ctrl-C delivered twice, not an operator
+ * forcing the exit: the terminal signals its whole foreground process group, and a parent such as
+ * `npm start`'s forwards the signal to the collector as well.
+ */
+const REPEAT_MS = 1000;
+let firstSignalMs: number | null = null;
 const stop = (running: RunningCollector): void => {
   running.close().then(
     () => process.exit(0),
@@ -51,11 +57,13 @@ const stop = (running: RunningCollector): void => {
   );
 };
 const onSignal = (signal: NodeJS.Signals): void => {
-  signals++;
-  if (signals > 1) {
+  const now = performance.now();
+  if (firstSignalMs !== null) {
+    if (now - firstSignalMs < REPEAT_MS) return;
     log.log('warn', 'forced_exit', { signal });
     process.exit(1);
   }
+  firstSignalMs = now;
   log.log('info', 'signal', { signal });
   stopRequested = true;
   if (collector !== null) stop(collector);

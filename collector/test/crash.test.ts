@@ -124,6 +124,27 @@ describe('process-level durability', () => {
     expect([...counts.keys()].sort()).toEqual([...(a as Batch).ids, ...(b as Batch).ids].sort());
   }, 60_000);
 
+  it('SIGINT delivered twice (Ctrl-C under npm start, whose parent forwards it): still a clean stop', async () => {
+    const dataDir = await tempDir();
+    dirs.push(dataDir);
+    const collector = await start(dataDir);
+    const [batch] = await batches(1, 10);
+    const reply = await post(`${collector.url}/v1/traces`, (batch as Batch).body, {
+      'Content-Type': CONTENT_TYPE.protobuf,
+    });
+    expect(reply.status).toBe(200);
+    // The terminal's SIGINT, then the parent's copy once the collector has taken the first (two
+    // kills at once would reach it as one pending signal).
+    collector.child.kill('SIGINT');
+    while (!collector.logs.some((l) => l.event === 'signal')) await new Promise((r) => setTimeout(r, 5));
+    collector.child.kill('SIGINT');
+    expect(await collector.exited).toBe(0);
+    const events = collector.logs.map((l) => l.event);
+    expect(events).toContain('shutdown_complete');
+    expect(events).not.toContain('forced_exit');
+    expect([...(await spanIdCounts(dataDir)).keys()].sort()).toEqual([...(batch as Batch).ids].sort());
+  }, 60_000);
+
   it('refuses bad configuration with exit code 2 and a message', async () => {
     const dataDir = await tempDir();
     dirs.push(dataDir);
