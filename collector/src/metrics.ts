@@ -2,7 +2,7 @@
  * Receiver-side counters plus the pipeline's own stats, rendered as Prometheus text exposition.
  */
 import type { Admission } from './admission.ts';
-import type { BodyBudget } from './http/body-budget.ts';
+import type { BodyBudget } from './body-budget.ts';
 import type { PipelineStats } from './pipeline-types.ts';
 
 export interface Metrics {
@@ -124,9 +124,9 @@ export function renderMetrics(
   metric('parley_exports_active', 'gauge', 'Export requests being decoded and ingested.', admission.active());
   metric('parley_exports_waiting', 'gauge', 'Export requests waiting for a slot.', admission.waiting());
   metric(
-    'parley_http_body_bytes',
+    'parley_request_body_bytes',
     'gauge',
-    'Request body bytes the HTTP receivers hold: being received or waiting for a slot (Content-Length taken on arrival).',
+    'Request bytes the receivers hold: HTTP bodies being received (Content-Length taken on arrival) and HTTP or gRPC requests waiting for a slot.',
     bodyBudget.held(),
   );
   metric('process_resident_memory_bytes', 'gauge', 'Resident set size.', memory.rss);

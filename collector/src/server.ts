@@ -9,7 +9,7 @@ import { createAdmission } from './admission.ts';
 import type { CollectorConfig } from './config.ts';
 import { startGrpc, type GrpcReceiver } from './grpc/server.ts';
 import { createApp } from './http/app.ts';
-import { createBodyBudget } from './http/body-budget.ts';
+import { createBodyBudget } from './body-budget.ts';
 import { MAX_HEADER_BYTES, answerClientError } from './http/client-error.ts';
 import { JSON_DECODER_IDLE_MS, JSON_OFF_THREAD_MIN_BYTES, createJsonDecoder } from './json-decoder.ts';
 import type { JsonDecoderOptions } from './json-decoder.ts';
@@ -72,12 +72,8 @@ export async function startCollector(
   };
   // As many bytes as the slots' bodies could hold at the limit: bounded as when bodies were read
   // in a slot, but a slow sender holds only what it has sent.
-  const app = createApp(
-    config,
-    deps,
-    config.viewerDir,
-    createBodyBudget(ACTIVE_EXPORTS * config.maxBodyBytes),
-  );
+  const bodyBudget = createBodyBudget(ACTIVE_EXPORTS * config.maxBodyBytes);
+  const app = createApp(config, deps, config.viewerDir, bodyBudget);
 
   let http: Server | null = null;
   let grpc: GrpcReceiver | null = null;
@@ -103,6 +99,7 @@ export async function startCollector(
         port: config.grpcPort,
         token: config.token,
         maxBodyBytes: config.maxBodyBytes,
+        bodyBudget,
       });
     }
   } catch (error) {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBodyBudget } from '../src/http/body-budget.ts';
+import { createBodyBudget } from '../src/body-budget.ts';
 import { inflateBody, readBody, type BodyResult } from '../src/http/read-body.ts';
 
 const LIMIT = 64 * 1024;

@@ -328,7 +328,7 @@ describe('receivers and the pipeline answer', () => {
       const gauge = async (name: string): Promise<number> =>
         Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await get(`${url}/metrics`)).text)?.[1]);
       // Each holds the length it declared in the receivers' byte budget, and no slot.
-      while ((await gauge('parley_http_body_bytes')) < 5 * body.length)
+      while ((await gauge('parley_request_body_bytes')) < 5 * body.length)
         await new Promise((r) => setImmediate(r));
       expect(await gauge('parley_exports_active')).toBe(0);
       const reply = await post(`${url}/v1/traces`, body, { 'Content-Type': CONTENT_TYPE.protobuf });
@@ -337,6 +337,31 @@ describe('receivers and the pipeline answer', () => {
     } finally {
       for (const socket of stalled) socket.destroy();
     }
+  });
+
+  it('counts a waiting gRPC message in the receivers byte budget: UNAVAILABLE while HTTP uploads fill it', async () => {
+    const max = configFor(null).maxBodyBytes;
+    // Four uploads declaring --max-body each take the whole budget (4 × --max-body).
+    const stalled = Array.from({ length: 4 }, () => {
+      const socket = net.connect(collector.httpPort, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${max}\r\n\r\n`,
+      );
+      socket.write(Buffer.from(body).subarray(0, 10));
+      return socket;
+    });
+    const gauge = async (): Promise<number> =>
+      Number(/^parley_request_body_bytes (\d+)$/m.exec((await get(`${url}/metrics`)).text)?.[1]);
+    try {
+      while ((await gauge()) < 4 * max) await new Promise((r) => setImmediate(r));
+      const refused = await grpcExport(collector.grpcPort as number, 'traces', body);
+      expect(refused).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });
+    } finally {
+      for (const socket of stalled) socket.destroy();
+    }
+    while ((await gauge()) > 0) await new Promise((r) => setImmediate(r));
+    expect(await grpcExport(collector.grpcPort as number, 'traces', body)).toMatchObject({ ok: true });
   });
 
   it('answers CORS preflight for allowed origins only', async () => {

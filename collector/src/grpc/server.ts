@@ -4,6 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { bearerMatches } from '../auth.ts';
+import type { BodyBudget } from '../body-budget.ts';
 import { exportRequest, type ExportDeps, type ExportOutcome, type Signal } from '../export-request.ts';
 import { throttledLog } from '../log-throttle.ts';
 import { countRequest, observeAck } from '../metrics.ts';
@@ -30,6 +31,8 @@ export interface GrpcOptions {
   port: number;
   token: string | null;
   maxBodyBytes: number;
+  /** Shared with the HTTP receivers: what a call's message holds while it waits for a slot. */
+  bodyBudget: BodyBudget;
 }
 
 export interface GrpcReceiver {
@@ -121,12 +124,18 @@ function handler(
       return;
     }
     const admitted = async (): Promise<ExportOutcome> => {
-      const release = await deps.admission.acquire();
-      if (release === null) return { kind: 'overloaded', retryAfterSeconds: 1 };
+      const lease = options.bodyBudget.lease();
       try {
-        return await exportRequest(deps, signal, call.request, 'protobuf');
+        if (!lease.take(call.request.length)) return { kind: 'overloaded', retryAfterSeconds: 1 };
+        const release = await deps.admission.acquire();
+        if (release === null) return { kind: 'overloaded', retryAfterSeconds: 1 };
+        try {
+          return await exportRequest(deps, signal, call.request, 'protobuf');
+        } finally {
+          release();
+        }
       } finally {
-        release();
+        lease.release();
       }
     };
     admitted().then(

@@ -6,7 +6,7 @@ import express, { type Express } from 'express';
 import type { CollectorConfig } from '../config.ts';
 import type { ExportDeps } from '../export-request.ts';
 import { countRequest, renderMetrics } from '../metrics.ts';
-import type { BodyBudget } from './body-budget.ts';
+import type { BodyBudget } from '../body-budget.ts';
 import { cors } from './cors.ts';
 import { dataRoute } from './data-route.ts';
 import { notFound } from './misdirected.ts';

@@ -14,7 +14,7 @@ import {
 import { throttledLog } from '../log-throttle.ts';
 import { countRequest, observeAck } from '../metrics.ts';
 import { encodeStatus, RpcCode } from '../rpc-status.ts';
-import type { BodyBudget } from './body-budget.ts';
+import type { BodyBudget } from '../body-budget.ts';
 import { inflateBody, readBody } from './read-body.ts';
 
 export interface OtlpRouteOptions {

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
-import type { BodyLease } from './body-budget.ts';
+import type { BodyLease } from '../body-budget.ts';
 
 export type BodyFailure = { ok: false; status: 400 | 408 | 413 | 415 | 429; message: string };
 export type BodyResult = { ok: true; body: Buffer } | BodyFailure;

@@ -1,9 +1,11 @@
 /**
- * Bounds the request bytes the HTTP receivers hold while bodies arrive and wait for an export
- * slot. Bodies are read before a slot is taken, so a sender uploading slowly holds only its own
- * bytes, not one of the few slots every other sender (gRPC too) needs. A request takes its
- * declared Content-Length when its headers arrive, or its chunks as they come, and never waits
- * for room: past the budget it is answered 429, so no two half-read bodies wait on each other.
+ * Bounds the request bytes the receivers hold while bodies arrive and wait for an export slot.
+ * HTTP bodies are read before a slot is taken, so a sender uploading slowly holds only its own
+ * bytes, not one of the few slots every other sender needs. An HTTP request takes its declared
+ * Content-Length when its headers arrive, or its chunks as they come; a gRPC call, which grpc-js
+ * hands over whole, takes its message's bytes then. Nothing waits for room: past the budget a
+ * request is answered 429 (gRPC UNAVAILABLE), so no two half-read bodies wait on each other, and
+ * the calls waiting for a slot hold at most the budget between them.
  */
 export interface BodyBudget {
   lease(): BodyLease;
