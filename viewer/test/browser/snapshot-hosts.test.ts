@@ -112,4 +112,31 @@ describe('the viewer’s host away while the query engine loads', () => {
     expect(await rows.count()).toBe(shown);
     await page.close();
   });
+
+  it('starts its query engine again once the host is back, so the chart and the models come', async () => {
+    const page = await context.newPage();
+    // DuckDB's code (the chunk naming its worker), fetched once the first page is shown, does not come.
+    const chunks = (url: URL): boolean => url.pathname.includes('/workers/chunks/');
+    let refused = 0;
+    await page.route(chunks, async (route) => {
+      const response = await route.fetch();
+      if (!(await response.text()).includes('duckdb-browser-eh.worker')) return route.fulfill({ response });
+      refused++;
+      return route.abort('connectionrefused');
+    });
+    await page.goto(`${app.url}/?src=${encodeURIComponent(`${recentHost.url}/snap/`)}&t=all&engine-debug`);
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    await expect.poll(() => refused).toBeGreaterThan(0);
+    const all: ViewState = { ...defaultViewState(), time: { kind: 'relative', range: 'all' } };
+    let id = 1e6;
+    const models = (): Promise<{ ok: boolean }> =>
+      page.evaluate(
+        ([v, n]) => (window as unknown as { __parleyEngine: EngineApi }).__parleyEngine.models(v, n),
+        [all, ++id] as const,
+      );
+    expect((await models()).ok).toBe(false);
+    await page.unroute(chunks);
+    expect((await models()).ok).toBe(true);
+    await page.close();
+  });
 });

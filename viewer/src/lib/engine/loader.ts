@@ -117,13 +117,13 @@ export interface Loader {
 }
 
 /**
- * `tables` resolves once DuckDB is up with empty tables for this source, so reading and decoding
+ * `tables()` resolves once DuckDB is up with empty tables for this source, so reading and decoding
  * Parquet overlaps the engine's start. `isCurrent` turns false when another source is opened:
  * nothing is inserted into the new source's tables after that.
  */
 export function createLoader(
   source: OpenedSource,
-  tables: Promise<DuckSide>,
+  tables: () => Promise<DuckSide>,
   parquet: () => Promise<ParquetOps>,
   isCurrent: () => boolean,
   events: LoadEvents,
@@ -131,12 +131,12 @@ export function createLoader(
   // Inserts and queries are for sessions (and sources without summaries): they need DuckDB now.
   const insert = async (table: TableName, batch: ColumnBatch): Promise<void> => {
     events.needDuck();
-    const { duck, ops } = await tables;
+    const { duck, ops } = await tables();
     await ops.insertBatch(duck, table, batch, isCurrent);
   };
   const query = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
     events.needDuck();
-    return tables.then(({ duck, ops }) => ops.queryRows(duck, sql, params));
+    return tables().then(({ duck, ops }) => ops.queryRows(duck, sql, params));
   };
   const metadata = new Map<string, Promise<FileMetaData>>(
     [...source.knownMetadata].map(([path, m]) => [path, Promise.resolve(m)]),
@@ -202,7 +202,7 @@ export function createLoader(
         );
       });
       const load = Promise.all(streams).then(async (s) => {
-        const { duck, ops } = await tables;
+        const { duck, ops } = await tables();
         await ops.insertIpc(duck, table, s, isCurrent);
       });
       for (const f of fresh) fileLoads.set(f.path, load);
@@ -229,7 +229,7 @@ export function createLoader(
           load = Promise.all([limit(async () => file.slice(0, file.byteLength)), events.duckStarted]).then(
             async ([bytes]) => {
               const ipc = await (await parquet()).fileToIpc(bytes, LIGHT_SPAN_COLUMNS, f.path);
-              const { duck, ops } = await tables;
+              const { duck, ops } = await tables();
               await ops.insertIpc(duck, CHART_SPANS_TABLE, [ipc], isCurrent);
             },
           );

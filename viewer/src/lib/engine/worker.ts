@@ -47,8 +47,8 @@ type Purpose = 'sessionsPage' | 'models' | 'timeseries' | 'session';
 interface Opened {
   source: OpenedSource;
   loader: Loader;
-  /** DuckDB with this source's (empty, then loaded) tables. */
-  duck: Promise<DuckSide>;
+  /** DuckDB with this source's (empty, then loaded) tables; started again if its start failed. */
+  duck: () => Promise<DuckSide>;
 }
 
 const listeners: Array<(p: Progress) => void> = [];
@@ -83,18 +83,32 @@ mark('worker:start');
 const FAST_PAGE_GRACE_MS = 1500;
 let startDuckNow: () => void = () => undefined;
 const duckGate = new Promise<void>((r) => (startDuckNow = r));
-const duckReady: Promise<DuckSide> = (async () => {
-  await duckGate;
-  mark('engine:duckdb-start');
-  emit('engine', 'Starting the query engine');
-  const ops = await import('./duck-ops.ts');
-  // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
-  void parquet().catch(() => undefined);
-  const duck = await ops.startDuck(mark);
-  mark('engine:duckdb-ready');
-  emit('engine', 'Query engine ready');
-  return { duck, ops };
-})();
+let duckStart: Promise<DuckSide> | null = null;
+/**
+ * DuckDB, once the gate opens. A start that failed (its code could not be fetched: the collector
+ * serving this page away for a moment) is tried again by the next query.
+ */
+function duckReady(): Promise<DuckSide> {
+  if (!duckStart) {
+    const starting = (async () => {
+      await duckGate;
+      mark('engine:duckdb-start');
+      emit('engine', 'Starting the query engine');
+      const ops = await import('./duck-ops.ts');
+      // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
+      void parquet().catch(() => undefined);
+      const duck = await ops.startDuck(mark);
+      mark('engine:duckdb-ready');
+      emit('engine', 'Query engine ready');
+      return { duck, ops };
+    })();
+    duckStart = starting;
+    starting.catch(() => {
+      if (duckStart === starting) duckStart = null;
+    });
+  }
+  return duckStart;
+}
 
 let parquetOps: Promise<ParquetOps> | null = null;
 let parquetLoaded: ParquetOps | null = null;
@@ -185,10 +199,22 @@ async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<Sourc
     const source = await openSource(spec, self.location.origin, counter);
     mark('engine:manifest');
     bytesTotal = source.files.reduce((n, f) => n + f.bytes, 0);
-    const duck = duckReady.then(async (d) => {
-      if (gen === generation) await d.ops.resetTables(d.duck);
-      return d;
-    });
+    let tables: Promise<DuckSide> | null = null;
+    const duck = (): Promise<DuckSide> => {
+      if (!tables) {
+        const t = duckReady().then(async (d) => {
+          if (gen === generation) await d.ops.resetTables(d.duck);
+          return d;
+        });
+        tables = t;
+        t.catch(() => {
+          if (tables === t) tables = null;
+        });
+      }
+      return tables;
+    };
+    // This source's tables are made as soon as DuckDB is up, before a query needs them.
+    void duck().catch(() => undefined);
     const loader = createLoader(source, duck, parquet, () => gen === generation, {
       load: (m) => emit('load', m),
       mark,
@@ -265,7 +291,7 @@ async function request<T>(
 /** Runs a query once DuckDB is up (loading may have gone ahead while it started). */
 async function run(o: Opened, q: SqlQuery, stale: () => boolean): Promise<Record<string, unknown>[]> {
   needDuck();
-  const { duck, ops } = await o.duck;
+  const { duck, ops } = await o.duck();
   if (stale()) throw new Error('superseded');
   return ops.queryRows(duck, q.sql, q.params);
 }
@@ -351,7 +377,7 @@ const api: EngineApi = {
     const result = await request(null, -1, async (o, stale) => {
       const rows = await allSessions(o, view, stale);
       if (format === 'csv') return new TextEncoder().encode(sessionsCsv(rows));
-      return (await o.duck).ops.sessionsParquet(rows);
+      return (await o.duck()).ops.sessionsParquet(rows);
     });
     return result.ok ? Comlink.transfer(result, [result.value.buffer]) : result;
   },
