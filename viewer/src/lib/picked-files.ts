@@ -14,10 +14,18 @@ function list(names: readonly string[]): string {
   return names.length > SHOWN ? `${shown} and ${names.length - SHOWN} more` : shown;
 }
 
+/** A snapshot shared as an archive: the browser cannot look inside it. */
+const ARCHIVE = /\.(zip|tar|tgz|gz|bz2|xz|zst|7z|rar)$/i;
+
 /** Says which files were ignored and why; `nothingLeft` when none of the pick can be opened. */
 export function ignoredNotice(ignored: readonly string[], nothingLeft: boolean): string {
   const why = 'only .parquet files and a snapshot’s manifest.json can be opened';
+  const archives = ignored.filter((name) => ARCHIVE.test(name));
+  const extract =
+    archives.length > 0
+      ? ` To open ${list(archives)}, extract ${archives.length === 1 ? 'it' : 'them'} first, then pick the folder.`
+      : '';
   return nothingLeft
-    ? `Nothing to open: ${list(ignored)} ${ignored.length === 1 ? 'is' : 'are'} not Parquet (${why}). Pick the Parquet files, or the snapshot folder.`
-    : `Ignored ${list(ignored)}: ${why}.`;
+    ? `Nothing to open: ${list(ignored)} ${ignored.length === 1 ? 'is' : 'are'} not Parquet (${why}). Pick the Parquet files, or the snapshot folder.${extract}`
+    : `Ignored ${list(ignored)}: ${why}.${extract}`;
 }

@@ -22,4 +22,14 @@ describe('picked files', () => {
       /^Nothing to open: notes\.txt, data\.csv, b\.csv and 2 more are not Parquet/,
     );
   });
+
+  it('says to extract an archive, which holds a snapshot the browser cannot look into', () => {
+    expect(ignoredNotice(['snapshot.zip'], true)).toBe(
+      'Nothing to open: snapshot.zip is not Parquet (only .parquet files and a snapshot’s manifest.json can be opened). Pick the Parquet files, or the snapshot folder. To open snapshot.zip, extract it first, then pick the folder.',
+    );
+    expect(ignoredNotice(['notes.txt', 'a.tar.gz', 'b.tgz'], false)).toBe(
+      'Ignored notes.txt, a.tar.gz, b.tgz: only .parquet files and a snapshot’s manifest.json can be opened. To open a.tar.gz, b.tgz, extract them first, then pick the folder.',
+    );
+    expect(ignoredNotice(['notes.txt'], true)).not.toContain('extract');
+  });
 });
