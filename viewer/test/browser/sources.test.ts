@@ -213,6 +213,20 @@ describe('empty and partial snapshots', () => {
     await page.close();
   });
 
+  it('says a copy without its message files has no conversation text, beside the source', async () => {
+    only('no-messages', ['spans', 'sessions']);
+    const page = await byUrl('no-messages');
+    await rows(page).first().waitFor();
+    const chip = page.getByTestId('source-badge').getByTestId('no-messages');
+    expect(await chip.innerText()).toBe('no messages');
+    expect(await chip.getAttribute('title')).toContain('no message files (messages/)');
+    await page.close();
+    const whole = await byUrl('snapshot');
+    await rows(whole).first().waitFor();
+    expect(await whole.getByTestId('no-messages').count()).toBe(0);
+    await whole.close();
+  });
+
   it('says the span files are missing when a session of a summaries-only copy is opened', async () => {
     only('sessions-only', ['sessions']);
     const page = await byUrl('sessions-only');
