@@ -134,6 +134,8 @@ export class Workspace {
   /** Bumped when the open source was read anew: every shown result is asked for again. */
   revision = $state(0);
   refreshing = $state(false);
+  /** Why the last refresh failed: the source open before it stays, with its results. */
+  refreshError = $state.raw<EngineError | null>(null);
   /** Rows the source gained since it was opened, as the last check saw them. */
   newRows = $state(0);
   #src = '';
@@ -167,6 +169,7 @@ export class Workspace {
     this.#src = src;
     this.newRows = 0;
     this.refreshing = false;
+    this.refreshError = null;
     for (const c of [this.page, this.models, this.series, this.detail]) c.clear();
     const resolved = sourceSpec(src);
     if (!resolved.ok) {
@@ -184,6 +187,8 @@ export class Workspace {
   /**
    * Reads the open source anew (its manifest moved on) while the shown results stay; once it is
    * open, `revision` changes and the page asks for every result again. `hint`: the view shown.
+   * If it cannot be read (the collector away for a moment), the source open stays, and
+   * `refreshError` says why.
    */
   async refresh(hint?: ViewState): Promise<void> {
     const resolved = sourceSpec(this.#src);
@@ -194,9 +199,14 @@ export class Workspace {
     // A source opened meanwhile supersedes this refresh.
     if (openId !== this.#openSeq) return;
     this.refreshing = false;
+    if (!result.ok) {
+      if (result.error.kind !== 'cancelled') this.refreshError = result.error;
+      return;
+    }
+    this.refreshError = null;
     this.newRows = 0;
     this.source = loadable(result);
-    if (result.ok) this.revision++;
+    this.revision++;
   }
 
   /** Asks whether the open source gained rows since it was opened (remote manifests only). */

@@ -499,6 +499,25 @@ describe('a source that changes while it is open', () => {
     await page.close();
   });
 
+  it('keeps the sessions shown when a refresh cannot reach the collector, and refreshes once it is back', async () => {
+    const page = await open('t=all&q=load-00&sort=session:asc');
+    await row(page, 'load-000').waitFor();
+    const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+    // The collector away for a moment: its manifest cannot be fetched.
+    await page.route('**/data/manifest.json', (route) => route.abort('connectionrefused'));
+    await refresh.click();
+    await page.getByTestId('notices').filter({ hasText: 'Refresh failed' }).waitFor();
+    expect(await page.getByTestId('error').count()).toBe(0);
+    // The source read before still answers: a conversation opens from it.
+    await row(page, 'load-000').click();
+    await page.getByTestId('session-title').filter({ hasText: 'load-000' }).waitFor();
+    await page.unroute('**/data/manifest.json');
+    await refresh.click();
+    await expect.poll(() => page.getByTestId('notices').count()).toBe(0);
+    await row(page, 'load-000').waitFor();
+    await page.close();
+  });
+
   /**
    * The viewer over a small static snapshot (written by DuckDB), at its first sessions page: `act`
    * gets the page, the snapshot's root and manifest, and the first row.

@@ -175,28 +175,51 @@ const ROLLUP = { rollup: true };
 function open(spec: SourceSpec, hint?: ViewState, fresh = false): Promise<Result<SourceInfo>> {
   // The app asks for its source before it hydrates (engine/client.ts) and again when it renders.
   const key = spec.kind === 'files' ? null : JSON.stringify(spec);
-  if (!fresh && key !== null && lastOpen?.key === key && lastOpen.gen === generation) {
+  if (fresh) return reread(spec, key, hint);
+  if (key !== null && lastOpen?.key === key && lastOpen.gen === generation) {
     const reused = lastOpen.result;
     return reused.then((r) => (r.ok ? r : openFresh(spec, key, hint)));
   }
   return openFresh(spec, key, hint);
 }
 
-function openFresh(spec: SourceSpec, key: string | null, hint?: ViewState): Promise<Result<SourceInfo>> {
-  const result = openNew(spec, hint);
+/**
+ * Reads the open source anew. Its manifest is read before the source open now is let go: when it
+ * cannot be (the collector away for a moment), that source stays open and its results with it.
+ */
+async function reread(spec: SourceSpec, key: string | null, hint?: ViewState): Promise<Result<SourceInfo>> {
+  const gen = generation;
+  counter.bytes = 0;
+  let source: OpenedSource;
+  try {
+    source = await openSource(spec, self.location.origin, counter);
+  } catch (err) {
+    return gen === generation ? { ok: false, error: toEngineError(err) } : CANCELLED;
+  }
+  return gen === generation ? openFresh(spec, key, hint, source) : CANCELLED;
+}
+
+function openFresh(
+  spec: SourceSpec,
+  key: string | null,
+  hint?: ViewState,
+  read?: OpenedSource,
+): Promise<Result<SourceInfo>> {
+  const result = openNew(spec, hint, read);
   lastOpen = key === null ? null : { key, gen: generation, result };
   return result;
 }
 
-async function openNew(spec: SourceSpec, hint?: ViewState): Promise<Result<SourceInfo>> {
+/** `read`: the source's manifest, when the caller has read it already. */
+async function openNew(spec: SourceSpec, hint?: ViewState, read?: OpenedSource): Promise<Result<SourceInfo>> {
   const gen = ++generation;
   mark('engine:open');
   const t0 = performance.now();
-  counter.bytes = 0;
+  if (read === undefined) counter.bytes = 0;
   const opening = (async (): Promise<Opened> => {
     emit('manifest', 'Reading the source');
     // DuckDB may still be starting: the manifest and Parquet reads go ahead meanwhile.
-    const source = await openSource(spec, self.location.origin, counter);
+    const source = read ?? (await openSource(spec, self.location.origin, counter));
     mark('engine:manifest');
     bytesTotal = source.files.reduce((n, f) => n + f.bytes, 0);
     let tables: Promise<DuckSide> | null = null;
