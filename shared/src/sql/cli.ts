@@ -67,14 +67,19 @@ function isSafePath(path: string, table: TableName): boolean {
   return SAFE_PATH.test(path) && path.startsWith(`${table}/`) && !path.split('/').includes('..');
 }
 
-function tableSource(table: TableName, root: string, files: readonly ManifestFile[] | undefined): string {
+function tableSource(
+  table: TableName,
+  root: string,
+  files: readonly ManifestFile[] | undefined,
+  fileQuery: string,
+): string {
   const base = root.replace(/\/+$/, '');
   if (files === undefined) {
     return `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${quoteLiteral(`${base}/${table}/**/*.parquet`)}, union_by_name = true, hive_partitioning = false);`;
   }
   const paths = files
     .filter((f) => f.table === table && isSafePath(f.path, table))
-    .map((f) => `${base}/${f.path}`);
+    .map((f) => `${base}/${f.path}${fileQuery}`);
   if (paths.length === 0) return `${createTableSql(table)};`;
   const list = paths.map((p) => `  ${quoteLiteral(p)}`).join(',\n');
   return `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet([\n${list}\n], union_by_name = true, hive_partitioning = false);`;
@@ -84,18 +89,21 @@ function tableSource(table: TableName, root: string, files: readonly ManifestFil
  * The script: one view per table over the snapshot's Parquet files (the manifest's files when
  * given, which is required for http(s) snapshots since HTTP has no glob; else a glob under
  * `snapshotRoot`), then the sessions page, the model list and, when a session is open, its
- * calls and messages.
+ * calls and messages. `fileQuery`: the snapshot URL's query (`?…`), put on each file's URL as the
+ * viewer does (a signed folder's token); anything not starting with `?` is ignored.
  */
 export function sqlForCli(
   view: ViewState,
   nowUs: number,
   snapshotRoot: string,
   files?: readonly ManifestFile[],
+  fileQuery = '',
 ): string {
+  const query = fileQuery.startsWith('?') ? fileQuery : '';
   const parts = [
     '-- Parley view, for the DuckDB CLI: duckdb < this-file.sql',
     `-- Time range frozen at ${new Date(Math.floor(nowUs / 1000)).toISOString()}.`,
-    ...TABLES.map((t) => tableSource(t, snapshotRoot, files)),
+    ...TABLES.map((t) => tableSource(t, snapshotRoot, files, query)),
     '',
     '-- Sessions page (total = sessions matching the filters)',
     `${inlineParams(sessionsPage(view, nowUs))};`,

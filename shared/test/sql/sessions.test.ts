@@ -462,6 +462,23 @@ describe('sqlForCli', () => {
     }
   });
 
+  it("puts the snapshot URL's query on each file, quoted, as the viewer fetches them", () => {
+    const file = (path: string) => ({
+      table: 'spans' as const,
+      path,
+      rows: 0,
+      bytes: 0,
+      min_time: '',
+      max_time: '',
+    });
+    const files = [file('spans/date=2026-11-01/hour=00/a.parquet')];
+    const script = sqlForCli(view({}), NOW, 'https://host.example/snap/', files, "?sig=a'b&se=1");
+    expect(script).toContain(
+      "'https://host.example/snap/spans/date=2026-11-01/hour=00/a.parquet?sig=a''b&se=1'",
+    );
+    expect(sqlForCli(view({}), NOW, 'https://host.example/snap/', files, 'sig=x')).not.toContain('sig=x');
+  });
+
   it('globs the snapshot directories when no manifest is given', async () => {
     const script = sqlForCli(view({}), NOW, ds.dir);
     expect(script).toContain(`'${ds.dir}/spans/**/*.parquet'`);

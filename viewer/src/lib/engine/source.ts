@@ -18,6 +18,8 @@ export interface OpenedSource {
   files: CatalogFile[];
   /** Base URL that catalog paths are relative to (remote sources only). */
   baseUrl?: string;
+  /** The manifest URL's query (`?…`, or ''), which every file is fetched with (remote sources only). */
+  fileQuery?: string;
   byteSource(path: string): AsyncBuffer;
   /** Footers already read while opening (single files), to avoid reading them twice. */
   knownMetadata: Map<string, FileMetaData>;
@@ -121,6 +123,7 @@ async function openManifestUrl(
     schemaVersion: parsed.schemaVersion,
     files: parsed.files,
     baseUrl: base.href,
+    fileQuery: new URL(manifestUrl).search,
     byteSource: (path) => {
       let s = sources.get(path);
       if (!s) {

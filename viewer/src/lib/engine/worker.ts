@@ -408,7 +408,7 @@ const api: EngineApi = {
     const opened = await current;
     const root = opened?.source.baseUrl ?? '.';
     const files = opened?.source.baseUrl ? opened.source.files.map(toManifestFile) : undefined;
-    return sqlForCli(view, nowUs(), root, files);
+    return sqlForCli(view, nowUs(), root, files, opened?.source.fileQuery);
   },
   checkSource: async () => {
     const t0 = performance.now();
