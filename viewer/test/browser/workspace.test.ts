@@ -499,6 +499,20 @@ describe('a source that changes while it is open', () => {
     await page.close();
   });
 
+  it('offers to try a conversation again that could not be read, and reads it once the host is back', async () => {
+    const page = await open('t=all&q=load-00&sort=session:asc');
+    await row(page, 'load-001').waitFor();
+    // The collector away for a moment: the session's files cannot be fetched.
+    await page.route('**/data/**/*.parquet', (route) => route.abort('connectionrefused'));
+    await row(page, 'load-001').click();
+    const again = page.getByTestId('conversation').getByRole('button', { name: 'Try again' });
+    await again.waitFor();
+    await page.unroute('**/data/**/*.parquet');
+    await again.click();
+    await page.getByTestId('session-title').filter({ hasText: 'load-001' }).waitFor();
+    await page.close();
+  });
+
   it('keeps the sessions shown when a refresh cannot reach the collector, and refreshes once it is back', async () => {
     const page = await open('t=all&q=load-00&sort=session:asc');
     await row(page, 'load-000').waitFor();
