@@ -134,7 +134,7 @@ export class Workspace {
   /** Bumped when the open source was read anew: every shown result is asked for again. */
   revision = $state(0);
   refreshing = $state(false);
-  /** Why the last refresh failed: the source open before it stays, with its results. */
+  /** Why the last refresh or check could not read the source: the results shown are from before. */
   refreshError = $state.raw<EngineError | null>(null);
   /** Rows the source gained since it was opened, as the last check saw them. */
   newRows = $state(0);
@@ -209,13 +209,21 @@ export class Workspace {
     this.revision++;
   }
 
-  /** Asks whether the open source gained rows since it was opened (remote manifests only). */
+  /**
+   * Asks whether the open source gained rows since it was opened (remote manifests only); a check
+   * that cannot read it sets `refreshError`, the next that can clears it.
+   */
   async check(): Promise<void> {
     if (this.source.status !== 'ready' || this.refreshing) return;
     const openId = this.#openSeq;
     const result = await this.engine.checkSource().catch(() => null);
-    if (openId !== this.#openSeq || this.refreshing || !result?.ok || !result.value) return;
-    this.newRows = Math.max(0, result.value.rowsAdded);
+    if (openId !== this.#openSeq || this.refreshing || result === null) return;
+    if (!result.ok) {
+      if (result.error.kind !== 'cancelled') this.refreshError = result.error;
+      return;
+    }
+    this.refreshError = null;
+    if (result.value) this.newRows = Math.max(0, result.value.rowsAdded);
   }
 
   queryList(view: ViewState): void {

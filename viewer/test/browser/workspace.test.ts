@@ -513,6 +513,32 @@ describe('a source that changes while it is open', () => {
     await page.close();
   });
 
+  it('says when its look for new data cannot reach the collector, and stops saying it once it is back', async () => {
+    const page = await open('t=all&q=load-00&sort=session:asc');
+    await row(page, 'load-000').waitFor();
+    const notice = page.getByTestId('notices').filter({ hasText: 'Cannot read the source now' });
+    const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+    await page.route('**/data/manifest.json', (route) => route.abort('connectionrefused'));
+    // The page looks when its window gains focus (and every few seconds).
+    await expect
+      .poll(async () => {
+        await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+        return notice.count();
+      })
+      .toBe(1);
+    expect(await refresh.getAttribute('class')).toContain('unreachable');
+    await page.unroute('**/data/manifest.json');
+    await expect
+      .poll(async () => {
+        await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+        return notice.count();
+      })
+      .toBe(0);
+    expect(await refresh.getAttribute('class')).not.toContain('unreachable');
+    await row(page, 'load-000').waitFor();
+    await page.close();
+  });
+
   it('keeps the sessions shown when a refresh cannot reach the collector, and refreshes once it is back', async () => {
     const page = await open('t=all&q=load-00&sort=session:asc');
     await row(page, 'load-000').waitFor();
@@ -520,7 +546,7 @@ describe('a source that changes while it is open', () => {
     // The collector away for a moment: its manifest cannot be fetched.
     await page.route('**/data/manifest.json', (route) => route.abort('connectionrefused'));
     await refresh.click();
-    await page.getByTestId('notices').filter({ hasText: 'Refresh failed' }).waitFor();
+    await page.getByTestId('notices').filter({ hasText: 'Cannot read the source now' }).waitFor();
     expect(await page.getByTestId('error').count()).toBe(0);
     // The source read before still answers: a conversation opens from it.
     await row(page, 'load-000').click();
