@@ -22,7 +22,7 @@ import {
 import { defaultViewState } from '../../src/url-state.ts';
 import type { TimeBucket, ViewState } from '../../src/view.ts';
 import { type Dataset, openDataset } from './duck.ts';
-import { HOUR, MIN, fileGroups, hexId, span, summarize } from './fixture.ts';
+import { HOUR, MIN, fileGroups, hexId, rng, span, summarize } from './fixture.ts';
 
 // Real DuckDB over Parquet on a shared 2-core machine: generous limits, no timing asserted.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -239,17 +239,6 @@ function wallDay(us: number, timeZone: string): { date: string; time: string; we
   return { ...wall(us, timeZone), weekday };
 }
 
-/** A deterministic stream of numbers in [0, 1) (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Each instant's bucket start, by the SQL builders in DuckDB. */
 async function sqlStarts(
   instants: readonly number[],
@@ -280,7 +269,7 @@ describe('week and month buckets', () => {
 
   /** Random instants of 2024-2027, and around each the start of its week and month by the local clock. */
   function instants(clock: string, seed: number): number[] {
-    const next = random(seed);
+    const next = rng(seed);
     const out: number[] = [];
     for (let i = 0; i < 60; i++) {
       const us = FROM + Math.floor(next() * ((TO - FROM) / MIN)) * MIN + Math.floor(next() * MIN);
