@@ -37,6 +37,7 @@ import { CANCELLED, EngineFailure, engineError, fail, toEngineError } from './er
 import { CHART_SPANS_TABLE } from './engine-tables.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
+import { retryMemo } from './retry-memo.ts';
 import { openSource, type OpenedSource } from './source.ts';
 import { loadRange } from './time-range.ts';
 import { BOOT_NAME_PREFIX, remoteSourceSpec } from './source-spec.ts';
@@ -83,32 +84,22 @@ mark('worker:start');
 const FAST_PAGE_GRACE_MS = 1500;
 let startDuckNow: () => void = () => undefined;
 const duckGate = new Promise<void>((r) => (startDuckNow = r));
-let duckStart: Promise<DuckSide> | null = null;
 /**
  * DuckDB, once the gate opens. A start that failed (its code could not be fetched: the collector
  * serving this page away for a moment) is tried again by the next query.
  */
-function duckReady(): Promise<DuckSide> {
-  if (!duckStart) {
-    const starting = (async () => {
-      await duckGate;
-      mark('engine:duckdb-start');
-      emit('engine', 'Starting the query engine');
-      const ops = await import('./duck-ops.ts');
-      // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
-      void parquet().catch(() => undefined);
-      const duck = await ops.startDuck(mark);
-      mark('engine:duckdb-ready');
-      emit('engine', 'Query engine ready');
-      return { duck, ops };
-    })();
-    duckStart = starting;
-    starting.catch(() => {
-      if (duckStart === starting) duckStart = null;
-    });
-  }
-  return duckStart;
-}
+const duckReady = retryMemo(async (): Promise<DuckSide> => {
+  await duckGate;
+  mark('engine:duckdb-start');
+  emit('engine', 'Starting the query engine');
+  const ops = await import('./duck-ops.ts');
+  // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
+  void parquet().catch(() => undefined);
+  const duck = await ops.startDuck(mark);
+  mark('engine:duckdb-ready');
+  emit('engine', 'Query engine ready');
+  return { duck, ops };
+});
 
 let parquetOps: Promise<ParquetOps> | null = null;
 let parquetLoaded: ParquetOps | null = null;
@@ -222,20 +213,11 @@ async function openNew(spec: SourceSpec, hint?: ViewState, read?: OpenedSource):
     const source = read ?? (await openSource(spec, self.location.origin, counter));
     mark('engine:manifest');
     bytesTotal = source.files.reduce((n, f) => n + f.bytes, 0);
-    let tables: Promise<DuckSide> | null = null;
-    const duck = (): Promise<DuckSide> => {
-      if (!tables) {
-        const t = duckReady().then(async (d) => {
-          if (gen === generation) await d.ops.resetTables(d.duck);
-          return d;
-        });
-        tables = t;
-        t.catch(() => {
-          if (tables === t) tables = null;
-        });
-      }
-      return tables;
-    };
+    const duck = retryMemo(async (): Promise<DuckSide> => {
+      const d = await duckReady();
+      if (gen === generation) await d.ops.resetTables(d.duck);
+      return d;
+    });
     // This source's tables are made as soon as DuckDB is up, before a query needs them.
     void duck().catch(() => undefined);
     const loader = createLoader(source, duck, parquet, () => gen === generation, {
