@@ -29,3 +29,10 @@ export function ignoredNotice(ignored: readonly string[], nothingLeft: boolean):
     ? `Nothing to open: ${list(ignored)} ${ignored.length === 1 ? 'is' : 'are'} not Parquet (${why}). Pick the Parquet files, or the snapshot folder.${extract}`
     : `Ignored ${list(ignored)}: ${why}.${extract}`;
 }
+
+/** Says which picked Parquet files were left out, with why (`reasons`: one sentence per file). */
+export function skippedNotice(reasons: readonly string[]): string {
+  const shown = reasons.slice(0, SHOWN).join(' ');
+  const more = reasons.length > SHOWN ? ` And ${reasons.length - SHOWN} more.` : '';
+  return `Opened without ${reasons.length === 1 ? 'a file' : `${reasons.length} files`} it could not read: ${shown}${more}`;
+}

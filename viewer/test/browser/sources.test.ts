@@ -154,6 +154,19 @@ describe('files that are not Parquet', () => {
     await page.close();
   });
 
+  it('opens the files it can read and names one cut short, rather than refusing them all', async () => {
+    const parquet = filesUnder(snapshot).filter((f) => f.endsWith('.parquet'));
+    const first = parquet[0] as string;
+    const cut = path.join(tmp, 'cut-short.parquet');
+    fs.writeFileSync(cut, fs.readFileSync(first).subarray(0, Math.floor(fs.statSync(first).size / 2)));
+    const page = await localPicker();
+    await page.getByTestId('file-input').setInputFiles([...parquet, cut]);
+    await rows(page).first().waitFor();
+    const said = await page.getByTestId('notices').innerText();
+    expect(said).toContain('Opened without a file it could not read: cut-short.parquet');
+    await page.close();
+  });
+
   it('names the files it ignored beside the ones it opened', async () => {
     const page = await localPicker();
     await page.getByTestId('file-input').setInputFiles([...filesUnder(snapshot), ...strays()]);

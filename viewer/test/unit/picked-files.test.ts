@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ignoredNotice, isUsable } from '../../src/lib/picked-files.ts';
+import { ignoredNotice, isUsable, skippedNotice } from '../../src/lib/picked-files.ts';
 
 describe('picked files', () => {
   it('keeps Parquet files and a manifest, sets the rest aside', () => {
@@ -31,5 +31,14 @@ describe('picked files', () => {
       'Ignored notes.txt, a.tar.gz, b.tgz: only .parquet files and a snapshot’s manifest.json can be opened. To open a.tar.gz, b.tgz, extract them first, then pick the folder.',
     );
     expect(ignoredNotice(['notes.txt'], true)).not.toContain('extract');
+  });
+
+  it('names the Parquet files left out with why, a few at most', () => {
+    expect(skippedNotice(['a.parquet is too small to be a Parquet file.'])).toBe(
+      'Opened without a file it could not read: a.parquet is too small to be a Parquet file.',
+    );
+    expect(skippedNotice(['1.', '2.', '3.', '4.', '5.'])).toBe(
+      'Opened without 5 files it could not read: 1. 2. 3. And 2 more.',
+    );
   });
 });

@@ -58,6 +58,8 @@ export interface SourceInfo {
   /** Data extent, µs; null when empty. */
   minUs: number | null;
   maxUs: number | null;
+  /** Picked files left out, each with why (not readable Parquet tables). */
+  skipped: readonly string[];
 }
 
 export interface Progress {

@@ -23,6 +23,8 @@ export interface OpenedSource {
   byteSource(path: string): AsyncBuffer;
   /** Footers already read while opening (single files), to avoid reading them twice. */
   knownMetadata: Map<string, FileMetaData>;
+  /** Why picked files were left out (not readable Parquet tables), one sentence each. */
+  skipped?: readonly string[];
   /** Reads the manifest again and compares it with `files` (sources that can change only). */
   check?: () => Promise<SourceCheck>;
 }
@@ -198,13 +200,22 @@ async function openFiles(files: readonly File[]): Promise<OpenedSource> {
   const byPath = new Map<string, File>();
   const knownMetadata = new Map<string, FileMetaData>();
   const entries: CatalogFile[] = [];
+  // One unreadable file (a copy cut short, another table's file) leaves the others to open, and is
+  // named beside them; if none can be read, the first reason is the error.
+  const skipped: EngineFailure[] = [];
   for (const [i, f] of parquet.entries()) {
     const path = `${i}/${f.name}`;
-    const metadata = await readMetadata(fileSource(f), f.name);
-    entries.push(catalogEntryFromMetadata(path, f.size, metadata, f.name));
-    byPath.set(path, f);
-    knownMetadata.set(path, metadata);
+    try {
+      const metadata = await readMetadata(fileSource(f), f.name);
+      entries.push(catalogEntryFromMetadata(path, f.size, metadata, f.name));
+      byPath.set(path, f);
+      knownMetadata.set(path, metadata);
+    } catch (err) {
+      if (!(err instanceof EngineFailure)) throw err;
+      skipped.push(err);
+    }
   }
+  if (entries.length === 0 && skipped[0]) throw skipped[0];
   return {
     label: parquet.length === 1 ? `${parquet[0]?.name ?? 'file'} (local)` : `${parquet.length} local files`,
     shareable: false,
@@ -212,6 +223,7 @@ async function openFiles(files: readonly File[]): Promise<OpenedSource> {
     files: entries,
     byteSource: (path) => fileSource(byPath.get(path) ?? new Blob()),
     knownMetadata,
+    skipped: skipped.map((e) => e.error.message),
   };
 }
 

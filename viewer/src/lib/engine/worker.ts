@@ -256,6 +256,7 @@ async function openNew(spec: SourceSpec, hint?: ViewState, read?: OpenedSource):
         schemaVersion: source.schemaVersion,
         minUs: extent?.minUs ?? null,
         maxUs: extent?.maxUs ?? null,
+        skipped: source.skipped ?? [],
       },
     };
   } catch (err) {
