@@ -5,47 +5,18 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hex } from './otlp-json.ts';
+import { traceBody, usageCallSpan } from './otlp-json.ts';
 import { type Seeded, startSeeded } from './seeded.ts';
 
 const HOUR_MS = 3_600_000;
 
-type Value = string | number;
-
-function attr(key: string, value: Value) {
-  return typeof value === 'number'
-    ? { key, value: { intValue: String(value) } }
-    : { key, value: { stringValue: value } };
-}
-
 /** A chat call of gpt-4o, with its usage or (a failed call) none. */
-function call(
+const call = (
   n: number,
   sessionId: string,
   startMs: number,
   usage: { input: number; output: number } | null,
-) {
-  const start = BigInt(startMs) * 1_000_000n;
-  const attributes: Record<string, Value> = {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o',
-    'gen_ai.conversation.id': sessionId,
-    ...(usage
-      ? { 'gen_ai.usage.input_tokens': usage.input, 'gen_ai.usage.output_tokens': usage.output }
-      : { 'error.type': 'APIConnectionError' }),
-  };
-  return {
-    traceId: hex(0xf0000 + n, 32),
-    spanId: hex(0xf000 + n, 16),
-    name: 'chat gpt-4o',
-    kind: 3,
-    startTimeUnixNano: start.toString(),
-    endTimeUnixNano: (start + 500_000_000n).toString(),
-    attributes: Object.entries(attributes).map(([k, v]) => attr(k, v)),
-    status: usage ? { code: 1 } : { code: 2, message: 'Connection error.' },
-  };
-}
+) => usageCallSpan({ n, idBase: 0xf000, sessionId, startMs, usage });
 
 /** Two calls reporting nothing, in an hour three hours ago. */
 let noneAtMs: number;
@@ -62,12 +33,7 @@ function body(nowMs: number): Uint8Array {
     call(2, 'chart-some-a', someAtMs, { input: 100, output: 20 }),
     call(3, 'chart-some-b', someAtMs + 10_000, null),
   ];
-  const scopeSpans = [{ scope: { name: 'parley-viewer-test' }, spans }];
-  return new TextEncoder().encode(
-    JSON.stringify({
-      resourceSpans: [{ resource: { attributes: [attr('service.name', 'chart-usage')] }, scopeSpans }],
-    }),
-  );
+  return traceBody(spans, 'chart-usage');
 }
 
 let seeded: Seeded;

@@ -55,15 +55,66 @@ function span(s: ChatSpan) {
 }
 
 export function chatTraceBody(spans: ChatSpan[], service = 'crafted-app'): Uint8Array {
+  return traceBody(spans.map(span), service);
+}
+
+/** An OTLP/JSON trace body of these spans, from one service. */
+export function traceBody(spans: readonly object[], service: string): Uint8Array {
   const body = {
     resourceSpans: [
       {
         resource: { attributes: [attr('service.name', service)] },
-        scopeSpans: [{ scope: { name: 'parley-viewer-test' }, spans: spans.map(span) }],
+        scopeSpans: [{ scope: { name: 'parley-viewer-test' }, spans }],
       },
     ],
   };
   return new TextEncoder().encode(JSON.stringify(body));
+}
+
+const message = (role: string, content: string) => ({ role, parts: [{ type: 'text', content }] });
+
+/** A call made while usage figures are the point: with its usage, or failed with none. */
+export interface UsageCall {
+  /** Ids are `idBase + n`: distinct calls of one test. */
+  n: number;
+  idBase: number;
+  sessionId: string;
+  startMs: number;
+  usage: { input: number; output: number } | null;
+  model?: string;
+}
+
+/** A chat call re-sending one prompt: its answer and usage, or (failed) an error and no usage. */
+export function usageCallSpan(c: UsageCall): object {
+  const model = c.model ?? 'gpt-4o';
+  const start = BigInt(c.startMs) * 1_000_000n;
+  const prompt = [message('system', 'Be brief.'), message('user', 'Summarize the incident.')];
+  const attributes: Record<string, string | number> = {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': model,
+    'gen_ai.conversation.id': c.sessionId,
+    'gen_ai.input.messages': JSON.stringify(prompt),
+    ...(c.usage
+      ? {
+          'gen_ai.usage.input_tokens': c.usage.input,
+          'gen_ai.usage.output_tokens': c.usage.output,
+          'gen_ai.output.messages': JSON.stringify([
+            { ...message('assistant', 'Disk full on db-2.'), finish_reason: 'stop' },
+          ]),
+        }
+      : { 'error.type': 'APIConnectionError' }),
+  };
+  return {
+    traceId: hex(c.idBase * 16 + c.n, 32),
+    spanId: hex(c.idBase + c.n, 16),
+    name: `chat ${model}`,
+    kind: 3,
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + 500_000_000n).toString(),
+    attributes: Object.entries(attributes).map(([k, v]) => attr(k, v)),
+    status: c.usage ? { code: 1 } : { code: 2, message: 'Connection error.' },
+  };
 }
 
 export function hex(n: number, width: number): string {

@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from './collector.ts';
-import { hex } from './otlp-json.ts';
+import { traceBody, usageCallSpan } from './otlp-json.ts';
 import { startSeeded } from './seeded.ts';
 
 /** Four failed calls re-sending one prompt, none reporting usage (as conv-error-001 of the demo data). */
@@ -15,52 +15,13 @@ const SOME_SESSION = 'usage-some';
 /** A call with usage, of a model no price table knows. */
 const UNPRICED_SESSION = 'usage-unpriced';
 
-type Value = string | number;
-
-function attr(key: string, value: Value) {
-  return typeof value === 'number'
-    ? { key, value: { intValue: String(value) } }
-    : { key, value: { stringValue: value } };
-}
-
-const message = (role: string, content: string) => ({ role, parts: [{ type: 'text', content }] });
-const PROMPT = [message('system', 'Be brief.'), message('user', 'Summarize the incident.')];
-
-function span(
+const span = (
   n: number,
   sessionId: string,
   startMs: number,
   usage: { input: number; output: number } | null,
-  model = 'gpt-4o',
-) {
-  const start = BigInt(startMs) * 1_000_000n;
-  const attributes: Record<string, Value> = {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': model,
-    'gen_ai.conversation.id': sessionId,
-    'gen_ai.input.messages': JSON.stringify(PROMPT),
-    ...(usage
-      ? {
-          'gen_ai.usage.input_tokens': usage.input,
-          'gen_ai.usage.output_tokens': usage.output,
-          'gen_ai.output.messages': JSON.stringify([
-            { ...message('assistant', 'Disk full on db-2.'), finish_reason: 'stop' },
-          ]),
-        }
-      : { 'error.type': 'APIConnectionError' }),
-  };
-  return {
-    traceId: hex(0xe0000 + n, 32),
-    spanId: hex(0xe000 + n, 16),
-    name: 'chat gpt-4o',
-    kind: 3,
-    startTimeUnixNano: start.toString(),
-    endTimeUnixNano: (start + 500_000_000n).toString(),
-    attributes: Object.entries(attributes).map(([k, v]) => attr(k, v)),
-    status: usage ? { code: 1 } : { code: 2, message: 'Connection error.' },
-  };
-}
+  model?: string,
+) => usageCallSpan({ n, idBase: 0xe000, sessionId, startMs, usage, model });
 
 function usageBody(nowMs: number): Uint8Array {
   const t = nowMs - 600_000;
@@ -70,15 +31,7 @@ function usageBody(nowMs: number): Uint8Array {
     span(11, SOME_SESSION, t + 1000, null),
     span(20, UNPRICED_SESSION, t, { input: 50, output: 5 }, 'in-house-model-7'),
   ];
-  const body = {
-    resourceSpans: [
-      {
-        resource: { attributes: [attr('service.name', 'usage-numbers')] },
-        scopeSpans: [{ scope: { name: 'parley-viewer-test' }, spans }],
-      },
-    ],
-  };
-  return new TextEncoder().encode(JSON.stringify(body));
+  return traceBody(spans, 'usage-numbers');
 }
 
 let collector: RunningCollector;
