@@ -194,6 +194,34 @@ describe('bad input', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it('raw deflate (no zlib header) is accepted as deflate, and a raw deflate bomb is 413', async () => {
+    const spans = await makeSimpleSpans(3, 'raw-deflate');
+    const reply = await post(traces, zlib.deflateRawSync(tracesBody(spans, 'protobuf')), {
+      'Content-Type': CONTENT_TYPE.protobuf,
+      'Content-Encoding': 'deflate',
+    });
+    expect(reply.status).toBe(200);
+    await collector.pipeline.flush();
+    const rows = await queryTable(
+      collector.dataDir,
+      'spans',
+      "SELECT span_id FROM {table} WHERE name LIKE 'raw-deflate-%' ORDER BY span_id",
+    );
+    expect(rows.map((r) => r.span_id)).toEqual(spanIds(spans).sort());
+
+    // 256 MiB of zeros in one raw stream, ~250 KB on the wire.
+    const bomb = zlib.deflateRawSync(Buffer.alloc(256 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(MAX_BODY);
+    const before = process.memoryUsage().rss;
+    const refused = await post(traces, bomb, {
+      'Content-Type': CONTENT_TYPE.protobuf,
+      'Content-Encoding': 'deflate',
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.text).toContain('after decompression');
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('the server stays up and the data accepted before is intact', async () => {
     expect((await get(`${collector.url}/healthz`)).status).toBe(200);
     await collector.pipeline.flush();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBodyBudget } from '../src/body-budget.ts';
-import { inflateBody, readBody, type BodyResult } from '../src/http/read-body.ts';
+import { inflateBody, isZlibHeader, readBody, type BodyResult } from '../src/http/read-body.ts';
 
 const LIMIT = 64 * 1024;
 /** Room for two bodies at the limit, held from their arrival until they are answered. */
@@ -67,6 +67,37 @@ describe('readBody', () => {
     expect(await send([zlib.brotliCompressSync(text)], { 'Content-Encoding': 'br' })).toMatchObject({
       ok: true,
       length: text.length,
+    });
+  });
+
+  it('reads deflate sent raw (without the zlib header) as well as zlib-wrapped', async () => {
+    const raw = zlib.deflateRawSync(text);
+    expect(isZlibHeader(raw)).toBe(false);
+    expect(await send([raw], { 'Content-Encoding': 'deflate' })).toEqual({
+      ok: true,
+      length: text.length,
+      head: 'hello',
+    });
+    // A raw stream whose first block is stored, its bytes chosen to pass the zlib header check.
+    const stored = Buffer.concat([
+      Buffer.from([0x08, 29, 0, 0xff - 29, 0xff]),
+      text.subarray(0, 29),
+      zlib.deflateRawSync(text.subarray(29)),
+    ]);
+    expect(isZlibHeader(stored)).toBe(true);
+    expect(await send([stored], { 'Content-Encoding': 'deflate' })).toEqual({
+      ok: true,
+      length: text.length,
+      head: 'hello',
+    });
+    expect(
+      await send([zlib.deflateRawSync(Buffer.alloc(LIMIT + 1))], { 'Content-Encoding': 'deflate' }),
+    ).toMatchObject({ ok: false, status: 413 });
+    const corrupt = await send([Buffer.from('not deflate either')], { 'Content-Encoding': 'deflate' });
+    expect(corrupt).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringMatching(/^invalid deflate body/),
     });
   });
 

@@ -27,11 +27,37 @@ function inflaterFor(coding: string): Inflate | undefined {
     case 'x-gzip':
       return zlib.gunzipSync;
     case 'deflate':
-      return zlib.inflateSync;
+      return inflateDeflate;
     case 'br':
       return zlib.brotliDecompressSync;
     default:
       return undefined;
+  }
+}
+
+/**
+ * HTTP's deflate is zlib-wrapped (RFC 9110), but some clients send raw deflate under that name;
+ * the two-byte zlib header tells them apart (compression method 8, header a multiple of 31).
+ */
+export function isZlibHeader(data: Uint8Array): boolean {
+  const b0 = data[0];
+  const b1 = data[1];
+  return b0 !== undefined && b1 !== undefined && (b0 & 0x0f) === 8 && (b0 * 256 + b1) % 31 === 0;
+}
+
+function inflateDeflate(data: Buffer, options: { maxOutputLength: number }): Buffer {
+  if (!isZlibHeader(data)) return zlib.inflateRawSync(data, options);
+  try {
+    return zlib.inflateSync(data, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+    // A raw stream can begin with bytes that pass the header check (a stored block): read it
+    // as raw before calling the body corrupt, and name the zlib error if that fails too.
+    try {
+      return zlib.inflateRawSync(data, options);
+    } catch {
+      throw error;
+    }
   }
 }
 
