@@ -31,7 +31,8 @@ export function createApp(
   const ingestCors = cors(
     config.corsOrigins,
     'POST, OPTIONS',
-    'Content-Type, Content-Encoding, Authorization',
+    ['Content-Type', 'Content-Encoding', 'Authorization'],
+    { allowRequestedHeaders: true },
   );
   const routeOptions = { token: config.token, maxBodyBytes: config.maxBodyBytes, bodyBudget };
   app.options('/v1/{*rest}', ingestCors);
@@ -50,7 +51,7 @@ export function createApp(
 
   app.use(
     '/data',
-    cors(config.corsOrigins, 'GET, HEAD, OPTIONS', 'Range, If-None-Match, If-Range'),
+    cors(config.corsOrigins, 'GET, HEAD, OPTIONS', ['Range', 'If-None-Match', 'If-Range']),
     dataRoute(config.dataDir),
   );
 
