@@ -18,6 +18,8 @@
  *   instructions look exactly like that. So does an edited first user message, which therefore
  *   shows without a branch marker.
  * - Then the call's outputs are shown (every choice).
+ * - A tool result that names only the call it answers is named by the tool that call made, found
+ *   by its id among the session's messages.
  * - Input tokens/cost go to the first new input message of the call. If the call has no new input
  *   message, they go to its first output message; output tokens/cost go to its first output
  *   message, else to the message holding its input metrics. A call that shows no message at all
@@ -70,11 +72,14 @@ export function reconstructConversation(
   messages: readonly SessionMessage[],
 ): ConversationMessage[] {
   const shown: ConversationMessage[] = [];
+  const toolNames = toolNamesByCallId(messages);
   const contexts: ContextNode = { next: new Map(), call: null, anchor: null };
   let previous: Turn | null = null;
   for (const turn of buildTurns(calls, messages)) {
     const { newInputs, diverged, from } = compareWithContexts(turn.inputs, contexts);
-    const turnMessages = [...newInputs, ...turn.outputs].map((m) => toConversationMessage(m, turn.call));
+    const turnMessages = [...newInputs, ...turn.outputs].map((m) =>
+      toConversationMessage(m, turn.call, toolNames),
+    );
     if (turnMessages.length === 0) turnMessages.push(placeholder(turn.call));
     const first = turnMessages[0];
     if (first && diverged) first.branch = true;
@@ -175,7 +180,41 @@ function compareWithContexts(
   return { newInputs: inputs.slice(n), diverged: continues && n < contextLength, from };
 }
 
-function toConversationMessage(m: SessionMessage, call: CallSummary): ConversationMessage {
+/**
+ * The tool each call id names, from the tool calls the session's messages make. Most conventions
+ * (OpenAI's tool message, OTel's tool_call_response) name only the call a result answers, so the
+ * result's tool is the one that call named.
+ */
+function toolNamesByCallId(messages: readonly SessionMessage[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const m of messages) {
+    // The normalizer names a message that makes a call; the history re-sends it with every call.
+    if (m.toolName === null || m.parts === null || seen.has(m.contentHash)) continue;
+    seen.add(m.contentHash);
+    if (!m.parts.includes('"tool_call"')) continue;
+    let parts: unknown;
+    try {
+      parts = JSON.parse(m.parts);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(parts)) continue;
+    for (const p of parts as unknown[]) {
+      if (p === null || typeof p !== 'object') continue;
+      const { type, id, name } = p as Record<string, unknown>;
+      if (type === 'tool_call' && typeof id === 'string' && typeof name === 'string' && !names.has(id))
+        names.set(id, name);
+    }
+  }
+  return names;
+}
+
+function toConversationMessage(
+  m: SessionMessage,
+  call: CallSummary,
+  toolNames: ReadonlyMap<string, string>,
+): ConversationMessage {
   return {
     anchor: `${m.spanId}:${m.seq}`,
     spanId: m.spanId,
@@ -186,7 +225,7 @@ function toConversationMessage(m: SessionMessage, call: CallSummary): Conversati
     content: m.content,
     parts: m.parts,
     toolCallId: m.toolCallId,
-    toolName: m.toolName,
+    toolName: m.toolName ?? (m.toolCallId === null ? null : (toolNames.get(m.toolCallId) ?? null)),
     finishReason: m.finishReason,
     model: m.model ?? call.model,
     latencyMs: m.direction === 'output' ? call.durationMs : null,

@@ -1,0 +1,75 @@
+/**
+ * The conversations of the captured fixtures, reconstructed from the normalizer's rows as the
+ * viewer reconstructs them, against what each library sent.
+ */
+import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
+import { describe, expect, it } from 'vitest';
+import { callSummaryFromRow, sessionMessageFromRow } from '../src/conversation-rows.ts';
+import { buildSessionDetail } from '../src/conversation.ts';
+import { completeAcrossBatches, normalizeBatch } from '../src/normalizer/index.ts';
+import { decodeLogs, decodeTraces } from '../src/otlp/decode.ts';
+import { createPricer } from '../src/pricing/index.ts';
+
+const pricer = createPricer();
+
+function normalize(fixture: Fixture) {
+  const results = fixture.bodies.map((body) => {
+    if (body.signal === 'traces') {
+      const d = decodeTraces(body.bytes, body.encoding);
+      if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
+      return normalizeBatch({ spans: d.value, logs: [] }, { pricer });
+    }
+    const d = decodeLogs(body.bytes, body.encoding);
+    if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
+    return normalizeBatch({ spans: [], logs: d.value }, { pricer });
+  });
+  return completeAcrossBatches(
+    results.flatMap((r) => r.spans),
+    results.flatMap((r) => r.messages),
+  );
+}
+
+/** Each fixture's conversations as the viewer shows them, by session id. */
+function conversations(fixture: Fixture) {
+  const { spans, messages } = normalize(fixture);
+  const calls = spans.filter((s) => s.is_llm_call);
+  return fixture.groundTruth.sessions.map((truth) => {
+    const mine = calls.filter((s) =>
+      truth.session_id === null
+        ? s.session_id === null && truth.trace_ids?.includes(s.trace_id)
+        : s.session_id === truth.session_id,
+    );
+    const spanIds = new Set(mine.map((s) => `${s.trace_id}/${s.span_id}`));
+    const detail = buildSessionDetail(
+      truth.session_id ?? `trace:${truth.trace_ids?.[0]}`,
+      mine.map(callSummaryFromRow),
+      messages.filter((m) => spanIds.has(`${m.trace_id}/${m.span_id}`)).map(sessionMessageFromRow),
+    );
+    return { truth, detail };
+  });
+}
+
+describe('fixture conversations', () => {
+  for (const fixture of listFixtures()) {
+    it(`${fixture.name}: a tool result is named by the tool its call made`, () => {
+      let results = 0;
+      for (const { truth, detail } of conversations(fixture)) {
+        const callNames = new Map<string, string>();
+        for (const m of detail.messages) {
+          for (const p of JSON.parse(m.parts ?? '[]') as { type: string; id?: string; name?: string }[])
+            if (p.type === 'tool_call' && p.id && p.name) callNames.set(p.id, p.name);
+        }
+        for (const m of detail.messages.filter((m) => m.role === 'tool')) {
+          results++;
+          expect(m.toolCallId, truth.session_id ?? '').not.toBeNull();
+          expect(callNames.get(m.toolCallId ?? ''), `${truth.session_id}: call ${m.toolCallId}`).toBe(
+            'get_weather',
+          );
+          expect(m.toolName, `${truth.session_id}: result of ${m.toolCallId}`).toBe('get_weather');
+        }
+      }
+      // Every library's multi-turn scenario has its get_weather round trip.
+      expect(results).toBe(1);
+    });
+  }
+});
