@@ -174,7 +174,10 @@ and cost over \`is_llm_call\` spans only.
   indexes): \`text{content}\`, \`tool_call{id,name,arguments}\` (arguments parsed when they are valid
   JSON, else kept as the string sent), \`tool_call_response{id,response}\` (\`result\` accepted),
   \`reasoning{content}\`, \`uri{modality,uri}\`, \`blob{modality,mime_type}\` (inline data over 2 KB
-  is replaced by \`content_length\`: images by reference), unknown part types kept as sent.
+  is replaced by \`content_length\`: images by reference), \`file{modality,file_id}\` (a provider's
+  file by id); images, files and audio in OpenAI (\`image_url\`, \`file\`, \`input_audio\`, Responses
+  \`input_image\`/\`input_file\`) and Anthropic (\`image\`/\`document\` with a \`source\`) shapes become
+  these, with their \`filename\` when sent; unknown part types kept as sent.
 - \`content\` is the plain text: text parts joined by newlines; for a tool result without text, the
   tool's response. NULL when there is none (an assistant turn that only calls tools). Text longer
   than ${CONTENT_MAX_CHARS.toLocaleString('en-US')} characters is cut, with a problem on the span; \`parts\` JSON longer

@@ -147,20 +147,49 @@ export function normalizePart(raw: unknown): Part | null {
       const url = isRecord(raw.image_url) ? raw.image_url.url : raw.image_url;
       return binaryPart(url, undefined, 'image');
     }
-    case 'image':
+    case 'image': {
+      // Anthropic: {source: {type: 'base64', media_type, data} | {type: 'url', url}}
+      const source = isRecord(raw.source) ? raw.source : {};
       return binaryPart(
-        raw.image ?? raw.url ?? raw.data,
-        s(raw.mediaType) ?? s(raw.mimeType) ?? s(raw.mime_type),
+        raw.image ?? raw.url ?? raw.data ?? source.data ?? source.url,
+        s(raw.mediaType) ?? s(raw.mimeType) ?? s(raw.mime_type) ?? s(source.media_type),
         'image',
       );
-    case 'file':
+    }
+    case 'document': {
+      const source = isRecord(raw.source) ? raw.source : {};
+      const mime = s(source.media_type);
+      return binaryPart(
+        source.data ?? source.url,
+        mime,
+        modalityOf(mime, 'document'),
+        withoutUndefined({ filename: s(raw.title) }),
+      );
+    }
+    case 'file': {
       if (typeof raw.file_id === 'string') return withoutUndefined({ ...raw });
+      // OpenAI Chat: {file: {file_id} | {file_data, filename}}
+      if (isRecord(raw.file)) return openAiFile(raw.file, 'document');
       return binaryPart(
         raw.data ?? raw.url,
         s(raw.mediaType) ?? s(raw.mimeType) ?? s(raw.mime_type),
         modalityOf(s(raw.mediaType) ?? s(raw.mimeType), 'document'),
         withoutUndefined({ filename: s(raw.filename) }),
       );
+    }
+    // OpenAI Responses: the image or file itself on the part, as a URL, inline data or a file id
+    case 'input_image':
+      return openAiFile({ file_id: raw.file_id, file_data: raw.image_url }, 'image');
+    case 'input_file':
+      return openAiFile(
+        { file_id: raw.file_id, file_data: raw.file_data ?? raw.file_url, filename: raw.filename },
+        'document',
+      );
+    case 'input_audio': {
+      const audio = isRecord(raw.input_audio) ? raw.input_audio : {};
+      const format = s(audio.format);
+      return inlineBlob(audio.data, format === undefined ? undefined : `audio/${format}`, 'audio', {});
+    }
     case 'blob': {
       const { content, modality, mime_type, ...rest } = raw;
       return inlineBlob(content, s(mime_type), s(modality) ?? 'document', rest);
@@ -168,6 +197,14 @@ export function normalizePart(raw: unknown): Part | null {
     default:
       return withoutUndefined({ ...raw, type });
   }
+}
+
+/** An OpenAI file by id (kept as a reference), else its data or URL as binary content. */
+function openAiFile(file: Record<string, unknown>, modality: string): Part {
+  const filename = s(file.filename);
+  if (typeof file.file_id === 'string')
+    return withoutUndefined({ type: 'file', modality, file_id: file.file_id, filename });
+  return binaryPart(file.file_data, undefined, modality, withoutUndefined({ filename }));
 }
 
 /** OpenAI-style content: a string, null, or an array of parts. */
