@@ -206,9 +206,18 @@ Whatever could not be read is listed in \`problems\` (JSON array of \`{code, fie
 \`invalid_json\`, \`wrong_type\`, \`invalid_token_count\`, \`absurd_token_count\`, \`inconsistent_usage\`,
 \`invalid_cost\`, \`attribute_truncated\`, \`content_truncated\`, \`missing_field\`, \`invalid_id\`,
 \`negative_duration\`, \`id_truncated\` (session or user id over 1,024 characters), \`unrecognized_messages\`,
-\`nested_model_call\`. GenAI log events that name no span are counted as \`log_without_span\` in the
-batch's problems (they cannot be joined to a call). A bad value never stops the
-row from being stored with everything else that could be read.
+\`nested_model_call\`, \`time_from_receipt\`, \`future_time\` (see below). GenAI log events that name
+no span are counted as \`log_without_span\` in the batch's problems (they cannot be joined to a
+call). A bad value never stops the row from being stored with everything else that could be read.
+
+A span's time decides its hour partition, which retention removes whole. A span missing one of
+its two times takes the other (\`missing_field\`; OTLP's 0 is unset). A span sent with neither
+is stored at the time the collector received it (\`time_from_receipt\`), not at 1970, whose hour
+retention would remove at once. A span starting more than a day after it was received (a wrong
+clock; minutes of skew are kept as sent) is moved to the time received with its duration, and
+\`future_time\` names the start it was sent with; an end more than a day after its receipt is
+set to the start (\`future_time\` on \`end_time\`). Neither then sits in an hour retention never
+reaches.
 `;
 }
 

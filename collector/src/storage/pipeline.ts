@@ -47,11 +47,17 @@ function walRecord(request: IngestRequest, items: number): WalRecord {
   if ('raw' in request) {
     const raw = request.raw;
     const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
-    return { signal: request.signal, encoding: raw.encoding, items, body };
+    return { signal: request.signal, encoding: raw.encoding, items, receivedMs: Date.now(), body };
   }
   // Callers inside the process (tests, tools) may hand over decoded objects only.
   const decoded = request.signal === 'traces' ? request.spans : request.logs;
-  return { signal: request.signal, encoding: 'decoded', items, body: Buffer.from(JSON.stringify(decoded)) };
+  return {
+    signal: request.signal,
+    encoding: 'decoded',
+    items,
+    receivedMs: Date.now(),
+    body: Buffer.from(JSON.stringify(decoded)),
+  };
 }
 
 /**

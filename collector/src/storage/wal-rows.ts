@@ -5,7 +5,7 @@
  * is read, so only light objects stay. Runs on the materializer thread; the ack path
  * never does this.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { normalizeBatch } from '@parley/shared/normalizer/index';
 import { decodeLogs, decodeTraces } from '@parley/shared/otlp/decode';
 import type { OtlpLogRecord, OtlpSpan } from '@parley/shared/otlp';
@@ -82,6 +82,8 @@ export async function readGroupRows(
     if (read.problem !== null) {
       result.problems.push(`segment ${segment.seq}: ${read.problem} record at byte ${read.validBytes}`);
     }
+    // Records from before the WAL kept receipt times: the segment's last write is the nearest.
+    let segmentWrittenMs: number | undefined;
     for (const [index, record] of read.records.entries()) {
       // DuckDB writes the previous group meanwhile; each of its statements ends in a callback on
       // this thread, which would otherwise wait for the whole group to be read.
@@ -93,6 +95,8 @@ export async function readGroupRows(
         continue;
       }
       const rq = requestOrder(segment.seq, index);
+      const receivedMs = record.receivedMs ?? (segmentWrittenMs ??= (await stat(segment.path)).mtimeMs);
+      const receivedUs = Math.trunc(receivedMs) * 1000;
       // A record is spans or log records, never both (one request's signal).
       const slices =
         decoded.spans.length > 0
@@ -102,7 +106,7 @@ export async function readGroupRows(
         const asideBefore = result.setAside.length;
         const normalized = normalizeIsolated(
           slice,
-          (alone) => normalizeBatch(alone, { pricer }),
+          (alone) => normalizeBatch(alone, { pricer, receivedUs }),
           rq,
           result.setAside,
         );

@@ -1,8 +1,9 @@
-import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeTraces } from '@parley/shared/otlp/decode';
 import { createLogger } from '../../src/log.ts';
+import { frameRecord } from '../../src/storage/wal-frame.ts';
 import { BASE_US, span, tracesJsonBody } from './otlp-builders.ts';
 import { manifestOf, openPipeline, queryTable, tempDir } from './harness.ts';
 import type { Pipeline } from '../../src/pipeline-types.ts';
@@ -170,6 +171,27 @@ describe('replay', () => {
     expect(events).not.toContain('storage.wal_corrupt');
     expect(await readFile(join(dir, '_wal', '000000000001.wal.legacy-ndjson'), 'utf8')).toBe(legacy);
     expect(await spanCount(dir)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('dates a timeless span of a record from before receipt times by its segment file', async () => {
+    const dir = await dataDir();
+    const timeless = { ...span({ trace: 7, span: 7, startUs: 0 }), endTimeUs: 0 };
+    // The earlier record layout (no receipt time), as a collector before this one left it.
+    const body = Buffer.from(JSON.stringify([timeless]));
+    await restoreSegments(dir, [
+      {
+        name: '000000000001.wal',
+        data: Buffer.concat(frameRecord({ signal: 'traces', encoding: 'decoded', items: 1, body })),
+      },
+    ]);
+    const writtenMs = Date.UTC(2026, 10, 27, 18, 30, 15, 250);
+    await utimes(join(dir, '_wal', '000000000001.wal'), writtenMs / 1000, writtenMs / 1000);
+    const a = await openPipeline(dir);
+    await a.close();
+    const rows = await queryTable(dir, 'spans', 'SELECT epoch_us(start_time) AS us, problems FROM t');
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]?.us)).toBe(writtenMs * 1000);
+    expect(String(rows[0]?.problems)).toContain('time_from_receipt');
   });
 
   it('a second start on a clean data dir changes nothing', async () => {

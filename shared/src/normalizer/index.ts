@@ -26,7 +26,11 @@ export interface NormalizedBatch {
  */
 export function normalizeBatch(
   input: { spans: OtlpSpan[]; logs: OtlpLogRecord[] },
-  options: { pricer: Pricer | null },
+  options: {
+    pricer: Pricer | null;
+    /** When the collector received the batch (µs): the time of spans sent without a usable one. */
+    receivedUs?: number;
+  },
 ): NormalizedBatch {
   const spans: SpanRow[] = [];
   const messages: MessageRow[] = [];
@@ -40,7 +44,7 @@ export function normalizeBatch(
       if (seen.has(ids)) continue;
       seen.add(ids);
     }
-    const n = normalizeSpan(span, options.pricer, cache);
+    const n = normalizeSpan(span, options.pricer, cache, options.receivedUs);
     spans.push(n.row);
     for (const m of n.messages) messages.push(m);
   }

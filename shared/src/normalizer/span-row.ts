@@ -1,5 +1,5 @@
 import type { OtlpEvent, OtlpSpan, Problem } from '../otlp.ts';
-import { isStorableTime } from './time-bounds.ts';
+import { isStorableTime, spanTimes } from './time-bounds.ts';
 import type { Pricer } from '../pricing/types.ts';
 import type { MessageRow, SpanRow } from '../rows.ts';
 import { MAX_ID_CHARS } from '../schema.ts';
@@ -65,8 +65,16 @@ export interface NormalizedSpan {
   messages: MessageRow[];
 }
 
-/** One decoded span -> its row and the messages it carries itself (log-record messages join later). */
-export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null, cache: BatchCache): NormalizedSpan {
+/**
+ * One decoded span -> its row and the messages it carries itself (log-record messages join later).
+ * `receivedUs`, when the caller knows it, dates a span sent without a usable time (spanTimes).
+ */
+export function normalizeSpan(
+  raw: OtlpSpan,
+  pricer: Pricer | null,
+  cache: BatchCache,
+  receivedUs?: number,
+): NormalizedSpan {
   const problems = problemSink();
   const span: Partial<OtlpSpan> = isRecord(raw) ? raw : {};
   const attrs = asAttributes(span.attributes);
@@ -77,14 +85,12 @@ export function normalizeSpan(raw: OtlpSpan, pricer: Pricer | null, cache: Batch
   const traceId = hexId(span.traceId, 32, 'trace_id', problems, true);
   const spanId = hexId(span.spanId, 16, 'span_id', problems, true);
   const parent = hexId(span.parentSpanId, 16, 'parent_span_id', problems, false);
-  const start = timeUs(span.startTimeUs, 'start_time', problems);
-  const endRaw = timeUs(span.endTimeUs, 'end_time', problems);
-  const startTime = start ?? endRaw ?? 0;
-  let endTime = endRaw ?? startTime;
-  if (endTime < startTime) {
-    problems.add('negative_duration', 'end_time is before start_time; end set to start', 'end_time');
-    endTime = startTime;
-  }
+  const { start: startTime, end: endTime } = spanTimes(
+    timeUs(span.startTimeUs, 'start_time', problems),
+    timeUs(span.endTimeUs, 'end_time', problems),
+    receivedUs,
+    problems,
+  );
 
   const convention = detectConvention(attrs, events, scopeName ?? '');
   const op = operation(attrs, convention);
