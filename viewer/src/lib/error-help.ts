@@ -96,6 +96,12 @@ export function errorHelp(error: EngineError, src: string): ErrorHelp {
         advice:
           'The query engine in this tab could not hold the data: each Parquet file it needs is loaded whole, and this one is too big for it. Open a collector snapshot instead (its files are partitioned by hour, so a time range loads only its hours), or split the file into smaller ones.',
       };
+    case 'engine-unavailable':
+      return {
+        title: 'The query engine could not be loaded',
+        advice:
+          'Its code (DuckDB-WASM) comes from the server that serves this page, which did not send it (the detail below says why). Try again once that server is back, or reload the page.',
+      };
     case 'not-found':
       return {
         title: 'No such session here',

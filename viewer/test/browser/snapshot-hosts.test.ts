@@ -3,13 +3,13 @@
  * sends every file gzip-compressed, Range requests included (a bucket's objects stored with
  * Content-Encoding: gzip; Chromium asks for no compression with a Range and refuses such an
  * answer). And the viewer's own host away for a moment, as a collector restarting is, while the
- * page loads its query engine. Real Chromium.
+ * page loads its query engine, or not sending its WebAssembly at all. Real Chromium.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '@parley/shared/manifest';
 import { defaultViewState } from '@parley/shared/url-state';
@@ -139,4 +139,40 @@ describe('the viewer’s host away while the query engine loads', () => {
     expect((await models()).ok).toBe(true);
     await page.close();
   });
+
+  it.each([
+    ['answers 404 for', (r: Route) => r.fulfill({ status: 404, body: 'Not Found' }), 'HTTP 404'],
+    ['does not answer', (r: Route) => r.abort('connectionrefused'), 'the server did not answer'],
+  ])(
+    'says why the query engine did not start when its host %s its WebAssembly, and Try again starts it',
+    async (_, refuse, why) => {
+      const page = await context.newPage();
+      // Only DuckDB's: parquet-wasm comes, so nothing but DuckDB's own start can fail.
+      const duckWasm = (url: URL): boolean => /\/duckdb-eh-[^/]*\.wasm$/.test(url.pathname);
+      let refused = 0;
+      await page.route(duckWasm, (route) => {
+        refused++;
+        return refuse(route);
+      });
+      await page.goto(`${app.url}/?src=${encodeURIComponent(`${recentHost.url}/snap/`)}&t=all`);
+      await page.locator('tbody tr[data-key]').first().waitFor();
+      const error = page.locator('[data-testid="error"][data-kind="engine-unavailable"]');
+      await error.waitFor();
+      expect(refused).toBeGreaterThan(0);
+      expect(await error.innerText()).toContain('The query engine could not be loaded');
+      expect(await error.innerText()).toContain(why);
+      await page.getByTestId('model-select').locator('summary').click();
+      expect(await page.getByTestId('model-select').innerText()).toContain(
+        'The model list could not be read.',
+      );
+      await page.keyboard.press('Escape');
+      await page.unroute(duckWasm);
+      await error.getByRole('button', { name: 'Try again' }).click();
+      await page.getByTestId('usage-chart').locator('rect').first().waitFor();
+      expect(await page.getByTestId('error').count()).toBe(0);
+      await page.getByTestId('model-select').locator('summary').click();
+      await page.getByTestId('model-select').locator('input[type="checkbox"]').first().waitFor();
+      await page.close();
+    },
+  );
 });

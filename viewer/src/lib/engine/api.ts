@@ -34,6 +34,8 @@ export type EngineErrorKind =
   | 'query-failed'
   /** The browser's query engine (WebAssembly) ran out of memory: the files are too big for it. */
   | 'out-of-memory'
+  /** DuckDB-WASM could not be started: its code did not come from the page's host. */
+  | 'engine-unavailable'
   /** The source has no session with the key asked for (a link to data it does not hold). */
   | 'not-found'
   | 'cancelled';

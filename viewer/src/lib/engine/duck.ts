@@ -31,14 +31,81 @@ export interface Duck {
   conn: duckdb.AsyncDuckDBConnection;
 }
 
+/**
+ * DuckDB-WASM's worker fetches its WebAssembly and compiles it as the bytes arrive; when that
+ * fetch fails (the host away, a 404 or 500), the rejection goes unhandled inside that worker and
+ * instantiate() never settles. The worker runs here inside a small script of ours that posts
+ * such a rejection back, so a failed start fails instead of hanging. Built as a blob: nothing
+ * more is fetched on the way to a start that works.
+ */
+const UNHANDLED = 'parley:unhandled-rejection';
+
+function guardedWorker(scriptUrl: string): { worker: Worker; revoke: () => void } {
+  const guard = `self.addEventListener('unhandledrejection', (e) => {
+  const r = e.reason;
+  self.postMessage({ type: ${JSON.stringify(UNHANDLED)}, message: String(r && r.message ? r.message : r) });
+});
+importScripts(${JSON.stringify(scriptUrl)});`;
+  const url = URL.createObjectURL(new Blob([guard], { type: 'text/javascript' }));
+  return { worker: new Worker(url), revoke: () => URL.revokeObjectURL(url) };
+}
+
+/** Rejects when the worker reports a failure (its script not loaded, a rejection it left). */
+function workerFailure(worker: Worker): { failed: Promise<never>; stop: () => void } {
+  let onError: (e: ErrorEvent) => void = () => undefined;
+  let onMessage: (e: MessageEvent) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    onError = (e) => reject(new Error(e.message || 'its worker script could not be loaded'));
+    onMessage = (e) => {
+      const data: unknown = e.data;
+      if (data && typeof data === 'object' && 'type' in data && data.type === UNHANDLED && 'message' in data)
+        reject(new Error(String(data.message)));
+    };
+  });
+  worker.addEventListener('error', onError);
+  worker.addEventListener('message', onMessage);
+  const stop = (): void => {
+    worker.removeEventListener('error', onError);
+    worker.removeEventListener('message', onMessage);
+  };
+  return { failed, stop };
+}
+
+/**
+ * Why a file of DuckDB's could not be fetched, asked only once its start failed: the browser's
+ * own message ("HTTP status code is not ok") names neither the file nor the status.
+ */
+async function fetchProblem(url: string): Promise<string | null> {
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  try {
+    const r = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    return r.ok ? null : `${name} answered HTTP ${r.status}`;
+  } catch {
+    return `${name} could not be fetched: the server did not answer`;
+  }
+}
+
 export async function startDuck(mark: (name: string) => void = () => undefined): Promise<Duck> {
-  const worker = new Worker(ehWorkerUrl);
+  // Absolute: the guard's own URL is a blob, against which nothing relative resolves.
+  const wasmUrl = new URL(ehWasmUrl, self.location.href).href;
+  const workerUrl = new URL(ehWorkerUrl, self.location.href).href;
+  const { worker, revoke } = guardedWorker(workerUrl);
+  const { failed, stop } = workerFailure(worker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(ehWasmUrl);
-  mark('engine:duckdb-instantiated');
-  await db.open({ query: { castBigIntToDouble: false } });
-  const conn = await db.connect();
-  return { db, conn };
+  try {
+    await Promise.race([db.instantiate(wasmUrl), failed]);
+    mark('engine:duckdb-instantiated');
+    await Promise.race([db.open({ query: { castBigIntToDouble: false } }), failed]);
+    const conn = await db.connect();
+    return { db, conn };
+  } catch (err) {
+    await db.terminate();
+    const problem = (await fetchProblem(wasmUrl)) ?? (await fetchProblem(workerUrl));
+    throw new Error(problem ?? (err instanceof Error ? err.message : String(err)), { cause: err });
+  } finally {
+    stop();
+    revoke();
+  }
 }
 
 export async function resetTables(duck: Duck): Promise<void> {

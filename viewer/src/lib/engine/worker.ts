@@ -92,13 +92,20 @@ const duckReady = retryMemo(async (): Promise<DuckSide> => {
   await duckGate;
   mark('engine:duckdb-start');
   emit('engine', 'Starting the query engine');
-  const ops = await import('./duck-ops.ts');
-  // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
-  void parquet().catch(() => undefined);
-  const duck = await ops.startDuck(mark);
-  mark('engine:duckdb-ready');
-  emit('engine', 'Query engine ready');
-  return { duck, ops };
+  try {
+    const ops = await import('./duck-ops.ts');
+    // The Parquet-to-Arrow reader loads DuckDB: compiled alongside it, ready when DuckDB is.
+    void parquet().catch(() => undefined);
+    const duck = await ops.startDuck(mark);
+    mark('engine:duckdb-ready');
+    emit('engine', 'Query engine ready');
+    return { duck, ops };
+  } catch (err) {
+    const error = toEngineError(err);
+    throw new EngineFailure(
+      error.kind === 'out-of-memory' ? error : engineError('engine-unavailable', error.message),
+    );
+  }
 });
 
 let parquetOps: Promise<ParquetOps> | null = null;
