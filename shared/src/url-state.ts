@@ -14,7 +14,8 @@
  *            required, from <= to; they win over `t`
  *   sort     '<key>:<asc|desc>' with key last|first|duration|calls|input|output|cached|cost|errors|
  *            session (the SortKey names are accepted too); default last:desc
- *   page     1-based page number; default 1
+ *   page     1-based page number; default 1; a number past MAX_PAGE reads as MAX_PAGE (past the
+ *            data's end, like any page a link names beyond it: the app shows the last one)
  *   size     page size 25|50|100|200; default 50
  *   session  open session key (a session id, or 'trace:<trace_id>'); default none
  *   msg      open message anchor '<span_id>:<seq>', only together with session; default none
@@ -111,8 +112,9 @@ export function parseViewState(params: URLSearchParams): { state: ViewState; not
 
   const page = one('page');
   if (page !== null) {
-    const n = parseIntStrict(page);
-    if (n !== null && n >= 1 && n <= MAX_PAGE) state.page = n;
+    // Digits only: "1e3" or "-3" is no page number, while "99999999" is one past any data.
+    const n = /^\d+$/.test(page) ? Number(page) : 0;
+    if (n >= 1) state.page = Math.min(n, MAX_PAGE);
     else notices.push(`Invalid page "${clip(page)}"; showing page 1.`);
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_PAGE,
   MAX_TIME_US,
   PAGE_SIZES,
   RELATIVE_RANGES,
@@ -120,7 +121,8 @@ describe('url-state', () => {
       ['page=0', {}],
       ['page=-3', {}],
       ['page=1e3', {}],
-      ['page=99999999999', {}],
+      ['page=', {}],
+      ['page=2.5', {}],
       ['size=10', {}],
       ['size=50.0', {}],
       ['sort=cost:sideways', {}],
@@ -138,6 +140,15 @@ describe('url-state', () => {
       expect(state, query).toEqual({ ...defaultViewState(), ...expected });
       expect(notices.length, query).toBe(1);
     }
+  });
+
+  it('reads a page number past any data as the largest page, for the app to show the last one', () => {
+    for (const page of ['99999999', '99999999999', '9'.repeat(400)]) {
+      const { state, notices } = parseViewState(new URLSearchParams({ page }));
+      expect(state.page, page).toBe(MAX_PAGE);
+      expect(notices, page).toEqual([]);
+    }
+    expect(parseViewState(new URLSearchParams('page=0042')).state.page).toBe(42);
   });
 
   it('accepts sort names with or without a direction', () => {

@@ -100,16 +100,33 @@ describe('sessions table', () => {
     await page.close();
   });
 
-  it('shows the last page for a page number past the end', async () => {
-    const page = await open('t=all&page=500');
-    await expect.poll(() => Number(param(page, 'page'))).toBeLessThan(500);
+  it.each(['500', '99999999'])(
+    'shows the last page for page=%s, past the end, in place of the link’s history entry',
+    async (asked) => {
+      const page = await open(`t=all&page=${asked}`);
+      await expect.poll(() => Number(param(page, 'page'))).toBeLessThan(500);
+      await rows(page).first().waitFor();
+      const range = await page.getByTestId('page-range').textContent();
+      const [, first, last, total] = /^([\d,]+)–([\d,]+) of ([\d,]+)$/.exec(range ?? '') ?? [];
+      const n = (s: string | undefined): number => Number(s?.replaceAll(',', ''));
+      expect(n(last)).toBe(n(total));
+      expect(n(first)).toBeGreaterThan(1);
+      expect(n(first)).toBeLessThanOrEqual(n(last));
+      const notices = await page.getByTestId('notices').innerText();
+      expect(notices).toContain(`Page ${asked} is past the end`);
+      expect(notices).not.toContain('Invalid page');
+      // Replaced, not pushed: Back leaves the viewer (to the tab's blank page), not to the page past the end.
+      await page.goBack();
+      expect(page.url()).toBe('about:blank');
+      await page.close();
+    },
+  );
+
+  it('still says a page that is no number is invalid, and shows the first', async () => {
+    const page = await open('t=all&page=last');
     await rows(page).first().waitFor();
-    const range = await page.getByTestId('page-range').textContent();
-    const [, first, last, total] = /^([\d,]+)–([\d,]+) of ([\d,]+)$/.exec(range ?? '') ?? [];
-    const n = (s: string | undefined): number => Number(s?.replaceAll(',', ''));
-    expect(n(last)).toBe(n(total));
-    expect(n(first)).toBeLessThanOrEqual(n(last));
-    expect(await page.getByTestId('notices').innerText()).toContain('Page 500 is past the end');
+    expect(await page.getByTestId('notices').innerText()).toContain('Invalid page "last"; showing page 1.');
+    expect(await page.getByTestId('page-range').textContent()).toMatch(/^1–/);
     await page.close();
   });
 
