@@ -98,6 +98,10 @@ export const PARTIAL_SESSION = 'details-partial';
 export const EMBEDDINGS_SESSION = 'details-embeddings';
 export const EMBEDDING_TOKENS = 1200;
 
+export const RTL_SESSION = 'details-rtl';
+export const HEBREW = 'שלום עולם! מה שלומך היום?';
+export const ENGLISH = 'And an English paragraph after it.';
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -238,6 +242,14 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       output: [{ role: 'assistant', parts: [text('Yes.')], finish_reason: 'stop' }],
       // A model no price table knows: its tokens count, its cost cannot.
       attributes: { 'gen_ai.request.model': 'acme-llm-7b-v3' },
+    },
+    {
+      sessionId: RTL_SESSION,
+      n: 14,
+      startMs: nowMs - 3_000,
+      input: [{ role: 'user', parts: [text(`${HEBREW}\n\n${ENGLISH}`)] }],
+      // A part shown apart from the message's text, in the same words.
+      output: [{ role: 'assistant', parts: [{ type: 'refusal', content: HEBREW }], finish_reason: 'stop' }],
     },
     {
       sessionId: EMBEDDINGS_SESSION,

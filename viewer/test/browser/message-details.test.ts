@@ -9,7 +9,9 @@ import { startSeeded } from './seeded.ts';
 import {
   ANSWER,
   EMBEDDINGS_SESSION,
+  ENGLISH,
   ERRORS_SESSION,
+  HEBREW,
   PARTIAL_SESSION,
   IMAGE_URI,
   LONG_BASE64,
@@ -19,6 +21,7 @@ import {
   RATE_LIMIT,
   REASONING,
   REFUSAL,
+  RTL_SESSION,
   SHORT_BASE64,
   TOOLS,
   TOOLS_SESSION,
@@ -52,6 +55,52 @@ describe('message text', () => {
     const body = await user.locator('.body').innerText();
     for (const paragraph of PARAGRAPHS) expect(body.split(paragraph).length - 1).toBe(1);
     expect(await user.locator('.part').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('right-to-left text', () => {
+  it('reads a Hebrew paragraph from the right, its question mark at its end, and English from the left', async () => {
+    const page = await openSession(RTL_SESSION);
+    const layout = await page.getByTestId('conversation').evaluate(
+      (el, [hebrewText, englishText]) => {
+        const paragraph = (text: string, where: string) => {
+          const p = [...el.querySelectorAll(where)].find((e) => e.textContent === text);
+          const node = p?.firstChild;
+          if (!p || !node) throw new Error(`no paragraph ${text}`);
+          const range = document.createRange();
+          const rect = (from: number, to: number) => {
+            range.setStart(node, from);
+            range.setEnd(node, to);
+            return range.getBoundingClientRect();
+          };
+          const box = p.getBoundingClientRect();
+          const style = getComputedStyle(p);
+          return {
+            // Its content box: where its lines start and end.
+            box: {
+              left: box.left + parseFloat(style.paddingLeft),
+              right: box.right - parseFloat(style.paddingRight),
+            },
+            first: rect(0, 1),
+            last: rect(text.length - 1, text.length),
+          };
+        };
+        return {
+          hebrew: paragraph(hebrewText, 'article[data-role="user"] p'),
+          english: paragraph(englishText, 'article[data-role="user"] p'),
+          refusal: paragraph(hebrewText, 'article[data-role="assistant"] .refusal p'),
+        };
+      },
+      [HEBREW, ENGLISH] as const,
+    );
+    const { hebrew, english, refusal } = layout;
+    // Its first letter at the right edge, its question mark left of everything else.
+    for (const p of [hebrew, refusal]) {
+      expect(p.first.right).toBeCloseTo(p.box.right, 0);
+      expect(p.last.right).toBeLessThanOrEqual(p.first.left);
+    }
+    expect(english.first.left).toBeCloseTo(english.box.left, 0);
     await page.close();
   });
 });
