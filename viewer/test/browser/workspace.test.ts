@@ -151,6 +151,25 @@ describe('sessions table', () => {
 });
 
 describe('filters and URL state', () => {
+  it('names the models of a link that no session of the range used, and keeps them in the URL', async () => {
+    const query = `t=all&models=${LOAD_MODELS[0]}&models=no-such-model&models=gpt-9`;
+    const page = await open(query);
+    const notices = page.getByTestId('notices');
+    await notices.filter({ hasText: 'No session in this time range used the models' }).waitFor();
+    const text = await notices.innerText();
+    expect(text).toContain('"no-such-model", "gpt-9"');
+    expect(text).not.toContain(`"${LOAD_MODELS[0]}"`);
+    await rows(page).first().waitFor();
+    expect(new URL(page.url()).search.slice(1)).toBe(query);
+    // A model the range holds alone: nothing to say.
+    await page.goto(`${collector.url}/?t=all&models=${LOAD_MODELS[0]}`);
+    await rows(page).first().waitFor();
+    await page.getByTestId('model-select').locator('summary').click();
+    await page.getByTestId('model-select').locator('input[type="checkbox"]').first().waitFor();
+    expect(await page.getByTestId('notices').count()).toBe(0);
+    await page.close();
+  });
+
   it('restores filters, page and open session from a deep link in a fresh browser', async () => {
     const page = await open('t=all');
     await rows(page).first().waitFor();
