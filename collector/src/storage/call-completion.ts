@@ -54,6 +54,11 @@ export interface CompletedGroup {
    * sessions list and its conversation has its messages.
    */
   lateSessions: LateSession[];
+  /**
+   * Log messages written without a session whose span the memory does not know, by trace: the
+   * UTC hours they are written in. Their span may be in Parquet already (forgotten-spans.ts).
+   */
+  spanless: Map<string, Set<string>>;
 }
 
 /**
@@ -209,6 +214,7 @@ export function completeGroup(
     carried: { spans: [], messages: [] },
     rootless: 0,
     lateSessions: withForgottenTraces(lateSessionsOf(context, completed.spans), recent, batchSpans),
+    spanless: new Map(),
   };
   const heldSpans = new Set<string>();
   for (const s of batchSpans) {
@@ -239,8 +245,13 @@ export function completeGroup(
     if (waiting) out.carried.messages.push({ ...m, carried_since: sinceOf(m) });
     else {
       out.messages.push(m);
-      if (m.session_id === null && m.source === 'log' && !recent.has(m.trace_id, m.span_id))
-        recent.messageWithoutSpan(m.trace_id, utcHour(m.start_time), options.nowMs);
+      if (m.session_id === null && m.source === 'log' && !recent.has(m.trace_id, m.span_id)) {
+        const hour = utcHour(m.start_time);
+        recent.messageWithoutSpan(m.trace_id, hour, options.nowMs);
+        const hours = out.spanless.get(m.trace_id) ?? new Set<string>();
+        hours.add(hour);
+        out.spanless.set(m.trace_id, hours);
+      }
     }
   }
   recent.forget(options.nowMs);

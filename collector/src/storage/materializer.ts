@@ -20,7 +20,7 @@ import { messagePartitions, spanPartitions } from './flush-partitions.ts';
 import type { WriteTarget } from './partition-writer.ts';
 import { completeGroup } from './call-completion.ts';
 import type { CompletedGroup } from './call-completion.ts';
-import { createRecentSpans, seedFromParquet } from './recent-spans.ts';
+import { createRecentSpans, seedFromParquet, seedSpanlessMessages } from './recent-spans.ts';
 import type { SpanKey } from './recent-spans.ts';
 import { recover } from './recovery.ts';
 import { createRowLines } from './row-lines.ts';
@@ -28,6 +28,7 @@ import type { RowLines } from './row-lines.ts';
 import { createScratchDir } from './scratch-dir.ts';
 import { expiredFiles } from './retention.ts';
 import { lateSessionCandidates, rewriteLateSessions } from './late-sessions.ts';
+import { sessionsFromWrittenSpans } from './forgotten-spans.ts';
 import type { LateSession } from './call-completion.ts';
 import { listSegments, segmentPath } from './wal-segments.ts';
 import type { Segment } from './wal-segments.ts';
@@ -144,6 +145,24 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     }),
   );
 
+  // Message files written last, as far back as the span files read above, for the traces whose
+  // messages were written before their span came (seedSpanlessMessages).
+  const messageFiles: string[] = [];
+  let messageRows = 0;
+  for (const file of [...manifest.files].reverse()) {
+    if (messageRows >= cfg.recent.maxSpans || messageFiles.length >= SEED_FILES_MAX) break;
+    if (file.table !== 'messages') continue;
+    messageFiles.push(join(cfg.dataDir, file.path));
+    messageRows += file.rows;
+  }
+  await seedSpanlessMessages(duck, recent, messageFiles, Date.now(), cfg.recent.rootless.maxTraces).catch(
+    (err: unknown) =>
+      log.log('warn', 'storage.seed_failed', {
+        error: String(err).split('\n')[0],
+        hint: 'log messages written before their span came, before this start, do not take the session that span brings',
+      }),
+  );
+
   emit({
     type: 'started',
     nextSeq: recovered.nextSeq,
@@ -215,6 +234,8 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     messages: number;
     carry: { tmpPath: string; since_ms: number; rows: number } | null;
     lateSessions: LateSession[];
+    /** See CompletedGroup.spanless. */
+    spanless: Map<string, Set<string>>;
     ms: number;
     /**
      * The spans completion remembered as written (see call-completion.ts), taken back unless the
@@ -308,6 +329,7 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       messages: done.messages.length,
       carry,
       lateSessions: done.lateSessions,
+      spanless: done.spanless,
       ms: performance.now() - started,
       // Only the keys: a row holds its encoded line, and through it the bytes of its whole WAL
       // record, which would otherwise stay in memory while DuckDB writes this group.
@@ -342,6 +364,23 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
       carries.push({ seq, since_ms: rows.carry.since_ms });
     }
     const walCommitted = Math.max(state.wal_committed, ...wal.map((s) => s.seq));
+    // Traces the memory forgot: the late sessions their written spans give, committed with the
+    // messages they complete. A trace already pending keeps its one entry: the rewrite joins
+    // rows to the pending list by trace.
+    const pending = new Set([...state.late_sessions, ...rows.lateSessions].map((l) => l.trace_id));
+    const spanless = new Map([...rows.spanless].filter(([traceId]) => !pending.has(traceId)));
+    // Only a help: a span file it cannot read must not hold up the group.
+    const found = await sessionsFromWrittenSpans(duck, cfg.dataDir, manifest, spanless).catch(
+      (err: unknown) => {
+        log.log('warn', 'storage.span_lookup_failed', {
+          traces: spanless.size,
+          error: String(err).split('\n')[0],
+          hint: 'log messages whose span was written before the collector forgot it stay without a session',
+        });
+        return [];
+      },
+    );
+    const lateSessions = [...rows.lateSessions, ...found];
     // If this throws, the files stay: the manifest may or may not have been renamed into place.
     // Unlisted ones are orphans that start-up removes; the segments are materialized again.
     await commit(
@@ -350,12 +389,12 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
         ...state,
         wal_committed: walCommitted,
         carries,
-        late_sessions: [...state.late_sessions, ...rows.lateSessions],
+        late_sessions: [...state.late_sessions, ...lateSessions],
       },
     );
     rows.committed = true;
     // Their rewrite is pending in the committed state now (settleLateSessions).
-    for (const late of rows.lateSessions) recent.settle(late.trace_id);
+    for (const late of lateSessions) recent.settle(late.trace_id);
     const ms = performance.now() - started;
     const written = (table: string) =>
       out.files.filter((f) => f.table === table).reduce((sum, f) => sum + f.rows, 0);

@@ -261,3 +261,37 @@ export async function seedFromParquet(
   recent.remember(spans, nowMs);
   recent.forget(nowMs);
 }
+
+/**
+ * Marks again, after a restart, the traces of log messages written without a session before
+ * their span came (see messageWithoutSpan), which only the memory held: from the message files
+ * written last, those rows whose span the memory (seeded first) does not know, at most
+ * `maxTraces` traces. Without it, a span that comes after the restart leaves them out of its
+ * session.
+ */
+export async function seedSpanlessMessages(
+  duck: Duck,
+  recent: RecentSpans,
+  files: readonly string[],
+  nowMs: number,
+  maxTraces: number,
+): Promise<number> {
+  if (files.length === 0) return 0;
+  const c = await duck.columns(
+    `SELECT trace_id, span_id, strftime(min(start_time), '%Y-%m-%dT%H') AS hour
+     FROM read_parquet($1, union_by_name = true)
+     WHERE session_id IS NULL AND source = 'log'
+     GROUP BY trace_id, span_id, date_trunc('hour', start_time) ORDER BY min(start_time)`,
+    [files],
+  );
+  const [traceId = [], spanId = [], hour = []] = ['trace_id', 'span_id', 'hour'].map((n) => c[n] ?? []);
+  const marked = new Set<string>();
+  for (let i = 0; i < traceId.length; i++) {
+    const trace = String(traceId[i]);
+    if (recent.has(trace, String(spanId[i]))) continue;
+    if (!marked.has(trace) && marked.size >= maxTraces) continue;
+    marked.add(trace);
+    recent.messageWithoutSpan(trace, String(hour[i]), nowMs);
+  }
+  return marked.size;
+}

@@ -649,6 +649,71 @@ describe('storage pipeline', () => {
     await pipeline.close();
   });
 
+  it('after a restart, still gives a log message written before its span came the session it brings', async () => {
+    const dir = await dataDir();
+    const first = await openPipeline(dir, { carryMaxAgeMs: 0 });
+    await first.ingest({ signal: 'logs', logs: [userMessageLog(16, 2, BASE_US + 1, 'streamed')] });
+    await first.flush();
+    await first.close();
+    const second = await openPipeline(dir, { carryMaxAgeMs: 0 });
+    await second.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 16, span: 2, parent: 1, startUs: BASE_US + 1 }),
+        span({ trace: 16, span: 1, startUs: BASE_US, session: 'slow-16', llm: false }),
+      ],
+    });
+    await second.flush();
+    expect(await queryTable(dir, 'messages', 'SELECT session_id, content FROM t')).toEqual([
+      { session_id: 'slow-16', content: 'streamed' },
+    ]);
+    await second.close();
+  });
+
+  it('gives a log message whose span the memory forgot the session of the span written before', async () => {
+    const dir = await dataDir();
+    // Forgotten by the flush after its own: what maxSpans does to a trace at full load.
+    const options = {
+      carryMaxAgeMs: 0,
+      recent: { maxAgeMs: 0, maxSpans: 1, rootless: { maxAgeMs: 3_600_000, maxTraces: 10 } },
+    };
+    const first = await openPipeline(dir, options);
+    await first.ingest({
+      signal: 'traces',
+      spans: [
+        span({ trace: 12, span: 1, startUs: BASE_US, session: 'long-12', llm: false }),
+        span({ trace: 12, span: 2, parent: 1, startUs: BASE_US + 10 }),
+        span({ trace: 14, span: 1, startUs: BASE_US, session: 'long-14', llm: false }),
+        span({ trace: 14, span: 2, parent: 1, startUs: BASE_US + 10 }),
+      ],
+    });
+    await first.flush();
+    await first.ingest({
+      signal: 'traces',
+      spans: [span({ trace: 13, span: 1, startUs: BASE_US, session: 'other', llm: false })],
+    });
+    await first.flush();
+    // The message of an LLM call of the hour before: its span starts in the message's previous hour.
+    await first.ingest({
+      signal: 'logs',
+      logs: [userMessageLog(12, 2, BASE_US + 3_600_000_000, 'late words')],
+    });
+    await first.flush();
+    await first.close();
+    // After a restart that reads back only the last span file: trace 14 is not in the memory.
+    const second = await openPipeline(dir, options);
+    await second.ingest({ signal: 'logs', logs: [userMessageLog(14, 2, BASE_US + 20, 'after restart')] });
+    await second.flush();
+    expect(
+      await queryTable(dir, 'messages', 'SELECT session_id, trace_id, content FROM t ORDER BY content'),
+    ).toEqual([
+      { session_id: 'long-14', trace_id: hexId(14, 32), content: 'after restart' },
+      { session_id: 'long-12', trace_id: hexId(12, 32), content: 'late words' },
+    ]);
+    expect((await manifestOf(dir)).writer?.wtest).toMatchObject({ late_sessions: [] });
+    await second.close();
+  });
+
   it('writes an acknowledged span whose WAL line is larger than 32 MiB, sizing DuckDB memory to it', async () => {
     const dir = await dataDir();
     const events: string[] = [];
