@@ -409,7 +409,7 @@ describe('sessions table rows', () => {
     await page.close();
   });
 
-  it('keep one Tab stop that the arrows move; Tab goes on to its copy button, then the pager; Enter opens and says so', async () => {
+  it('keep one Tab stop that the arrows move; Tab goes on to its copy button, then the pager; Enter opens, which the route announcer says', async () => {
     const page = await open('t=all&q=a11y-00&sort=session:asc');
     const first = rowLink(page, a11ySessionId(0));
     await first.waitFor();
@@ -437,10 +437,9 @@ describe('sessions table rows', () => {
     expect(await focused(page)).toBe(two);
     await page.keyboard.press('Enter');
     await expect.poll(() => new URL(page.url()).searchParams.get('session')).toBe(a11ySessionId(2));
-    const said = page.getByTestId('sessions').locator(':scope > [role="status"]');
     await expect
-      .poll(() => said.textContent())
-      .toBe(`Conversation ${a11ySessionId(2)} opened. Escape closes it.`);
+      .poll(() => page.locator('#svelte-announcer').textContent())
+      .toMatch(new RegExp(`^\\s*${a11ySessionId(2)} · Parley\\s*$`));
     expect(await focused(page)).toBe(two);
     expect(await rowLink(page, a11ySessionId(2)).getAttribute('aria-current')).toBe('true');
     await page.close();
@@ -498,6 +497,65 @@ describe('skip link and announcements', () => {
     expect(await said()).toEqual([]);
     await page.locator('tbody tr[data-key]').first().click();
     await expect.poll(said).toEqual([expect.stringMatching(/^a11y-01\d · Parley$/)]);
+    await page.close();
+  });
+});
+
+describe('opening a conversation', () => {
+  it('is said once, by the route announcer, whether opened by Enter or by Back', async () => {
+    const page = await open('t=all&q=a11y-00&sort=session:asc');
+    const status = page.getByTestId('results-status');
+    await expect.poll(() => status.innerText()).toBe('Sessions 1–10 of 10');
+    // Every change of a live region's text after the region is on the page is something a
+    // screen reader says: record each region's text as a batch of mutations leaves it.
+    await page.evaluate(() => {
+      const live = '[aria-live], [role="status"], [role="alert"], [role="log"]';
+      const w = window as unknown as { said: string[] };
+      w.said = [];
+      const last = new Map<Element, string>();
+      const known = new Set<Element>(document.querySelectorAll(live));
+      for (const el of known) last.set(el, el.textContent?.trim() ?? '');
+      new MutationObserver((records) => {
+        const changed = new Set<Element>();
+        for (const r of records) {
+          const at = r.target instanceof Element ? r.target : r.target.parentElement;
+          const region = at?.closest(live);
+          if (region && known.has(region)) changed.add(region);
+        }
+        for (const region of changed) {
+          const text = region.textContent?.trim() ?? '';
+          if (text !== '' && text !== last.get(region))
+            w.said.push(
+              `${region.id || region.getAttribute('data-testid') || region.getAttribute('role')}: ${text}`,
+            );
+          last.set(region, text);
+        }
+        for (const el of document.querySelectorAll(live)) {
+          if (!known.has(el)) last.set(el, el.textContent?.trim() ?? '');
+          known.add(el);
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    const settled = () =>
+      page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const title = `${a11ySessionId(2)} · Parley`;
+
+    await page.getByRole('link', { name: `${a11ySessionId(2)}, open conversation` }).press('Enter');
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    await settled();
+    expect(await said()).toEqual([`svelte-announcer: ${title}`]);
+
+    await page.keyboard.press('Escape');
+    await page.getByTestId('conversation').waitFor({ state: 'detached' });
+    await page.goBack();
+    await page.getByTestId('conversation').locator('article').first().waitFor();
+    await settled();
+    expect(await said()).toEqual([
+      `svelte-announcer: ${title}`,
+      'svelte-announcer: Parley · Sessions',
+      `svelte-announcer: ${title}`,
+    ]);
     await page.close();
   });
 });
