@@ -102,6 +102,11 @@ export const RTL_SESSION = 'details-rtl';
 export const HEBREW = 'שלום עולם! מה שלומך היום?';
 export const ENGLISH = 'And an English paragraph after it.';
 
+export const LONG_MODEL_SESSION = 'details-long-model';
+/** A Bedrock inference profile ARN: a model name with no space to wrap at. */
+export const LONG_MODEL =
+  'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0';
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -250,6 +255,14 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       input: [{ role: 'user', parts: [text(`${HEBREW}\n\n${ENGLISH}`)] }],
       // A part shown apart from the message's text, in the same words.
       output: [{ role: 'assistant', parts: [{ type: 'refusal', content: HEBREW }], finish_reason: 'stop' }],
+    },
+    {
+      sessionId: LONG_MODEL_SESSION,
+      n: 15,
+      startMs: nowMs - 2_000,
+      input: [{ role: 'user', parts: [text('Hello?')] }],
+      output: [{ role: 'assistant', parts: [text('Hi.')], finish_reason: 'stop' }],
+      attributes: { 'gen_ai.request.model': LONG_MODEL },
     },
     {
       sessionId: EMBEDDINGS_SESSION,

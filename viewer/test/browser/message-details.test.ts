@@ -15,6 +15,8 @@ import {
   PARTIAL_SESSION,
   IMAGE_URI,
   LONG_BASE64,
+  LONG_MODEL,
+  LONG_MODEL_SESSION,
   MEDIA_SESSION,
   PARAGRAPHS,
   PARAGRAPHS_SESSION,
@@ -101,6 +103,35 @@ describe('right-to-left text', () => {
       expect(p.last.right).toBeLessThanOrEqual(p.first.left);
     }
     expect(english.first.left).toBeCloseTo(english.box.left, 0);
+    await page.close();
+  });
+});
+
+describe('a long model name', () => {
+  it('wraps inside the header and each message on a narrow screen, whole, without scrolling the page sideways', async () => {
+    const page = await openSession(LONG_MODEL_SESSION);
+    await page.setViewportSize({ width: 420, height: 900 });
+    const pane = page.getByTestId('conversation');
+    await pane.locator('article[data-role="assistant"]').waitFor();
+    const fits = () =>
+      pane.evaluate((el, model) => {
+        const root = document.documentElement;
+        const named = [...el.querySelectorAll('.chip, .model')].filter((e) => e.textContent?.includes(model));
+        return {
+          named: named.length,
+          sideways: root.scrollWidth > root.clientWidth,
+          // Its icon keeps its size beside the wrapped name.
+          squeezedIcons: named.filter(
+            (e) => (e.querySelector('svg')?.getBoundingClientRect().width ?? 0) < 10,
+          ).length,
+          outside: named.filter((e) => {
+            const box = e.getBoundingClientRect();
+            const card = e.closest('article, section')?.getBoundingClientRect();
+            return !card || box.left < card.left || box.right > card.right;
+          }).length,
+        };
+      }, LONG_MODEL);
+    await expect.poll(fits).toEqual({ named: 3, sideways: false, squeezedIcons: 0, outside: 0 });
     await page.close();
   });
 });
