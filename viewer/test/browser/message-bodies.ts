@@ -107,6 +107,9 @@ export const LONG_MODEL_SESSION = 'details-long-model';
 export const LONG_MODEL =
   'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0';
 
+export const LONG_TOOL = 'lookup_customer_record_by_identifier_in_the_crm_system_v2';
+export const LONG_CALL_ID = 'toolu_01A09q90qw90lq917835lq9_with_a_long_identifier_after_it';
+
 export function messageDetailsBody(nowMs: number): Uint8Array {
   const user = {
     role: 'user',
@@ -261,7 +264,13 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       n: 15,
       startMs: nowMs - 2_000,
       input: [{ role: 'user', parts: [text('Hello?')] }],
-      output: [{ role: 'assistant', parts: [text('Hi.')], finish_reason: 'stop' }],
+      output: [
+        {
+          role: 'assistant',
+          parts: [text('Hi.'), { type: 'tool_call', id: LONG_CALL_ID, name: LONG_TOOL, arguments: {} }],
+          finish_reason: 'tool_call',
+        },
+      ],
       attributes: { 'gen_ai.request.model': LONG_MODEL },
     },
     {

@@ -15,8 +15,10 @@ import {
   PARTIAL_SESSION,
   IMAGE_URI,
   LONG_BASE64,
+  LONG_CALL_ID,
   LONG_MODEL,
   LONG_MODEL_SESSION,
+  LONG_TOOL,
   MEDIA_SESSION,
   PARAGRAPHS,
   PARAGRAPHS_SESSION,
@@ -108,7 +110,7 @@ describe('right-to-left text', () => {
 });
 
 describe('a long model name', () => {
-  it('wraps inside the header and each message on a narrow screen, whole, without scrolling the page sideways', async () => {
+  it('wraps inside the header and each message on a narrow screen, whole, without scrolling the page sideways; so do a long tool name and call id', async () => {
     const page = await openSession(LONG_MODEL_SESSION);
     await page.setViewportSize({ width: 420, height: 900 });
     const pane = page.getByTestId('conversation');
@@ -132,6 +134,20 @@ describe('a long model name', () => {
         };
       }, LONG_MODEL);
     await expect.poll(fits).toEqual({ named: 3, sideways: false, squeezedIcons: 0, outside: 0 });
+
+    // The call's tool and id in its block, whole: the id is what its result names.
+    const head = pane.locator('.part.tool-call .head');
+    const clipped = await head.evaluate((el) =>
+      [...el.querySelectorAll('.name, .id')].map((e) => ({
+        text: e.textContent,
+        clipped:
+          e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > el.getBoundingClientRect().right,
+      })),
+    );
+    expect(clipped).toEqual([
+      { text: LONG_TOOL, clipped: false },
+      { text: LONG_CALL_ID, clipped: false },
+    ]);
     await page.close();
   });
 });
