@@ -257,6 +257,8 @@ export function toMessage(raw: unknown, fallbackRole: string): Message | null {
       msg.parts = contentParts(raw.content);
     }
     msg.parts.push(...openAiToolCalls(raw.tool_calls));
+    // OpenAI's function calling before tools: {function_call: {name, arguments}}
+    if (isRecord(raw.function_call)) msg.parts.push(...openAiToolCalls([{ function: raw.function_call }]));
     if (toolCallId !== undefined) msg.toolCallId = toolCallId;
   }
   return msg;

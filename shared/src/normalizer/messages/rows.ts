@@ -143,7 +143,8 @@ function messageFields(msg: Message): MessageFields {
     toolName:
       (typeof response?.name === 'string' ? response.name : null) ??
       (typeof call?.name === 'string' ? call.name : null) ??
-      (msg.role === 'tool' && msg.name !== undefined ? msg.name : null),
+      // a tool's (or, before tools, a function's) result names what answered
+      ((msg.role === 'tool' || msg.role === 'function') && msg.name !== undefined ? msg.name : null),
     contentHash: contentHash(msg.role, parts),
   };
 }

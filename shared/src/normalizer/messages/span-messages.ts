@@ -190,6 +190,7 @@ function traceloop(attrs: Attributes, prefix: string, fallbackRole: string): Mes
     const refusal = str(fields, 'refusal');
     if (refusal !== null) msg.parts.push({ type: 'refusal', content: refusal });
     msg.parts.push(...toolCallsFrom(fields, 'tool_calls', 'id', 'name', 'arguments'));
+    msg.parts.push(...legacyFunctionCall(fields, 'function_call.name', 'function_call.arguments'));
     if (toolCallId !== null) msg.toolCallId = toolCallId;
     const finish = str(fields, 'finish_reason');
     if (finish !== null) msg.finishReason = finish;
@@ -232,9 +233,18 @@ function openInference(attrs: Attributes, prefix: string, fallbackRole: string):
         'tool_call.function.arguments',
       ),
     );
+    msg.parts.push(
+      ...legacyFunctionCall(fields, 'message.function_call_name', 'message.function_call_arguments_json'),
+    );
     if (toolCallId !== null) msg.toolCallId = toolCallId;
     return msg;
   });
+}
+
+/** OpenAI's function calling before tools: one call per message, named, without an id. */
+function legacyFunctionCall(fields: Attributes, nameKey: string, argsKey: string): Part[] {
+  const name = str(fields, nameKey);
+  return name === null ? [] : [{ type: 'tool_call', name, arguments: normalizeArguments(fields[argsKey]) }];
 }
 
 /** Vercel AI SDK legacy inner span: ai.prompt.messages in, ai.response.* out. */
