@@ -140,17 +140,35 @@ describe('the viewer’s host away while the query engine loads', () => {
     await page.close();
   });
 
+  // Only DuckDB's files: parquet-wasm comes, so nothing but DuckDB's own start can fail.
+  const duckWasm = /\/duckdb-eh-[^/]*\.wasm$/;
+  const duckWorker = /\/duckdb-browser-eh\.worker-[^/]*\.js$/;
   it.each([
-    ['answers 404 for', (r: Route) => r.fulfill({ status: 404, body: 'Not Found' }), 'HTTP 404'],
-    ['does not answer', (r: Route) => r.abort('connectionrefused'), 'the server did not answer'],
+    [
+      'answers 404 for its WebAssembly',
+      duckWasm,
+      (r: Route) => r.fulfill({ status: 404, body: 'Not Found' }),
+      '.wasm answered HTTP 404',
+    ],
+    [
+      'does not answer for its WebAssembly',
+      duckWasm,
+      (r: Route) => r.abort('connectionrefused'),
+      'the server did not answer',
+    ],
+    [
+      'answers 500 for its worker script',
+      duckWorker,
+      (r: Route) => r.fulfill({ status: 500, body: 'Oops' }),
+      '.js answered HTTP 500',
+    ],
   ])(
-    'says why the query engine did not start when its host %s its WebAssembly, and Try again starts it',
-    async (_, refuse, why) => {
+    'says why the query engine did not start when its host %s, and Try again starts it',
+    async (_, file, refuse, why) => {
       const page = await context.newPage();
-      // Only DuckDB's: parquet-wasm comes, so nothing but DuckDB's own start can fail.
-      const duckWasm = (url: URL): boolean => /\/duckdb-eh-[^/]*\.wasm$/.test(url.pathname);
+      const duckFile = (url: URL): boolean => file.test(url.pathname);
       let refused = 0;
-      await page.route(duckWasm, (route) => {
+      await page.route(duckFile, (route) => {
         refused++;
         return refuse(route);
       });
@@ -166,7 +184,7 @@ describe('the viewer’s host away while the query engine loads', () => {
         'The model list could not be read.',
       );
       await page.keyboard.press('Escape');
-      await page.unroute(duckWasm);
+      await page.unroute(duckFile);
       await error.getByRole('button', { name: 'Try again' }).click();
       await page.getByTestId('usage-chart').locator('rect').first().waitFor();
       expect(await page.getByTestId('error').count()).toBe(0);
