@@ -4,7 +4,8 @@
  */
 export type PartView =
   | { kind: 'tool-call'; name: string; id: string | null; args: string }
-  | { kind: 'tool-result'; id: string | null; result: string }
+  /** `name`: the tool that answered, as the result says or as its call named it (withCallNames). */
+  | { kind: 'tool-result'; id: string | null; name: string | null; result: string }
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string | null }
   | { kind: 'refusal'; text: string | null }
@@ -78,6 +79,7 @@ function one(p: unknown): PartView {
     return {
       kind: 'tool-result',
       id: str(o.id) ?? str(o.toolCallId) ?? str(o.tool_call_id) ?? str(o.call_id),
+      name: str(o.name) ?? str(o.toolName),
       result: pretty(o.response ?? o.result ?? o.output ?? o.content ?? null),
     };
   }
@@ -177,20 +179,51 @@ export function partViews(parts: string | null, content: string | null): PartVie
 }
 
 /**
+ * The tool each call id names, over the messages of a conversation. Most results name only the
+ * call they answer (OpenAI, OTel, Anthropic), several of them in one message for parallel calls.
+ * Only messages the normalizer named by a tool are read: those that make calls, or answer them.
+ */
+export function callNames(
+  messages: readonly { parts: string | null; content: string | null; toolName: string | null }[],
+): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of messages) {
+    if (m.toolName === null) continue;
+    for (const v of partViews(m.parts, m.content))
+      if (v.kind === 'tool-call' && v.id !== null && !names.has(v.id)) names.set(v.id, v.name);
+  }
+  return names;
+}
+
+/** Tool results named by the call they answer, where they do not name their tool themselves. */
+export function withCallNames(views: PartView[], names: ReadonlyMap<string, string>): PartView[] {
+  if (names.size === 0) return views;
+  return views.map((v) =>
+    v.kind === 'tool-result' && v.name === null && v.id !== null && names.has(v.id)
+      ? { ...v, name: names.get(v.id) ?? null }
+      : v,
+  );
+}
+
+/**
  * The tool a message's header names: its stored tool name (the tool it calls, or the tool a result
- * came from); a message making several calls names the first with "+N", the title lists them all.
+ * came from); a message making several calls, or answering several, names the first with "+N",
+ * the title lists them all.
  */
 export function toolLabel(
   toolName: string | null,
   views: readonly PartView[],
 ): { text: string; title: string } | null {
-  const names = views.flatMap((v) => (v.kind === 'tool-call' ? [v.name] : []));
+  const calls = views.flatMap((v) => (v.kind === 'tool-call' ? [v.name] : []));
+  const results = views.flatMap((v) => (v.kind === 'tool-result' ? [v.name ?? 'tool'] : []));
+  const [names, what] = calls.length > 0 ? [calls, 'tool calls'] : [results, 'tool results'];
   if (names.length > 1)
     return {
       text: `${names[0]} +${names.length - 1}`,
-      title: `${names.length} tool calls: ${names.join(', ')}`,
+      title: `${names.length} ${what}: ${names.join(', ')}`,
     };
-  const name = toolName ?? names[0];
+  const name =
+    toolName ?? calls[0] ?? views.flatMap((v) => (v.kind === 'tool-result' && v.name ? [v.name] : []))[0];
   return name === undefined ? null : { text: name, title: name };
 }
 

@@ -126,6 +126,12 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
     finish_reason: 'stop',
   };
   const ask = { role: 'user', parts: [text('Now tell me how to pick a lock.')] };
+  const weatherAsk = { role: 'user', parts: [text('Weather in Paris and Tokyo, in °F?')] };
+  const weatherCalls = {
+    role: 'assistant',
+    parts: TOOLS.map((name, i) => ({ type: 'tool_call', id: `call_${i}`, name, arguments: {} })),
+    finish_reason: 'tool_call',
+  };
   const question = { role: 'user', parts: [text('What is the balance of account 42?')] };
   const lookup = {
     role: 'assistant',
@@ -187,14 +193,27 @@ export function messageDetailsBody(nowMs: number): Uint8Array {
       sessionId: TOOLS_SESSION,
       n: 4,
       startMs: nowMs - 30_000,
-      input: [{ role: 'user', parts: [text('Weather in Paris and Tokyo, in °F?')] }],
-      output: [
+      input: [weatherAsk],
+      output: [weatherCalls],
+    },
+    {
+      sessionId: TOOLS_SESSION,
+      n: 16,
+      startMs: nowMs - 29_000,
+      // The three results in one message, each naming only the call it answers (OTel, Anthropic).
+      input: [
+        weatherAsk,
+        weatherCalls,
         {
-          role: 'assistant',
-          parts: TOOLS.map((name, i) => ({ type: 'tool_call', id: `call_${i}`, name, arguments: {} })),
-          finish_reason: 'tool_call',
+          role: 'tool',
+          parts: TOOLS.map((_, i) => ({
+            type: 'tool_call_response',
+            id: `call_${i}`,
+            response: `result ${i}`,
+          })),
         },
       ],
+      output: [{ role: 'assistant', parts: [text('Paris 64 °F, Tokyo 70 °F.')], finish_reason: 'stop' }],
     },
     totalOnly(5, nowMs - 20_000, [question], lookup, TOTAL_COSTS[0] ?? 0),
     totalOnly(

@@ -207,6 +207,17 @@ describe('tool calls', () => {
     expect(await name.getAttribute('title')).toBe(`3 tool calls: ${TOOLS.join(', ')}`);
     await page.close();
   });
+
+  it('names each result of a message answering several calls by the tool its call made', async () => {
+    const page = await openSession(TOOLS_SESSION);
+    const tool = page.locator('article[data-role="tool"]');
+    await tool.waitFor();
+    const name = tool.locator('header .toolname');
+    expect(await name.innerText()).toBe('get_weather +2');
+    expect(await name.getAttribute('title')).toBe(`3 tool results: ${TOOLS.join(', ')}`);
+    expect(await tool.locator('.part.tool-result .head .name').allInnerTexts()).toEqual(TOOLS);
+    await page.close();
+  });
 });
 
 describe('a cost reported as a total only', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { inlineBytes, partViews, partsRepeatContent, toolLabel } from '../../src/lib/parts.ts';
+import {
+  callNames,
+  inlineBytes,
+  partViews,
+  partsRepeatContent,
+  toolLabel,
+  withCallNames,
+} from '../../src/lib/parts.ts';
 
 describe('partViews', () => {
   it('reads OTel tool calls and tool results', () => {
@@ -9,7 +16,7 @@ describe('partViews', () => {
     ]);
     expect(partViews(parts, null)).toEqual([
       { kind: 'tool-call', name: 'get_weather', id: 'call_1', args: '{\n  "city": "Paris"\n}' },
-      { kind: 'tool-result', id: 'call_1', result: '{\n  "temp": 21\n}' },
+      { kind: 'tool-result', id: 'call_1', name: null, result: '{\n  "temp": 21\n}' },
     ]);
   });
 
@@ -158,5 +165,46 @@ describe('toolLabel', () => {
     });
     expect(toolLabel('lookup', [])).toEqual({ text: 'lookup', title: 'lookup' });
     expect(toolLabel(null, [])).toBeNull();
+  });
+});
+
+describe('tool results named by their calls', () => {
+  const call = JSON.stringify([
+    { type: 'tool_call', id: 'c0', name: 'get_weather', arguments: {} },
+    { type: 'tool_call', id: 'c1', name: 'convert_temp', arguments: {} },
+  ]);
+  const results = JSON.stringify([
+    { type: 'tool_call_response', id: 'c0', response: 'sunny' },
+    { type: 'tool_call_response', id: 'c1', response: '64 °F' },
+    { type: 'tool_call_response', id: 'c9', response: '?' },
+  ]);
+  const names = callNames([
+    { parts: call, content: null, toolName: 'get_weather' },
+    { parts: results, content: null, toolName: null },
+  ]);
+
+  it('finds the tool of each call id in the messages that make calls', () => {
+    expect([...names]).toEqual([
+      ['c0', 'get_weather'],
+      ['c1', 'convert_temp'],
+    ]);
+  });
+
+  it('names each result by its call, keeps a name the result gives, and leaves an unknown call unnamed', () => {
+    const views = withCallNames(partViews(results, null), names);
+    expect(views.map((v) => (v.kind === 'tool-result' ? v.name : v.kind))).toEqual([
+      'get_weather',
+      'convert_temp',
+      null,
+    ]);
+    const own = JSON.stringify([{ type: 'tool_call_response', id: 'c0', name: 'weather_v2', response: 'x' }]);
+    expect(withCallNames(partViews(own, null), names)).toMatchObject([{ name: 'weather_v2' }]);
+  });
+
+  it('labels a message answering several calls by the first tool with how many more', () => {
+    expect(toolLabel('get_weather', withCallNames(partViews(results, null), names))).toEqual({
+      text: 'get_weather +2',
+      title: '3 tool results: get_weather, convert_temp, tool',
+    });
   });
 });
