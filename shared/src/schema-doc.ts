@@ -170,8 +170,9 @@ and cost over \`is_llm_call\` spans only.
   arrival order.
 - \`role\` is lower-cased; \`developer\` becomes \`system\`; other roles are kept as sent.
 - \`parts\` is JSON in the OTel message-part schema, whatever the wire shape was (OpenAI
-  \`content\`/\`tool_calls\` and the older \`function_call\`, a call without an id; Vercel
-  \`tool-call\`/\`tool-result\`, Anthropic \`tool_use\`, flattened indexes): \`text{content}\`, \`tool_call{id,name,arguments}\` (arguments parsed when they are valid
+  \`content\`/\`tool_calls\` and the older \`function_call\`, a call without an id; OpenAI Responses
+  items, a \`function_call\` or \`reasoning\` item the model's, a \`function_call_output\` a tool
+  message; Vercel \`tool-call\`/\`tool-result\`, Anthropic \`tool_use\`, flattened indexes): \`text{content}\`, \`tool_call{id,name,arguments}\` (arguments parsed when they are valid
   JSON, else kept as the string sent), \`tool_call_response{id,response}\` (\`result\` accepted),
   \`reasoning{content}\`, \`uri{modality,uri}\`, \`blob{modality,mime_type}\` (inline data over 2 KB
   is replaced by \`content_length\`: images by reference), \`file{modality,file_id}\` (a provider's

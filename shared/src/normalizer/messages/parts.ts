@@ -97,7 +97,13 @@ export function normalizePart(raw: unknown): Part | null {
     case 'thinking':
       return withoutUndefined({
         type: 'reasoning',
-        content: s(raw.content) ?? s(raw.text) ?? s(raw.thinking),
+        // OpenAI Responses: a reasoning item's summary (or content) is a list of text parts
+        content:
+          s(raw.content) ??
+          s(raw.text) ??
+          s(raw.thinking) ??
+          joinedText(raw.summary) ??
+          joinedText(raw.content),
       });
     case 'refusal':
       return withoutUndefined({ type: 'refusal', content: s(raw.content) ?? s(raw.refusal) });
@@ -207,6 +213,13 @@ function openAiFile(file: Record<string, unknown>, modality: string): Part {
   return binaryPart(file.file_data, undefined, modality, withoutUndefined({ filename }));
 }
 
+/** The texts of a list of `{text}` parts, by newlines; undefined when it holds none. */
+function joinedText(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const texts = v.flatMap((p) => (isRecord(p) && typeof p.text === 'string' ? [p.text] : []));
+  return texts.length === 0 ? undefined : texts.join('\n');
+}
+
 /** OpenAI-style content: a string, null, or an array of parts. */
 export function contentParts(content: unknown): Part[] {
   if (content === undefined || content === null) return [];
@@ -242,6 +255,10 @@ export function openAiToolCalls(toolCalls: unknown): Part[] {
 export function toMessage(raw: unknown, fallbackRole: string): Message | null {
   if (typeof raw === 'string') return { role: fallbackRole, parts: [{ type: 'text', content: raw }] };
   if (!isRecord(raw)) return null;
+  if (raw.role === undefined && typeof raw.type === 'string' && raw.type !== 'message') {
+    const item = responsesItem(raw, raw.type);
+    if (item !== null) return item;
+  }
   const role = normalizeRole(raw.role, fallbackRole);
   const msg: Message = { role, parts: [] };
   if (typeof raw.name === 'string') msg.name = raw.name;
@@ -262,6 +279,45 @@ export function toMessage(raw: unknown, fallbackRole: string): Message | null {
     if (toolCallId !== undefined) msg.toolCallId = toolCallId;
   }
   return msg;
+}
+
+/**
+ * An OpenAI Responses item that is not a message (a list of them is the API's input and output):
+ * a call is the model's, as an assistant message; its output answers it, as a tool message; a
+ * reasoning item is the model's thinking; any other tool call item (web search, computer use, …)
+ * is the model's, kept as sent. Null for anything else.
+ */
+export function responsesItem(raw: Record<string, unknown>, type: string): Message | null {
+  const id = s(raw.call_id) ?? s(raw.id);
+  if (type === 'function_call' || type === 'custom_tool_call')
+    return {
+      role: 'assistant',
+      parts: [
+        withoutUndefined({
+          type: 'tool_call',
+          id,
+          name: s(raw.name),
+          arguments: normalizeArguments(raw.arguments ?? raw.input),
+        }),
+      ],
+    };
+  if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+    const msg: Message = {
+      role: 'tool',
+      parts: [withoutUndefined({ type: 'tool_call_response', id, response: raw.output ?? null })],
+    };
+    if (id !== undefined) msg.toolCallId = id;
+    return msg;
+  }
+  if (type === 'reasoning') {
+    const part = normalizePart(raw);
+    return { role: 'assistant', parts: part === null ? [] : [part] };
+  }
+  if (type.endsWith('_call')) {
+    const part = normalizePart(raw);
+    return { role: 'assistant', parts: part === null ? [] : [part] };
+  }
+  return null;
 }
 
 /** An array of messages (or one message, or a bare string) into schema messages. */

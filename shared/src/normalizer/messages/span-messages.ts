@@ -17,6 +17,7 @@ import {
   contentParts,
   normalizeArguments,
   normalizeRole,
+  responsesItem,
   systemInstructions,
   toMessage,
   toMessages,
@@ -276,8 +277,9 @@ function vercelOutputs(attrs: Attributes, problems: ProblemSink): Message[] | nu
 
 /**
  * Raw observation I/O (Langfuse `langfuse.observation.input/output`, OpenInference
- * `input.value/output.value`): any shape. Message lists, `{messages}` requests and `{choices}`
- * responses are recognized; a string is one text message; anything else is kept as JSON text.
+ * `input.value/output.value`): any shape. Message lists (OpenAI Responses item lists too),
+ * `{messages}` requests, `{choices}` responses and a lone Responses item are recognized; a string
+ * is one text message; anything else is kept as JSON text.
  */
 function rawIo(
   attrs: Attributes,
@@ -297,6 +299,9 @@ function rawIo(
       const m = toMessage(value, fallbackRole);
       return m === null ? [] : [m];
     }
+    // one OpenAI Responses item: Langfuse records a lone output item (a function call) by itself
+    const item = typeof value.type === 'string' ? responsesItem(value, value.type) : null;
+    if (item !== null) return [item];
   }
   problems.add('unrecognized_messages', 'value is not a message list; kept as text', key);
   return [{ role: fallbackRole, parts: [{ type: 'text', content: rawJson(value, key, problems) }] }];
