@@ -17,6 +17,14 @@
  *   Responses API, or any app sending only the new message) and a sub-agent reusing its parent's
  *   instructions look exactly like that. So does an edited first user message, which therefore
  *   shows without a branch marker.
+ * - A call whose leading system messages differ from the earlier calls' (instructions carrying
+ *   the time, retrieved context or memory, rewritten on every call) shares little or no prefix
+ *   with them through those, so its other inputs are also compared with the contexts of the
+ *   earlier calls without their leading system messages. When they share more that way, and the
+ *   whole of that call's context, the call continues it as above, and shows the system messages
+ *   the call it continues did not send before its new inputs, rather than the whole history again
+ *   on every call. Sharing only part of it (a router's specialist sent the user's message under
+ *   its own instructions) starts a thread of its own, as before.
  * - Then the call's outputs are shown (every choice).
  * - A tool result that names only the call it answers is named by the tool that call made, found
  *   by its id among the session's messages.
@@ -73,7 +81,7 @@ export function reconstructConversation(
 ): ConversationMessage[] {
   const shown: ConversationMessage[] = [];
   const toolNames = toolNamesByCallId(messages);
-  const contexts: ContextNode = { next: new Map(), call: null, anchor: null };
+  const contexts: Contexts = { whole: emptyNode(), conversation: emptyNode() };
   let previous: Turn | null = null;
   for (const turn of buildTurns(calls, messages)) {
     const { newInputs, diverged, from } = compareWithContexts(turn.inputs, contexts);
@@ -109,18 +117,45 @@ interface ContextNode {
   anchor: string | null;
 }
 
-function addContext(root: ContextNode, turn: Turn): void {
-  // A node made now is a message of this call shown now (beyond the prefix it shares); a node
-  // that exists keeps the message shown first.
-  const step = (node: ContextNode, m: SessionMessage): ContextNode => {
-    const child = node.next.get(m.contentHash) ?? { next: new Map(), call: turn, anchor: anchorOf(m) };
+/**
+ * `whole`: the contexts as sent. `conversation`: the same without their leading system messages,
+ * for a call whose instructions changed (see the module comment).
+ */
+interface Contexts {
+  whole: ContextNode;
+  conversation: ContextNode;
+}
+
+function emptyNode(): ContextNode {
+  return { next: new Map(), call: null, anchor: null };
+}
+
+/** How many of the messages, from the first, are system messages. */
+function leadingSystem(messages: readonly SessionMessage[]): number {
+  const i = messages.findIndex((m) => m.role !== 'system');
+  return i === -1 ? messages.length : i;
+}
+
+function addContext(contexts: Contexts, turn: Turn): void {
+  // A node made now is a message shown now, or (in `whole`, behind instructions not seen before)
+  // one the conversation trie names as shown by an earlier call; a node that exists keeps the
+  // message shown first.
+  const step = (node: ContextNode, m: SessionMessage, anchor: string): ContextNode => {
+    const child = node.next.get(m.contentHash) ?? { next: new Map(), call: turn, anchor };
     child.call = turn;
     node.next.set(m.contentHash, child);
     return child;
   };
-  let node = root;
-  for (const m of turn.inputs) node = step(node, m);
-  for (const o of turn.outputs) step(node, o);
+  const shownAs = new Map<SessionMessage, string>();
+  let node = contexts.conversation;
+  for (const m of turn.inputs.slice(leadingSystem(turn.inputs))) {
+    node = step(node, m, anchorOf(m));
+    if (node.anchor !== null) shownAs.set(m, node.anchor);
+  }
+  for (const o of turn.outputs) step(node, o, anchorOf(o));
+  node = contexts.whole;
+  for (const m of turn.inputs) node = step(node, m, shownAs.get(m) ?? anchorOf(m));
+  for (const o of turn.outputs) step(node, o, anchorOf(o));
 }
 
 function anchorOf(m: SessionMessage): string {
@@ -161,23 +196,62 @@ function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMes
  */
 function compareWithContexts(
   inputs: SessionMessage[],
-  contexts: ContextNode,
+  contexts: Contexts,
 ): { newInputs: SessionMessage[]; diverged: boolean; from: { call: Turn; anchor: string } | null } {
-  let node = contexts;
+  const whole = longestPrefix(contexts.whole, inputs);
+  const lead = leadingSystem(inputs);
+  // Behind instructions not sent before, or sent with another history, the conversation may
+  // still go on from an earlier call's: when it does further than in the contexts as sent.
+  const rest = longestPrefix(contexts.conversation, inputs.slice(lead));
+  const best = rest.node.call;
+  if (best === null || rest.n <= whole.n - lead) return continuing(inputs, [], whole, 0);
+  // Only the whole of that call's conversation: a router's specialist, sent the user's message
+  // under its own instructions, is a thread of its own, not an edit of the router's.
+  const skipped = leadingSystem(best.inputs);
+  if (rest.n < best.inputs.length - skipped + (best.outputs.length > 0 ? 1 : 0))
+    return continuing(inputs, [], whole, 0);
+  const sent = new Set(best.inputs.slice(0, skipped).map((m) => m.contentHash));
+  const instructions = inputs.slice(0, lead).filter((m) => !sent.has(m.contentHash));
+  return continuing(inputs.slice(lead), instructions, rest, skipped);
+}
+
+/** The longest prefix of `inputs` some earlier context starts with, and where it ends. */
+function longestPrefix(
+  root: ContextNode,
+  inputs: readonly SessionMessage[],
+): { n: number; node: ContextNode } {
+  let node = root;
   let n = 0;
-  let continues = false;
   for (const m of inputs) {
     const child = node.next.get(m.contentHash);
     if (!child) break;
     node = child;
     n++;
-    continues ||= m.role !== 'system';
   }
+  return { n, node };
+}
+
+/**
+ * The call goes on from `match.node` after the first `match.n` of `inputs`; `skipped` leading
+ * system messages of the call it continues are not part of that match's context.
+ */
+function continuing(
+  inputs: SessionMessage[],
+  instructions: SessionMessage[],
+  match: { n: number; node: ContextNode },
+  skipped: number,
+): { newInputs: SessionMessage[]; diverged: boolean; from: { call: Turn; anchor: string } | null } {
+  const { n, node } = match;
+  const continues = inputs.slice(0, n).some((m) => m.role !== 'system');
   // The prefix ends inside the context of node.call: past its inputs only through one of its outputs.
   const best = node.call;
-  const contextLength = best ? best.inputs.length + (best.outputs.length > 0 ? 1 : 0) : 0;
+  const contextLength = best ? best.inputs.length - skipped + (best.outputs.length > 0 ? 1 : 0) : 0;
   const from = continues && best && node.anchor !== null ? { call: best, anchor: node.anchor } : null;
-  return { newInputs: inputs.slice(n), diverged: continues && n < contextLength, from };
+  return {
+    newInputs: [...instructions, ...inputs.slice(n)],
+    diverged: continues && n < contextLength,
+    from,
+  };
 }
 
 /**

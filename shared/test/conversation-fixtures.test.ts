@@ -5,7 +5,7 @@
 import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
 import { describe, expect, it } from 'vitest';
 import { callSummaryFromRow, sessionMessageFromRow } from '../src/conversation-rows.ts';
-import { buildSessionDetail } from '../src/conversation.ts';
+import { type SessionMessage, buildSessionDetail, isPlaceholder } from '../src/conversation.ts';
 import { completeAcrossBatches, normalizeBatch } from '../src/normalizer/index.ts';
 import { decodeLogs, decodeTraces } from '../src/otlp/decode.ts';
 import { createPricer } from '../src/pricing/index.ts';
@@ -29,8 +29,11 @@ function normalize(fixture: Fixture) {
   );
 }
 
-/** Each fixture's conversations as the viewer shows them, by session id. */
-function conversations(fixture: Fixture) {
+/**
+ * Each fixture's conversations as the viewer shows them, by session id; `rewrite` changes the
+ * session's messages first.
+ */
+function conversations(fixture: Fixture, rewrite: (m: SessionMessage) => SessionMessage = (m) => m) {
   const { spans, messages } = normalize(fixture);
   const calls = spans.filter((s) => s.is_llm_call);
   return fixture.groundTruth.sessions.map((truth) => {
@@ -40,12 +43,16 @@ function conversations(fixture: Fixture) {
         : s.session_id === truth.session_id,
     );
     const spanIds = new Set(mine.map((s) => `${s.trace_id}/${s.span_id}`));
+    const sent = messages
+      .filter((m) => spanIds.has(`${m.trace_id}/${m.span_id}`))
+      .map(sessionMessageFromRow)
+      .map(rewrite);
     const detail = buildSessionDetail(
       truth.session_id ?? `trace:${truth.trace_ids?.[0]}`,
       mine.map(callSummaryFromRow),
-      messages.filter((m) => spanIds.has(`${m.trace_id}/${m.span_id}`)).map(sessionMessageFromRow),
+      sent,
     );
-    return { truth, detail };
+    return { truth, detail, sent };
   });
 }
 
@@ -70,6 +77,31 @@ describe('fixture conversations', () => {
       }
       // Every library's multi-turn scenario has its get_weather round trip.
       expect(results).toBe(1);
+    });
+
+    it(`${fixture.name}: instructions rewritten on every call show once a call, the history once`, () => {
+      // As an app sends them that puts the time, retrieved context or memory in them.
+      const timed = (m: SessionMessage): SessionMessage =>
+        m.role === 'system'
+          ? { ...m, content: `${m.content} (call ${m.spanId})`, contentHash: `${m.contentHash}/${m.spanId}` }
+          : m;
+      for (const { truth, detail, sent } of conversations(fixture, timed)) {
+        const key = truth.session_id ?? 'no session';
+        const shown = detail.messages.filter((m) => !isPlaceholder(m));
+        expect(
+          shown.filter((m) => m.role !== 'system').map((m) => [m.role, m.content]),
+          key,
+        ).toEqual(truth.messages.filter((m) => m.role !== 'system').map((m) => [m.role, m.content]));
+        // Each call's instructions, new each time, once.
+        const instructed = detail.calls
+          .filter((c) => sent.some((m) => m.spanId === c.spanId && m.role === 'system'))
+          .map((c) => c.spanId);
+        expect(
+          shown.filter((m) => m.role === 'system').map((m) => m.spanId),
+          key,
+        ).toEqual(instructed);
+        expect(shown.filter((m) => m.branch).length, key).toBe(0);
+      }
     });
   }
 });

@@ -82,6 +82,109 @@ function expectRollupMatchesCalls(calls: CallSummary[], conv: ConversationMessag
 }
 
 describe('reconstructConversation', () => {
+  it('shows instructions rewritten on a call before its new inputs, and the history once', () => {
+    const [c1, c2, c3, c4] = [call(1), call(2), call(3), call(4)];
+    const conv = reconstructConversation(
+      [c1, c2, c3, c4],
+      [
+        ...msgs(
+          c1,
+          [
+            ['system', 'It is 10:00.'],
+            ['user', 'hi'],
+          ],
+          [['assistant', 'hello']],
+        ),
+        ...msgs(
+          c2,
+          [
+            ['system', 'It is 10:01.'],
+            ['user', 'hi'],
+            ['assistant', 'hello'],
+            ['user', 'and?'],
+          ],
+          [['assistant', 'so.']],
+        ),
+        // Back to instructions sent before, going on from the last call all the same.
+        ...msgs(
+          c3,
+          [
+            ['system', 'It is 10:00.'],
+            ['user', 'hi'],
+            ['assistant', 'hello'],
+            ['user', 'and?'],
+            ['assistant', 'so.'],
+            ['user', 'ok'],
+          ],
+          [['assistant', 'ok!']],
+        ),
+        // New instructions and an edited second question: a thread of its own, shown whole.
+        ...msgs(
+          c4,
+          [
+            ['system', 'It is 10:03.'],
+            ['user', 'hi'],
+            ['assistant', 'hello'],
+            ['user', 'why?'],
+          ],
+          [['assistant', 'because.']],
+        ),
+      ],
+    );
+    expect(shown(conv)).toEqual([
+      'system:It is 10:00.',
+      'user:hi',
+      'assistant:hello',
+      'system:It is 10:01.',
+      'user:and?',
+      'assistant:so.',
+      'system:It is 10:00.',
+      'user:ok',
+      'assistant:ok!',
+      'system:It is 10:03.',
+      'user:hi',
+      'assistant:hello',
+      'user:why?',
+      'assistant:because.',
+    ]);
+    expect(conv.every((m) => m.continuesFrom === null)).toBe(true);
+    expectRollupMatchesCalls([c1, c2, c3, c4], conv);
+  });
+
+  it("shows a router's specialist, sent the user's message under its own instructions, as a thread of its own", () => {
+    const [c1, c2] = [call(1), call(2)];
+    const conv = reconstructConversation(
+      [c1, c2],
+      [
+        ...msgs(
+          c1,
+          [
+            ['system', 'route the question'],
+            ['user', 'my invoice?'],
+          ],
+          [['assistant', 'billing']],
+        ),
+        ...msgs(
+          c2,
+          [
+            ['system', 'you handle billing'],
+            ['user', 'my invoice?'],
+          ],
+          [['assistant', 'paid']],
+        ),
+      ],
+    );
+    expect(shown(conv)).toEqual([
+      'system:route the question',
+      'user:my invoice?',
+      'assistant:billing',
+      'system:you handle billing',
+      'user:my invoice?',
+      'assistant:paid',
+    ]);
+    expect(conv.every((m) => m.continuesFrom === null && !m.branch)).toBe(true);
+  });
+
   it('shows re-sent history once, with a system prompt, and attributes tokens by meaning', () => {
     const c1 = call(1);
     const c2 = call(2);
