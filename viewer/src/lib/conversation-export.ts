@@ -1,7 +1,7 @@
 /** One conversation as a JSON or Markdown document, built from the reconstructed SessionDetail. */
 import type { SessionDetail } from '@parley/shared/view';
 import { formatCost, formatDuration, isoTime } from './format.ts';
-import { partViews } from './parts.ts';
+import { callNames, partViews, toolLabel, withCallNames } from './parts.ts';
 
 export function conversationJson(detail: SessionDetail): string {
   return JSON.stringify(
@@ -67,12 +67,15 @@ export function conversationMarkdown(detail: SessionDetail): string {
     ...embeddingLines(detail.embeddings),
     '',
   ];
+  const names = callNames(detail.messages);
   for (const m of detail.messages) {
     if (m.branch) lines.push('> **Branch:** the history diverges from here.', '');
     else if (m.continuesFrom)
       lines.push(`> **Taken up again** after other calls, from message ${m.continuesFrom}.`, '');
     const meta = [m.model, isoTime(m.startUs)].filter(Boolean).join(' · ');
-    lines.push(`## ${m.role}${m.toolName ? ` (${m.toolName})` : ''}`, '', `_${meta}_`, '');
+    // Every tool a message calls or answers, as the title of its card lists them.
+    const tools = toolLabel(m.toolName, withCallNames(partViews(m.parts, m.content), names));
+    lines.push(`## ${m.role}${tools ? ` (${tools.title})` : ''}`, '', `_${meta}_`, '');
     if (m.content) {
       const f = fence(m.content);
       lines.push(`${f}text`, m.content, f, '');

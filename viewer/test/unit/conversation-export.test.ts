@@ -122,4 +122,31 @@ describe('conversation export', () => {
     );
     expect(JSON.parse(conversationJson(failed)).messages[1].callError).toBe('```\n# not a heading');
   });
+
+  it('names every tool a message calls or answers in its heading, results by their calls', () => {
+    const calls = {
+      ...detail.messages[1]!,
+      content: null,
+      toolName: 'get_weather',
+      parts: JSON.stringify([
+        { type: 'tool_call', id: 'c0', name: 'get_weather', arguments: {} },
+        { type: 'tool_call', id: 'c1', name: 'convert_temp', arguments: {} },
+      ]),
+    };
+    const results = {
+      ...detail.messages[0]!,
+      anchor: 'b:0',
+      role: 'tool',
+      content: null,
+      toolCallId: 'c0',
+      toolName: 'get_weather',
+      parts: JSON.stringify([
+        { type: 'tool_call_response', id: 'c0', response: 'sunny' },
+        { type: 'tool_call_response', id: 'c1', response: '64 °F' },
+      ]),
+    };
+    const md = conversationMarkdown({ ...detail, messages: [calls, results] });
+    expect(md).toContain('## assistant (2 tool calls: get_weather, convert_temp)');
+    expect(md).toContain('## tool (2 tool results: get_weather, convert_temp)');
+  });
 });
