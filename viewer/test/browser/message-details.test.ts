@@ -12,6 +12,7 @@ import {
   ENGLISH,
   ERRORS_SESSION,
   HEBREW,
+  HIDDEN_SESSION,
   PARTIAL_SESSION,
   IMAGE_URI,
   LONG_BASE64,
@@ -27,6 +28,7 @@ import {
   REFUSAL,
   RTL_SESSION,
   SHORT_BASE64,
+  SMUGGLED,
   TOOLS,
   TOOLS_SESSION,
   TOTAL_COSTS,
@@ -105,6 +107,23 @@ describe('right-to-left text', () => {
       expect(p.last.right).toBeLessThanOrEqual(p.first.left);
     }
     expect(english.first.left).toBeCloseTo(english.box.left, 0);
+    await page.close();
+  });
+});
+
+describe('hidden characters', () => {
+  it('shows text hidden in tag characters and a direction override, in the text and in tool arguments', async () => {
+    const page = await openSession(HIDDEN_SESSION);
+    const user = page.locator('article[data-role="user"] .body');
+    const text = await user.innerText();
+    expect(text).toContain(`this⟦hidden tag text: ${SMUGGLED}⟧ page.`);
+    expect(text).toContain('invoice_⟦U+202E⟧txt.exe');
+    const args = page.locator('article[data-role="assistant"] .part.tool-call pre');
+    expect(await args.innerText()).toContain(`⟦hidden tag text: ${SMUGGLED}⟧`);
+    // The same in plain text.
+    await user.hover();
+    await page.locator('article[data-role="user"]').getByRole('button', { name: 'Plain text' }).click();
+    expect(await user.locator('pre.plain').innerText()).toContain(`⟦hidden tag text: ${SMUGGLED}⟧`);
     await page.close();
   });
 });
