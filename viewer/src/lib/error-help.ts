@@ -1,5 +1,5 @@
 /** What each engine error means for the user, and what to do about it. */
-import type { EngineError } from './engine/api.ts';
+import type { EngineError, EngineErrorKind } from './engine/api.ts';
 
 export interface ErrorHelp {
   title: string;
@@ -21,6 +21,22 @@ function httpStatusHelp(status: number, where: string): ErrorHelp {
     title: `${where} answered with an error`,
     advice: 'The server is up but could not serve the data. Try again; if it persists, its logs say why.',
   };
+}
+
+/**
+ * Failures that asking again may not meet: the host away for a moment, an error status it
+ * answered, a failed query, the query engine's code not sent. The others (not Parquet, out of
+ * memory, no such session) would fail the same way again.
+ */
+const RETRYABLE = new Set<EngineErrorKind>([
+  'unreachable',
+  'http-status',
+  'query-failed',
+  'engine-unavailable',
+]);
+
+export function isRetryable(error: EngineError): boolean {
+  return RETRYABLE.has(error.kind);
 }
 
 export function errorHelp(error: EngineError, src: string): ErrorHelp {
