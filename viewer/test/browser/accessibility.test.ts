@@ -152,7 +152,10 @@ describe('focus is kept near the control that went away', () => {
 
   it("after closing a conversation with its button: on that session's row", async () => {
     const page = await openSession(a11ySessionId(7));
-    await page.getByRole('button', { name: 'Close conversation' }).focus();
+    const close = page.getByRole('button', { name: 'Close conversation' });
+    // The key that closes it, said with the button now that opening no longer says it.
+    expect(await close.getAttribute('aria-keyshortcuts')).toBe('Escape');
+    await close.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('conversation').waitFor({ state: 'detached' });
     await expect.poll(() => focused(page)).toBe('a[a11y-007] a11y-007, open conversation');
