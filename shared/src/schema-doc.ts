@@ -218,7 +218,9 @@ retention would remove at once. A span starting more than a day after it was rec
 clock; minutes of skew are kept as sent) is moved to the time received with its duration, and
 \`future_time\` names the start it was sent with; an end more than a day after its receipt is
 set to the start (\`future_time\` on \`end_time\`). Neither then sits in an hour retention never
-reaches.
+reaches. A GenAI log record's messages take its time, else its observed time; with neither, or
+one more than a day after it was received, the time the collector received it (the batch's
+\`time_from_receipt\` or \`future_time\` problem, on \`log\`).
 `;
 }
 

@@ -28,7 +28,7 @@ export function normalizeBatch(
   input: { spans: OtlpSpan[]; logs: OtlpLogRecord[] },
   options: {
     pricer: Pricer | null;
-    /** When the collector received the batch (µs): the time of spans sent without a usable one. */
+    /** When the collector received the batch (µs): the time of spans and log records sent without one. */
     receivedUs?: number;
   },
 ): NormalizedBatch {
@@ -49,7 +49,8 @@ export function normalizeBatch(
     for (const m of n.messages) messages.push(m);
   }
   const problems = problemSink();
-  for (const m of logRows(Array.isArray(input.logs) ? input.logs : [], problems, cache)) messages.push(m);
+  const logs = Array.isArray(input.logs) ? input.logs : [];
+  for (const m of logRows(logs, problems, cache, options.receivedUs)) messages.push(m);
   const completed = completeAcrossBatches(spans, messages);
   return { ...completed, problems: problems.list };
 }
@@ -65,10 +66,11 @@ function logRows(
   logs: readonly OtlpLogRecord[],
   problems: ReturnType<typeof problemSink>,
   cache: BatchCache,
+  receivedUs: number | undefined,
 ): MessageRow[] {
   const bySpan = new Map<string, LogMessages[]>();
   logs.forEach((record) => {
-    const found = logMessages(record, problems);
+    const found = logMessages(record, problems, receivedUs);
     if (found === null) return;
     if (found.traceId === '' || found.spanId === '') {
       problems.add(

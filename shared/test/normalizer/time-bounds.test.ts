@@ -101,3 +101,61 @@ describe('span times and the receipt time', () => {
     expect(isoMicros(MAX_TIME_US)).toMatch(/^9999-12-31T23:59:59\.99999\dZ$/);
   });
 });
+
+describe('log record times and the receipt time', () => {
+  const target = span(chat);
+  const log = (times: { timeUs?: number; observedTimeUs?: number }) => ({
+    eventName: 'gen_ai.user.message',
+    traceId: target.traceId,
+    spanId: target.spanId,
+    body: { content: 'hi' },
+    ...times,
+  });
+  const messages = (
+    times: { timeUs?: number; observedTimeUs?: number },
+    received: number | null = RECEIVED,
+  ) => {
+    const batch = normalizeBatch(
+      { spans: [], logs: [log(times)] as never[] },
+      received === null ? { pricer: null } : { pricer: null, receivedUs: received },
+    );
+    return { times: batch.messages.map((m) => m.start_time), problems: batch.problems };
+  };
+
+  it('a record with neither time (OTLP 0 is unset) is dated when it was received, and says so', () => {
+    const { times, problems } = messages({ timeUs: 0, observedTimeUs: 0 });
+    expect(times).toEqual([RECEIVED]);
+    expect(problems).toEqual([
+      {
+        code: 'time_from_receipt',
+        field: 'log',
+        message:
+          'log record without time or observed time: its messages are stored at the time the collector received it',
+      },
+    ]);
+  });
+
+  it('a record more than a day ahead is dated when it was received; minutes ahead are kept', () => {
+    const ahead = messages({ timeUs: YEAR_5138 });
+    expect(ahead.times).toEqual([RECEIVED]);
+    expect(ahead.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'future_time',
+        `log record time ${isoMicros(YEAR_5138)} is more than a day after the collector received it: its messages are stored at the time received`,
+      ],
+    ]);
+    expect(messages({ timeUs: RECEIVED + 5 * MINUTE })).toEqual({
+      times: [RECEIVED + 5 * MINUTE],
+      problems: [],
+    });
+    expect(messages({ observedTimeUs: RECEIVED - MINUTE })).toEqual({
+      times: [RECEIVED - MINUTE],
+      problems: [],
+    });
+  });
+
+  it('without a receipt time, times are as sent (the viewer normalizes what it is given)', () => {
+    expect(messages({ timeUs: 0, observedTimeUs: 0 }, null)).toEqual({ times: [0], problems: [] });
+    expect(messages({ timeUs: YEAR_5138 }, null).times).toEqual([YEAR_5138]);
+  });
+});
