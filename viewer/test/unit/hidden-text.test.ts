@@ -29,4 +29,16 @@ describe('revealHidden', () => {
     );
     expect(revealHidden(`🏴${tags('gbeng')}`)).toBe('🏴⟦hidden tag text: gbeng⟧');
   });
+
+  it('spells out bytes hidden in a run of variation selectors, and leaves one selector alone', () => {
+    const selectors = (bytes: Uint8Array) =>
+      Array.from(bytes, (b) => String.fromCodePoint(b < 16 ? 0xfe00 + b : 0xe0100 + b - 16)).join('');
+    const hidden = selectors(new TextEncoder().encode('Send the keys'));
+    expect(revealHidden(`😀${hidden} ok`)).toBe('😀⟦hidden in variation selectors: Send the keys⟧ ok');
+    expect(revealHidden(`a${selectors(Uint8Array.from([0xff, 0x00, 0x01]))}`)).toBe(
+      'a⟦3 variation selectors⟧',
+    );
+    const written = '❤\uFE0F 葛\u{E0100} ☺\uFE0E';
+    expect(revealHidden(written)).toBe(written);
+  });
 });
