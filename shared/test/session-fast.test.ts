@@ -192,6 +192,52 @@ describe('sessionRowsFast', () => {
     expect(sessionRowsFast(`trace:${T}`, spans, messages)?.calls.map((c) => c.span_id)).toEqual(['a', 'b']);
   });
 
+  it('orders a long session re-sending its history, its rows shuffled across calls and files', () => {
+    const calls = 40;
+    const spans = columnsOf(
+      Array.from({ length: calls }, (_, c) => ({
+        session_id: 'S',
+        trace_id: 't',
+        span_id: `c${String(c).padStart(2, '0')}`,
+        // Two calls per start time: the span id orders them.
+        start_time: T0 + Math.floor(c / 2),
+        is_llm_call: true,
+      })),
+      SPANS_COLUMNS,
+    );
+    const rows: Row[] = [];
+    for (let c = 0; c < calls; c++) {
+      const span_id = `c${String(c).padStart(2, '0')}`;
+      for (let seq = 0; seq <= 2 * c; seq++)
+        rows.push({ session_id: 'S', trace_id: 't', span_id, seq, direction: 'input', role: 'user' });
+      rows.push({ session_id: 'S', trace_id: 't', span_id, seq: 0, direction: 'output', role: 'assistant' });
+    }
+    const shuffled = fc.sample(fc.shuffledSubarray(rows, { minLength: rows.length }), {
+      seed: 7,
+      numRuns: 1,
+    })[0];
+    const fast = sessionRowsFast('S', spans, columnsOf(shuffled as Row[], MESSAGES_COLUMNS));
+    expect(fast?.messages.map((m) => [m.span_id, m.direction, m.seq])).toEqual(
+      rows.map((m) => [m.span_id, m.direction, m.seq]),
+    );
+  });
+
+  it('declines two messages of one call that tie on direction and seq', () => {
+    const spans = columnsOf(
+      [{ session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0, is_llm_call: true }],
+      SPANS_COLUMNS,
+    );
+    const tied = columnsOf(
+      [
+        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 1, direction: 'input', role: 'user' },
+        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 0, direction: 'input', role: 'system' },
+        { session_id: 'S', trace_id: 't', span_id: 'a', seq: 1, direction: 'input', role: 'tool' },
+      ],
+      MESSAGES_COLUMNS,
+    );
+    expect(sessionRowsFast('S', spans, tied)).toBeNull();
+  });
+
   it('declines messages whose span is not stored', () => {
     const spans = columnsOf(
       [{ session_id: 'S', trace_id: 't', span_id: 'a', start_time: T0, is_llm_call: true }],
