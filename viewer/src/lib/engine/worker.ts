@@ -4,7 +4,6 @@
  * { ok: false, error: { kind: 'cancelled' } }, so results are never shown out of order.
  */
 import * as Comlink from 'comlink';
-import { buildSessionDetail } from '@parley/shared/conversation';
 import {
   sessionCalls,
   sessionEmbeddings,
@@ -17,15 +16,9 @@ import { chartReadsSpans, summaryTimeseries } from '@parley/shared/sql/summary-t
 import { timeseries } from '@parley/shared/sql/timeseries';
 import { resolveTimeRange, seriesDomain } from '@parley/shared/sql/time';
 import { intlOffset, zoneOffsets } from '@parley/shared/sql/zone';
-import {
-  mapCalls,
-  mapMessages,
-  mapModelCounts,
-  mapSessionsPage,
-  mapSpanExtent,
-  mapTimeBuckets,
-} from '@parley/shared/sql/rows';
+import { mapModelCounts, mapSessionsPage, mapTimeBuckets } from '@parley/shared/sql/rows';
 import type { ManifestFile } from '@parley/shared/manifest';
+import type { SessionRows } from '@parley/shared/session-fast';
 import type { SqlQuery } from '@parley/shared/sql/query';
 import type { SessionListRow, SessionsPage, ViewState } from '@parley/shared/view';
 import type { EngineApi, Mark, Progress, Result, SourceInfo, SourceSpec } from './api.ts';
@@ -38,6 +31,7 @@ import { CHART_SPANS_TABLE } from './engine-tables.ts';
 import { createLoader, type Loader } from './loader.ts';
 import type { CatalogFile } from './manifest.ts';
 import { retryMemo } from './retry-memo.ts';
+import { sessionDetailFromRows } from './session-detail.ts';
 import { openSource, type OpenedSource } from './source.ts';
 import { loadRange } from './time-range.ts';
 import { BOOT_NAME_PREFIX, remoteSourceSpec } from './source-spec.ts';
@@ -309,6 +303,23 @@ async function run(o: Opened, q: SqlQuery, stale: () => boolean): Promise<Record
   return ops.queryRows(duck, q.sql, q.params);
 }
 
+/** The session's rows from DuckDB, where sessionRowsFast could not be exact. */
+async function queriedSessionRows(
+  o: Opened,
+  key: string,
+  inherit: boolean,
+  stale: () => boolean,
+): Promise<SessionRows> {
+  // Sent together: the second query's round trip overlaps the first one's execution.
+  const [calls, messages, extent, embeddings] = await Promise.all([
+    run(o, sessionCalls(key, { inherit }), stale),
+    run(o, sessionMessages(key, { inherit }), stale),
+    run(o, sessionSpanExtent(key, { inherit }), stale),
+    run(o, sessionEmbeddings(key, { inherit }), stale),
+  ]);
+  return { calls, messages, extent, embeddings };
+}
+
 async function allSessions(o: Opened, view: ViewState, stale: () => boolean): Promise<SessionListRow[]> {
   await o.loader.ensureSummaries(loadRange(view.time, nowUs()));
   return mapSessionsPage(await run(o, sessionsAll(view, nowUs(), ROLLUP), stale)).rows;
@@ -366,25 +377,11 @@ const api: EngineApi = {
             'This source holds session summaries (sessions/) but no span files (spans/): a conversation is read from its spans and messages.',
           ),
         );
-      const { rows, inherit } = await o.loader.ensureSession(key);
-      // Sent together: the second query's round trip overlaps the first one's execution.
-      const [calls, messages, extent, embeddings] = rows
-        ? [rows.calls, rows.messages, rows.extent, rows.embeddings]
-        : await Promise.all([
-            run(o, sessionCalls(key, { inherit }), stale),
-            run(o, sessionMessages(key, { inherit }), stale),
-            run(o, sessionSpanExtent(key, { inherit }), stale),
-            run(o, sessionEmbeddings(key, { inherit }), stale),
-          ]);
-      if (calls.length === 0 && messages.length === 0 && embeddings.length === 0)
+      const { rows: fast, inherit } = await o.loader.ensureSession(key);
+      const rows = fast ?? (await queriedSessionRows(o, key, inherit, stale));
+      if (rows.calls.length === 0 && rows.messages.length === 0 && rows.embeddings.length === 0)
         throw new EngineFailure(engineError('not-found', `No session "${key}" in this source.`));
-      return buildSessionDetail(
-        key,
-        mapCalls(calls),
-        mapMessages(messages),
-        mapSpanExtent(extent),
-        mapCalls(embeddings),
-      );
+      return sessionDetailFromRows(key, rows);
     }),
   exportSessions: async (view, format) => {
     const result = await request(null, -1, async (o, stale) => {
