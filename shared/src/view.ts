@@ -128,6 +128,22 @@ export interface CallSummary {
   outputCostUsd: number | null;
   totalCostUsd: number | null;
   costSource: 'reported' | 'price-table' | null;
+  /**
+   * Model asked for, and the model that answered (`model` is the latter, else the former). These
+   * and the fields below, shown in a call's details, are absent where the rows did not carry them.
+   */
+  requestModel?: string | null;
+  responseModel?: string | null;
+  /** As the provider sent them; empty when none were recorded. */
+  finishReasons?: string[];
+  /** Input tokens written to the provider's cache (part of inputTokens). */
+  cacheCreationInputTokens?: number | null;
+  /** Price dataset version the cost was computed with (price-table costs only). */
+  priceVersion?: string | null;
+  serviceName?: string | null;
+  /** The span's name as sent. */
+  name?: string | null;
+  userId?: string | null;
 }
 
 /** What a badge measures: labeled by meaning (see ARCHITECTURE.md, "Token and cost attribution per role"). */

@@ -35,6 +35,19 @@ const spanArb: fc.Arbitrary<Row> = fc
     output_tokens: fc.option(fc.nat(500), { nil: null }),
     total_cost_usd: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
     status_code: fc.constantFrom('UNSET', 'OK', 'ERROR'),
+    // What a call's details show (CallSummary's fields past the table's).
+    request_model: fc.option(fc.constantFrom('gpt-4o', 'gpt-4o-latest'), { nil: null }),
+    response_model: fc.option(fc.constantFrom('gpt-4o-2024-08-06', 'claude'), { nil: null }),
+    finish_reasons: fc.option(fc.array(fc.constantFrom('stop', 'length', 'tool_calls'), { maxLength: 2 }), {
+      nil: null,
+    }),
+    cache_creation_input_tokens: fc.option(fc.nat(300), { nil: null }),
+    price_version: fc.option(fc.constantFrom('genai-prices@0.1.8', 'genai-prices@0.2.0+overrides'), {
+      nil: null,
+    }),
+    service_name: fc.option(fc.constantFrom('api', 'worker'), { nil: null }),
+    name: fc.constantFrom('chat gpt-4o', 'embeddings', 'ai.generateText'),
+    user_id: fc.option(fc.constantFrom('u1', 'ü2'), { nil: null }),
   })
   .map(({ start, ...r }) => ({
     ...r,
@@ -76,6 +89,11 @@ function filler(c: Column): DuckDBValue {
       : 'x';
 }
 
+/** A generated value as bound: a list as JSON text (the binder cannot type an empty array). */
+function bindable(c: Column, v: unknown): DuckDBValue {
+  return c.type === 'VARCHAR[]' && v !== null ? JSON.stringify(v) : (v as DuckDBValue);
+}
+
 async function load(
   table: 'spans' | 'messages',
   columns: readonly Column[],
@@ -89,13 +107,13 @@ async function load(
       c.type === 'TIMESTAMP'
         ? 'make_timestamp(CAST(? AS BIGINT))'
         : c.type === 'VARCHAR[]'
-          ? 'CAST(? AS VARCHAR[])'
+          ? 'CAST(CAST(? AS JSON) AS VARCHAR[])'
           : `CAST(? AS ${c.type})`,
     )
     .join(', ')})`;
   await native().run(
     `INSERT INTO ${table} VALUES ${rows.map(() => tuple).join(', ')}`,
-    rows.flatMap((r) => columns.map((c) => (c.name in r ? (r[c.name] as DuckDBValue) : filler(c)))),
+    rows.flatMap((r) => columns.map((c) => (c.name in r ? bindable(c, r[c.name]) : filler(c)))),
   );
 }
 
@@ -124,6 +142,7 @@ describe('sessionRowsFast', () => {
     let compared = 0;
     let declined = 0;
     let withEmbeddings = 0;
+    let withDetails = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(spanArb, { maxLength: 12 }),
@@ -143,8 +162,10 @@ describe('sessionRowsFast', () => {
           }
           compared++;
           if (fast.embeddings.length > 0) withEmbeddings++;
+          const fastCalls = mapCalls(fast.calls);
+          if (fastCalls.some((c) => c.requestModel && c.finishReasons?.length && c.userId)) withDetails++;
           expect({
-            calls: mapCalls(fast.calls),
+            calls: fastCalls,
             messages: mapMessages(fast.messages),
             extent: mapSpanExtent(fast.extent),
             embeddings: mapCalls(fast.embeddings),
@@ -157,6 +178,7 @@ describe('sessionRowsFast', () => {
     expect(compared).toBeGreaterThan(100);
     expect(declined).toBeGreaterThan(10);
     expect(withEmbeddings).toBeGreaterThan(5);
+    expect(withDetails).toBeGreaterThan(20);
   });
 
   it('answers a session whose every message has its call, in the SQL order, and a trace key', () => {

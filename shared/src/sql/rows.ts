@@ -141,6 +141,14 @@ export function mapCalls(rows: readonly ResultRow[]): CallSummary[] {
       totalCostUsd: numOrNull(r['total_cost_usd']),
       costSource:
         costSource !== null && COST_SOURCE.has(costSource) ? (costSource as CallSummary['costSource']) : null,
+      requestModel: strOrNull(r['request_model']),
+      responseModel: strOrNull(r['response_model']),
+      finishReasons: strings(r['finish_reasons']),
+      cacheCreationInputTokens: numOrNull(r['cache_creation_input_tokens']),
+      priceVersion: strOrNull(r['price_version']),
+      serviceName: strOrNull(r['service_name']),
+      name: strOrNull(r['name']),
+      userId: strOrNull(r['user_id']),
     };
   });
 }

@@ -26,6 +26,14 @@ export const CALL_FIELDS = [
   'output_cost_usd',
   'total_cost_usd',
   'cost_source',
+  'request_model',
+  'response_model',
+  'finish_reasons',
+  'cache_creation_input_tokens',
+  'price_version',
+  'service_name',
+  'name',
+  'user_id',
 ] as const;
 
 const CALL_COLUMNS = `${CALL_FIELDS.map((f) => `sp.${f}`).join(', ')}, epoch_us(sp.start_time) AS start_us`;

@@ -24,7 +24,15 @@ const messages: MessageRow[] = [];
 // conv-1, trace 1: the agent span carries the session, its model call does not (inherited at
 // query time), and the call's messages arrived as logs without a session.
 const agent1 = span({ trace: t1, session: 'conv-1', start: T0, llm: false });
-const c1 = span({ trace: t1, session: null, start: T0 + 1000, model: 'gpt-4o', input: 50, output: 10 });
+const c1 = {
+  ...span({ trace: t1, session: null, start: T0 + 1000, model: 'gpt-4o', input: 50, output: 10 }),
+  // What a call's details show: the model asked for differs from the one that answered.
+  request_model: 'gpt-4o-latest',
+  finish_reasons: ['stop', 'length'],
+  cache_creation_input_tokens: 12,
+  price_version: 'genai-prices@0.1.8',
+  user_id: 'user-7',
+};
 messages.push(
   message(c1, 0, 'input', 'system', 'be brief', { session: null }),
   message(c1, 1, 'input', 'user', "what's 2+2?", { session: null }),
@@ -144,8 +152,16 @@ describe('sessionCalls', () => {
       outputCostUsd: 0.002,
       totalCostUsd: 0.003,
       costSource: 'price-table',
+      requestModel: 'gpt-4o-latest',
+      responseModel: 'gpt-4o',
+      finishReasons: ['stop', 'length'],
+      cacheCreationInputTokens: 12,
+      priceVersion: 'genai-prices@0.1.8',
+      serviceName: 'svc',
+      name: 'chat gpt-4o',
+      userId: 'user-7',
     });
-    expect(calls[1]).toMatchObject({ totalCostUsd: null, costSource: null });
+    expect(calls[1]).toMatchObject({ totalCostUsd: null, costSource: null, finishReasons: ['stop'] });
   });
 
   it('gives a sessionless span of a trace with two sessions to the session of its earliest root', async () => {
