@@ -38,8 +38,30 @@ import { writeSetAside } from './set-aside.ts';
 import type { FromMaterializer, StartOptions } from './worker-protocol.ts';
 
 const RETENTION_EVERY_MS = 60_000;
-/** Span files read at start-up to seed the recent-span memory, at most. */
+/** Files of a table read at start-up to seed the recent-span memory, at most. */
 const SEED_FILES_MAX = 64;
+
+/**
+ * A table's files written last (the manifest lists files in the order they were written), up to
+ * `maxRows` rows. Chosen by time instead, a few spans a broken clock dated in the future would
+ * take every slot.
+ */
+function lastWritten(
+  manifest: Manifest,
+  table: 'spans' | 'messages',
+  maxRows: number,
+  dataDir: string,
+): string[] {
+  const files: string[] = [];
+  let rows = 0;
+  for (const file of [...manifest.files].reverse()) {
+    if (rows >= maxRows || files.length >= SEED_FILES_MAX) break;
+    if (file.table !== table) continue;
+    files.push(join(dataDir, file.path));
+    rows += file.rows;
+  }
+  return files;
+}
 /**
  * A flush or merge that runs out of DuckDB's memory limit is tried once more with this many
  * times the limit: unusually wide rows should cost memory for a moment, not stall the WAL or
@@ -126,17 +148,9 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
   let stopAt = Number.POSITIVE_INFINITY;
   const recent = createRecentSpans(cfg.recent);
 
-  // Seed trace/span memory from the span files written last (the manifest lists files in the
-  // order they were written), as many as the memory holds, so messages arriving after a restart
-  // join. Chosen by time instead, a few spans a broken clock dated in the future took every slot.
-  const seedFiles: string[] = [];
-  let seedRows = 0;
-  for (const file of [...manifest.files].reverse()) {
-    if (seedRows >= cfg.recent.maxSpans || seedFiles.length >= SEED_FILES_MAX) break;
-    if (file.table !== 'spans') continue;
-    seedFiles.push(join(cfg.dataDir, file.path));
-    seedRows += file.rows;
-  }
+  // Seed trace/span memory from the span files written last, as many as the memory holds, so
+  // messages arriving after a restart join.
+  const seedFiles = lastWritten(manifest, 'spans', cfg.recent.maxSpans, cfg.dataDir);
   // Only a help: a file it cannot read (damaged on disk) must not keep the collector from starting.
   await seedFromParquet(duck, recent, seedFiles, Date.now()).catch((err: unknown) =>
     log.log('warn', 'storage.seed_failed', {
@@ -145,16 +159,9 @@ export async function startMaterializer(options: StartOptions, emit: Emit): Prom
     }),
   );
 
-  // Message files written last, as far back as the span files read above, for the traces whose
+  // Message files written last, as many rows as the span files read above, for the traces whose
   // messages were written before their span came (seedSpanlessMessages).
-  const messageFiles: string[] = [];
-  let messageRows = 0;
-  for (const file of [...manifest.files].reverse()) {
-    if (messageRows >= cfg.recent.maxSpans || messageFiles.length >= SEED_FILES_MAX) break;
-    if (file.table !== 'messages') continue;
-    messageFiles.push(join(cfg.dataDir, file.path));
-    messageRows += file.rows;
-  }
+  const messageFiles = lastWritten(manifest, 'messages', cfg.recent.maxSpans, cfg.dataDir);
   await seedSpanlessMessages(duck, recent, messageFiles, Date.now(), cfg.recent.rootless.maxTraces).catch(
     (err: unknown) =>
       log.log('warn', 'storage.seed_failed', {
