@@ -5,6 +5,9 @@
  */
 import type { TableName } from '@parley/shared/schema';
 import type { ModelCount, SessionDetail, SessionsPage, TimeSeries, ViewState } from '@parley/shared/view';
+import type { SpanRaw, SpanRef } from './span-raw.ts';
+
+export type { SpanRaw, SpanRef };
 
 export type SourceSpec =
   /** The collector that serves this app: its /data/manifest.json. */
@@ -101,6 +104,11 @@ export interface EngineApi {
   models(view: ViewState, requestId: number): Promise<Result<ModelCount[]>>;
   timeseries(view: ViewState, requestId: number): Promise<Result<TimeSeries>>;
   session(key: string, view: ViewState, requestId: number): Promise<Result<SessionDetail>>;
+  /**
+   * What the instrumentation sent for one call of an open conversation (its span's raw columns,
+   * which the session's read leaves out); 'not-found' when no span file holds it.
+   */
+  spanRaw(ref: SpanRef): Promise<Result<SpanRaw>>;
   /** Filtered sessions (all pages) as CSV text or Parquet bytes, built in the worker. */
   exportSessions(view: ViewState, format: 'csv' | 'parquet'): Promise<Result<Uint8Array>>;
   /** SQL for the current view, runnable in the DuckDB CLI against the same snapshot. */

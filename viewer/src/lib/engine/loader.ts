@@ -28,6 +28,7 @@ import {
   type ColumnBatch,
 } from './parquet-read.ts';
 import { candidateGroups, candidateRanges, type GroupFilter } from './row-groups.ts';
+import { readSpanRaw, type SpanRaw, type SpanRef } from './span-raw.ts';
 import type { OpenedSource } from './source.ts';
 import { loadRange, type UsRange } from './time-range.ts';
 
@@ -112,6 +113,8 @@ export interface Loader {
   ensureChartSpans(range: UsRange | null): Promise<void>;
   /** The session's spans and messages: its calls and messages, or loaded into DuckDB. */
   ensureSession(key: string): Promise<SessionLoad>;
+  /** One span's raw attributes, resource attributes and events; null when no file holds it. */
+  spanRaw(ref: SpanRef): Promise<SpanRaw | null>;
   /** Data extent of the source, µs. */
   extent(): { minUs: number; maxUs: number } | null;
 }
@@ -559,7 +562,11 @@ export function createLoader(
     return { minUs: Math.min(...real.map((f) => f.minUs)), maxUs: Math.max(...real.map((f) => f.maxUs)) };
   };
 
-  return { ensureSummaries, fastSessionsPage, ensureChartSpans, ensureSession, extent };
+  // The files' footers are those the session's read cached: opening a call's details reads its row.
+  const spanRaw = (ref: SpanRef): Promise<SpanRaw | null> =>
+    readSpanRaw(source.files, (f) => ({ file: source.byteSource(f.path), metadata: metadataOf(f) }), ref);
+
+  return { ensureSummaries, fastSessionsPage, ensureChartSpans, ensureSession, spanRaw, extent };
 }
 
 /** A summary file in memory: its row count, and its columns for all or some rows. */

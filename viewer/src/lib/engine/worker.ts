@@ -265,15 +265,19 @@ async function openNew(spec: SourceSpec, hint?: ViewState, read?: OpenedSource):
   }
 }
 
-/** Runs one request: waits for the source, stops early when superseded, times the work. */
+/**
+ * Runs one request: waits for the source, stops early when superseded, times the work.
+ * `duck`: whether it needs DuckDB (started now unless a fast page is on its way).
+ */
 async function request<T>(
   purpose: Purpose | null,
   requestId: number,
   work: (o: Opened, stale: () => boolean) => Promise<T>,
+  // A page and a session are computed without DuckDB when they can be; run() starts it if not.
+  duck = purpose !== 'sessionsPage' && purpose !== 'session',
 ): Promise<Result<T>> {
   if (purpose) latest.set(purpose, requestId);
-  // A page and a session are computed without DuckDB when they can be; run() starts it if not.
-  if (purpose !== 'sessionsPage' && purpose !== 'session') needDuck();
+  if (duck) needDuck();
   const gen = generation;
   const stale = (): boolean =>
     gen !== generation || cancelled.has(requestId) || (purpose !== null && latest.get(purpose) !== requestId);
@@ -383,6 +387,24 @@ const api: EngineApi = {
         throw new EngineFailure(engineError('not-found', `No session "${key}" in this source.`));
       return sessionDetailFromRows(key, rows);
     }),
+  // Read from the span files alone: DuckDB is not needed.
+  spanRaw: (ref) =>
+    request(
+      null,
+      -1,
+      async (o) => {
+        const raw = await o.loader.spanRaw(ref);
+        if (!raw)
+          throw new EngineFailure(
+            engineError(
+              'not-found',
+              "This call's span is not in the source: only its messages were received (as log records), or it has since been removed.",
+            ),
+          );
+        return raw;
+      },
+      false,
+    ),
   exportSessions: async (view, format) => {
     const result = await request(null, -1, async (o, stale) => {
       const rows = await allSessions(o, view, stale);
