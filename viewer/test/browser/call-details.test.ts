@@ -10,14 +10,16 @@ import { traceBody } from './otlp-json.ts';
 import { startSeeded, type Seeded } from './seeded.ts';
 
 const SESSION = 'call-details-1';
+const LARGE_SESSION = 'call-details-large';
 const TOOL = 'lookup_order';
 const TOOL_DESCRIPTION = 'Find an order by its id';
 const PAYLOAD = '<img src=x onerror=window.__pwned=1>';
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
-function detailsBody(nowMs: number): Uint8Array {
-  const start = BigInt(nowMs - 60_000) * 1_000_000n;
+/** The call whose details are checked, of a session, trace and span given by `n`, starting at `startMs`. */
+function callSpan(session: string, n: number, startMs: number) {
+  const start = BigInt(startMs) * 1_000_000n;
   const tools = [
     {
       type: 'function',
@@ -26,9 +28,9 @@ function detailsBody(nowMs: number): Uint8Array {
       parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
     },
   ];
-  const span = {
-    traceId: 'ca11de7a110000000000000000000001',
-    spanId: 'ca11de7a11000001',
+  return {
+    traceId: `ca11de7a11000000000000000000000${n}`,
+    spanId: `ca11de7a1100000${n}`,
     name: 'chat gpt-4o',
     kind: 3,
     startTimeUnixNano: start.toString(),
@@ -38,7 +40,7 @@ function detailsBody(nowMs: number): Uint8Array {
       str('gen_ai.provider.name', 'openai'),
       str('gen_ai.request.model', 'gpt-4o'),
       str('gen_ai.response.model', 'gpt-4o-2024-08-06'),
-      str('gen_ai.conversation.id', SESSION),
+      str('gen_ai.conversation.id', session),
       { key: 'gen_ai.request.temperature', value: { doubleValue: 0.25 } },
       { key: 'gen_ai.request.max_tokens', value: { intValue: '321' } },
       { key: 'gen_ai.usage.input_tokens', value: { intValue: '40' } },
@@ -62,7 +64,51 @@ function detailsBody(nowMs: number): Uint8Array {
     ],
     status: { code: 1 },
   };
-  return traceBody([span], 'call-details-app');
+}
+
+/** Text that compresses poorly (base64 of a pseudo-random sequence), for a span file over 1 MB. */
+function noise(seed: number, length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  // xorshift32: its low bits do not repeat within the text, as a linear congruential one's do.
+  let x = seed;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out += alphabet[x & 63];
+  }
+  return out;
+}
+
+/**
+ * Agent spans of LARGE_SESSION, each with 250,000 characters of noise: its span file is then read
+ * by ranges, not fetched whole and kept, so opening a call's details fetches its row.
+ */
+function largeSpans(startMs: number) {
+  return Array.from({ length: 8 }, (_, i) => ({
+    traceId: 'ca11de7a110000000000000000000002',
+    spanId: `b10b000000000${String(i).padStart(3, '0')}`,
+    name: 'invoke_agent support',
+    kind: 1,
+    startTimeUnixNano: (BigInt(startMs + i) * 1_000_000n).toString(),
+    endTimeUnixNano: (BigInt(startMs + 2000 + i) * 1_000_000n).toString(),
+    attributes: [
+      str('gen_ai.operation.name', 'invoke_agent'),
+      str('gen_ai.conversation.id', LARGE_SESSION),
+      str('app.blob', noise(i + 1, 250_000)),
+    ],
+    status: { code: 1 },
+  }));
+}
+
+function detailsBody(nowMs: number): Uint8Array {
+  // The large session two hours before: its spans in a file of their own.
+  const largeMs = nowMs - 2 * 3_600_000;
+  return traceBody(
+    [callSpan(SESSION, 1, nowMs - 60_000), callSpan(LARGE_SESSION, 2, largeMs + 100), ...largeSpans(largeMs)],
+    'call-details-app',
+  );
 }
 
 let seeded: Seeded;
@@ -84,10 +130,10 @@ function terms(list: Locator): Promise<Record<string, string>> {
   );
 }
 
-async function openCalls(): Promise<Page> {
+async function openCalls(session = SESSION): Promise<Page> {
   const page = await seeded.context.newPage();
   page.on('pageerror', (e) => console.error('pageerror:', e.message));
-  await page.goto(`${collector.url}/?t=all&session=${SESSION}`);
+  await page.goto(`${collector.url}/?t=all&session=${session}`);
   await page.locator('[data-testid="conversation"] article').first().waitFor();
   await page.locator('details.calls > summary').click();
   return page;
@@ -131,6 +177,24 @@ describe("a call's details", () => {
     await page.keyboard.press('Space');
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByTestId('call-details').count()).toBe(0);
+    await page.close();
+  });
+
+  it('offers Try again when the raw attributes cannot be fetched, and shows them when asked again', async () => {
+    const page = await openCalls(LARGE_SESSION);
+    // The host away for a moment: the span file's ranges do not arrive.
+    const spans = '**/data/spans/**';
+    await page.route(spans, (route) => route.abort());
+    await page.getByRole('button', { name: /^Details of the call at / }).click();
+    const error = page.getByTestId('call-raw-error');
+    await error.waitFor();
+    expect(await error.getAttribute('data-kind')).toBe('unreachable');
+    await page.unroute(spans);
+    await error.getByRole('button', { name: 'Try again' }).click();
+    const attributes = page.getByTestId('call-attributes');
+    await attributes.waitFor();
+    expect(await attributes.innerText()).toContain(`"gen_ai.conversation.id": "${LARGE_SESSION}"`);
+    expect(await error.count()).toBe(0);
     await page.close();
   });
 

@@ -419,6 +419,36 @@ describe('engine in Chromium', { timeout: 60_000 }, () => {
     });
   });
 
+  it("reads an opened session's calls' raw attributes one span at a time, as DuckDB reads them", async () => {
+    const [row] = await sessionCalls(true);
+    // Open already when run after the others (the same source, reused); opened here when alone.
+    expect((await engine<{ ok: boolean }>(`(e) => e.open({ kind: 'collector' })`)).ok).toBe(true);
+    const opened = await engine<{
+      ok: true;
+      value: { calls: { traceId: string; spanId: string; startUs: number }[] };
+    }>(`(e, a) => e.session(a.key, a.view, 24)`, { key: row?.[0], view });
+    expect(opened.ok).toBe(true);
+    const calls = opened.value.calls;
+    expect(calls.length).toBeGreaterThan(1);
+    const stored = await native(`SELECT trace_id, span_id, attributes, resource_attributes, events
+      FROM read_parquet('${join(dir, 'snap')}/spans/**/*.parquet', hive_partitioning = false)
+      WHERE span_id IN (${calls.map((c) => `'${c.spanId}'`).join(', ')})`);
+    // The session's last call is stored without its session id here: read all the same.
+    for (const call of calls) {
+      const raw = await engine<unknown>(`(e, ref) => e.spanRaw(ref)`, call);
+      const [, , attributes, resourceAttributes, events] =
+        stored.find((r) => r[0] === call.traceId && r[1] === call.spanId) ?? [];
+      expect(raw).toMatchObject({ ok: true, value: { attributes, resourceAttributes, events } });
+    }
+    const [first] = calls;
+    expect(
+      await engine<unknown>(`(e, ref) => e.spanRaw(ref)`, { ...first, spanId: '0'.repeat(16) }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found' },
+    });
+  });
+
   it('exports the filtered sessions as CSV and as Parquet', async () => {
     const r = await engine<{ csvLines: number; magic: string; total: number }>(
       `async (e, v) => {
