@@ -28,6 +28,14 @@ export function callSummaryFromRow(s: SpanRow): CallSummary {
     outputCostUsd: s.output_cost_usd,
     totalCostUsd: s.total_cost_usd,
     costSource: s.cost_source,
+    requestModel: s.request_model,
+    responseModel: s.response_model,
+    finishReasons: s.finish_reasons ?? [],
+    cacheCreationInputTokens: s.cache_creation_input_tokens,
+    priceVersion: s.price_version,
+    serviceName: s.service_name,
+    name: s.name,
+    userId: s.user_id,
   };
 }
 

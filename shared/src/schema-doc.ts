@@ -32,7 +32,7 @@ function code(keys: readonly string[]): string {
 function columnTable(columns: readonly Column[]): string {
   const rows = columns.map(
     (c) =>
-      `| \`${c.name}\` | ${c.type} | ${c.nullable ? 'yes' : 'no'} | ${cell(c.description)}${c.heavy ? ' *(heavy: loaded per session)*' : ''} |`,
+      `| \`${c.name}\` | ${c.type} | ${c.nullable ? 'yes' : 'no'} | ${cell(c.description)}${c.heavy ? ' *(heavy: read only for an open conversation)*' : ''} |`,
   );
   return ['| Column | Type | Null | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

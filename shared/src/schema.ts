@@ -22,7 +22,10 @@ export interface Column {
   type: DuckType;
   nullable: boolean;
   description: string;
-  /** Heavy columns (message bodies, raw JSON) are loaded by the viewer per session only. */
+  /**
+   * Heavy columns (message bodies, raw JSON) are never read for the sessions list: message bodies
+   * when a conversation opens, a span's raw JSON when its call's details are opened.
+   */
   heavy?: boolean;
 }
 

@@ -7,7 +7,7 @@
  */
 import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { sessionMessageFromRow } from '../../src/conversation-rows.ts';
+import { callSummaryFromRow, sessionMessageFromRow } from '../../src/conversation-rows.ts';
 import { buildSessionDetail } from '../../src/conversation.ts';
 import { completeAcrossBatches, normalizeBatch } from '../../src/normalizer/index.ts';
 import { decodeLogs, decodeTraces } from '../../src/otlp/decode.ts';
@@ -17,6 +17,7 @@ import { mapCalls, mapMessages, mapSessionTotals, mapSessionsPage } from '../../
 import { sessionCalls, sessionMessages, sessionTotals } from '../../src/sql/session.ts';
 import { sessionsPage } from '../../src/sql/sessions.ts';
 import { defaultViewState } from '../../src/url-state.ts';
+import type { CallSummary } from '../../src/view.ts';
 import { type Dataset, openDataset } from './duck.ts';
 import { fileGroups, summarize } from './fixture.ts';
 
@@ -72,6 +73,9 @@ describe('SQL over normalized fixtures', () => {
         const calls = mapCalls(await ds.run(sessionCalls(key)));
         const rows = mapMessages(await ds.run(sessionMessages(key)));
         expect(calls.map((c) => c.spanId).sort(), key).toEqual(own.map((s) => s.span_id).sort());
+        // Every field of a call, the details view's included, as the in-memory rows give it.
+        const bySpan = (a: CallSummary, b: CallSummary) => a.spanId.localeCompare(b.spanId);
+        expect([...calls].sort(bySpan), key).toEqual(own.map(callSummaryFromRow).sort(bySpan));
         expect(rows.length, key).toBe(
           messages.filter((m) => ownIds.has(`${m.trace_id}/${m.span_id}`)).length,
         );
