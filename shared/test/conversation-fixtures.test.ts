@@ -6,35 +6,17 @@ import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
 import { describe, expect, it } from 'vitest';
 import { callSummaryFromRow, sessionMessageFromRow } from '../src/conversation-rows.ts';
 import { type SessionMessage, buildSessionDetail, isPlaceholder } from '../src/conversation.ts';
-import { completeAcrossBatches, normalizeBatch } from '../src/normalizer/index.ts';
-import { decodeLogs, decodeTraces } from '../src/otlp/decode.ts';
 import { createPricer } from '../src/pricing/index.ts';
+import { batchByBatch, decodeBodies } from './fixture-batches.ts';
 
 const pricer = createPricer();
-
-function normalize(fixture: Fixture) {
-  const results = fixture.bodies.map((body) => {
-    if (body.signal === 'traces') {
-      const d = decodeTraces(body.bytes, body.encoding);
-      if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
-      return normalizeBatch({ spans: d.value, logs: [] }, { pricer });
-    }
-    const d = decodeLogs(body.bytes, body.encoding);
-    if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
-    return normalizeBatch({ spans: [], logs: d.value }, { pricer });
-  });
-  return completeAcrossBatches(
-    results.flatMap((r) => r.spans),
-    results.flatMap((r) => r.messages),
-  );
-}
 
 /**
  * Each fixture's conversations as the viewer shows them, by session id; `rewrite` changes the
  * session's messages first.
  */
 function conversations(fixture: Fixture, rewrite: (m: SessionMessage) => SessionMessage = (m) => m) {
-  const { spans, messages } = normalize(fixture);
+  const { spans, messages } = batchByBatch(decodeBodies(fixture), pricer);
   const calls = spans.filter((s) => s.is_llm_call);
   return fixture.groundTruth.sessions.map((truth) => {
     const mine = calls.filter((s) =>

@@ -8,41 +8,17 @@ import { listFixtures, type Fixture, type GroundTruthSession } from '@parley/tes
 import { describe, expect, it } from 'vitest';
 import { callSummaryFromRow, sessionMessageFromRow } from '../src/conversation-rows.ts';
 import { buildSessionDetail } from '../src/conversation.ts';
-import { completeAcrossBatches, normalizeBatch } from '../src/normalizer/index.ts';
-import { decodeLogs, decodeTraces } from '../src/otlp/decode.ts';
-import type { OtlpLogRecord, OtlpSpan } from '../src/otlp.ts';
+import { normalizeBatch } from '../src/normalizer/index.ts';
 import { createPricer } from '../src/pricing/index.ts';
 import type { MessageRow, SpanRow } from '../src/rows.ts';
+import { type Batch, batchByBatch, decodeBodies } from './fixture-batches.ts';
 
 const pricer = createPricer();
-
-type Batch = { spans: OtlpSpan[]; logs: OtlpLogRecord[] };
-
-function decodeBodies(fixture: Fixture): Batch[] {
-  return fixture.bodies.map((body) => {
-    if (body.signal === 'traces') {
-      const r = decodeTraces(body.bytes, body.encoding);
-      if (!r.ok) throw new Error(`${fixture.name}/${body.file}: ${r.error}`);
-      return { spans: r.value, logs: [] };
-    }
-    const r = decodeLogs(body.bytes, body.encoding);
-    if (!r.ok) throw new Error(`${fixture.name}/${body.file}: ${r.error}`);
-    return { spans: [], logs: r.value };
-  });
-}
 
 function asOneBatch(batches: Batch[]) {
   return normalizeBatch(
     { spans: batches.flatMap((b) => b.spans), logs: batches.flatMap((b) => b.logs) },
     { pricer },
-  );
-}
-
-function batchByBatch(batches: Batch[]) {
-  const results = batches.map((b) => normalizeBatch(b, { pricer }));
-  return completeAcrossBatches(
-    results.flatMap((r) => r.spans),
-    results.flatMap((r) => r.messages),
   );
 }
 
@@ -155,7 +131,7 @@ describe('captured fixtures', () => {
       });
 
       it('one batch per request body, completed across batches, reproduces the ground truth', () => {
-        expectGroundTruth(fixture, batchByBatch(batches));
+        expectGroundTruth(fixture, batchByBatch(batches, pricer));
       });
 
       it('is normalized without problems and with a known convention on every model call', () => {

@@ -5,13 +5,12 @@
  * reconstructed from the rows in memory, and its per-role rollup adds up to the sums over its
  * is_llm_call spans. (Whether the rows match the ground truth is the normalizer's test.)
  */
-import { type Fixture, listFixtures } from '@parley/test-data/fixtures';
+import { listFixtures } from '@parley/test-data/fixtures';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { callSummaryFromRow, sessionMessageFromRow } from '../../src/conversation-rows.ts';
 import { buildSessionDetail } from '../../src/conversation.ts';
-import { completeAcrossBatches, normalizeBatch } from '../../src/normalizer/index.ts';
-import { decodeLogs, decodeTraces } from '../../src/otlp/decode.ts';
 import { createPricer } from '../../src/pricing/index.ts';
+import { batchByBatch, decodeBodies } from '../fixture-batches.ts';
 import type { SpanRow } from '../../src/rows.ts';
 import { mapCalls, mapMessages, mapSessionTotals, mapSessionsPage } from '../../src/sql/rows.ts';
 import { sessionCalls, sessionMessages, sessionTotals } from '../../src/sql/session.ts';
@@ -25,23 +24,6 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const pricer = createPricer();
 
-function normalize(fixture: Fixture) {
-  const results = fixture.bodies.map((body) => {
-    if (body.signal === 'traces') {
-      const d = decodeTraces(body.bytes, body.encoding);
-      if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
-      return normalizeBatch({ spans: d.value, logs: [] }, { pricer });
-    }
-    const d = decodeLogs(body.bytes, body.encoding);
-    if (!d.ok) throw new Error(`${fixture.name}/${body.file}: ${d.error}`);
-    return normalizeBatch({ spans: [], logs: d.value }, { pricer });
-  });
-  return completeAcrossBatches(
-    results.flatMap((r) => r.spans),
-    results.flatMap((r) => r.messages),
-  );
-}
-
 const open: Dataset[] = [];
 afterAll(() => open.forEach((d) => d.close()));
 
@@ -53,7 +35,7 @@ describe('SQL over normalized fixtures', () => {
 
   for (const fixture of fixtures) {
     it(`${fixture.name}: the SQL path gives every session, conversation and role rollup`, async () => {
-      const { spans, messages } = normalize(fixture);
+      const { spans, messages } = batchByBatch(decodeBodies(fixture), pricer);
       const ds = await openDataset(fileGroups({ spans, messages, summaries: summarize(spans) }));
       open.push(ds);
       const keyOf = (s: SpanRow) => s.session_id ?? `trace:${s.trace_id}`;
