@@ -25,6 +25,37 @@ export function prettyJson(text: string): string {
   }
 }
 
+/** A string that is, whole, a JSON object or array, decoded; anything else (numbers and booleans written as strings among it) as it is. */
+function decodedStructure(v: unknown): unknown {
+  if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return v;
+  try {
+    const d: unknown = JSON.parse(v);
+    return d !== null && typeof d === 'object' ? d : v;
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * The attributes JSON indented, with each value that instrumentation sent as JSON text (messages,
+ * invocation parameters, tool definitions; also as an array's items) decoded into the tree, so it
+ * reads as JSON instead of one escaped line. Null when no value is JSON text: the stored JSON,
+ * indented, already reads as well.
+ */
+export function readableAttributes(json: string): string | null {
+  const attrs = parseAttributes(json);
+  let changed = false;
+  const decode = (v: unknown): unknown => {
+    const d = decodedStructure(v);
+    if (d !== v) changed = true;
+    return d;
+  };
+  const out = Object.fromEntries(
+    Object.entries(attrs).map(([k, v]) => [k, Array.isArray(v) ? v.map(decode) : decode(v)]),
+  );
+  return changed ? JSON.stringify(out, null, 2) : null;
+}
+
 /** A value as one line of text: strings as they are, anything else as JSON. */
 function shown(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);

@@ -201,6 +201,28 @@ describe("a call's details", () => {
     await page.close();
   });
 
+  it('shows messages sent as JSON text decoded in the attributes, and as sent when asked', async () => {
+    const page = await openCalls();
+    await page.getByRole('button', { name: /^Details of the call at / }).click();
+    const attributes = page.getByTestId('call-attributes');
+    await attributes.waitFor();
+    const asSent = page.getByRole('button', { name: 'As sent' });
+    expect(await asSent.getAttribute('aria-pressed')).toBe('false');
+    const readable = await attributes.innerText();
+    expect(readable).toMatch(/"gen_ai\.input\.messages": \[\n\s+\{\n\s+"role": "user",/);
+    expect(readable).toContain('"content": "Where is order 42?"');
+    expect(readable).not.toContain('\\"role\\"');
+
+    await asSent.click();
+    await expect.poll(() => asSent.getAttribute('aria-pressed')).toBe('true');
+    const sent = await attributes.innerText();
+    expect(sent).toMatch(/"gen_ai\.input\.messages": ?"\[\{\\"role\\":\\"user\\",/);
+    expect(sent).toContain('\\"content\\":\\"Where is order 42?\\"');
+    await asSent.click();
+    await expect.poll(() => attributes.innerText()).toBe(readable);
+    await page.close();
+  });
+
   it('shows HTML in an attribute value as text', async () => {
     const page = await openCalls();
     await page.getByRole('button', { name: /^Details of the call at / }).click();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseAttributes, prettyJson, requestParameters, toolDefinitions } from '../../src/lib/call-raw.ts';
+import {
+  parseAttributes,
+  prettyJson,
+  readableAttributes,
+  requestParameters,
+  toolDefinitions,
+} from '../../src/lib/call-raw.ts';
 
 const WEATHER = {
   type: 'function',
@@ -68,5 +74,35 @@ describe('raw JSON', () => {
     expect(prettyJson('{cut')).toBe('{cut');
     expect(parseAttributes('[1]')).toEqual({});
     expect(parseAttributes('{"k":"<img src=x>"}')).toEqual({ k: '<img src=x>' });
+  });
+});
+
+describe('readable attributes', () => {
+  it('decodes values that are JSON objects or arrays, in place and as array items, and leaves other strings as sent', () => {
+    const messages = [{ role: 'user', parts: [{ type: 'text', content: 'Where is order 42?' }] }];
+    const sent = {
+      'gen_ai.input.messages': JSON.stringify(messages),
+      'llm.invocation_parameters': ' {"top_p":0.9}',
+      'ai.prompt.tools': [JSON.stringify({ name: 'search' }), 'plain'],
+      'app.count': '42',
+      'app.flag': 'true',
+      'app.quoted': '"text"',
+      'app.cut': '[1, 2',
+      'app.html': '<img src=x>',
+      'gen_ai.request.temperature': 0.2,
+    };
+    expect(JSON.parse(readableAttributes(JSON.stringify(sent)) ?? '')).toEqual({
+      ...sent,
+      'gen_ai.input.messages': messages,
+      'llm.invocation_parameters': { top_p: 0.9 },
+      'ai.prompt.tools': [{ name: 'search' }, 'plain'],
+    });
+    expect(readableAttributes(JSON.stringify(sent))).toContain('\n      "role": "user",\n');
+  });
+
+  it('is null when no value is JSON text, or the attributes are not an object', () => {
+    expect(readableAttributes('{"a":"1","b":[2,"x"],"c":{"d":"[]x"}}')).toBeNull();
+    expect(readableAttributes('{cut')).toBeNull();
+    expect(readableAttributes('["[1]"]')).toBeNull();
   });
 });
