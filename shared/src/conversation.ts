@@ -84,7 +84,8 @@ export function reconstructConversation(
   const contexts: Contexts = { whole: emptyNode(), conversation: emptyNode() };
   let previous: Turn | null = null;
   for (const turn of buildTurns(calls, messages)) {
-    const { newInputs, diverged, from } = compareWithContexts(turn.inputs, contexts);
+    const walked = walk(contexts, turn.inputs);
+    const { newInputs, diverged, from } = compareWithContexts(turn.inputs, walked);
     const turnMessages = [...newInputs, ...turn.outputs].map((m) =>
       toConversationMessage(m, turn.call, toolNames),
     );
@@ -97,7 +98,7 @@ export function reconstructConversation(
     shown.push(...turnMessages);
     // Only a call whose inputs were captured defines a context a later call re-sends.
     if (turn.inputs.length > 0) {
-      addContext(contexts, turn);
+      addContext(turn, walked);
       previous = turn;
     }
   }
@@ -136,26 +137,67 @@ function leadingSystem(messages: readonly SessionMessage[]): number {
   return i === -1 ? messages.length : i;
 }
 
-function addContext(contexts: Contexts, turn: Turn): void {
+/**
+ * How far the call's inputs run along each trie: `whole` from the first input, `rest` from the
+ * first after its `lead` leading system messages.
+ */
+interface Walked {
+  whole: Match;
+  rest: Match;
+  lead: number;
+}
+
+interface Match {
+  n: number;
+  node: ContextNode;
+  /** The nodes the first n messages walked through, in order. */
+  path: ContextNode[];
+}
+
+function walk(contexts: Contexts, inputs: readonly SessionMessage[]): Walked {
+  const lead = leadingSystem(inputs);
+  return {
+    whole: longestPrefix(contexts.whole, inputs, 0),
+    rest: longestPrefix(contexts.conversation, inputs, lead),
+    lead,
+  };
+}
+
+/** `walked`: the call's inputs walked along the tries as they are before this call's context. */
+function addContext(turn: Turn, walked: Walked): void {
+  const { inputs, outputs } = turn;
+  const { lead, whole, rest } = walked;
   // A node made now is a message shown now, or (in `whole`, behind instructions not seen before)
   // one the conversation trie names as shown by an earlier call; a node that exists keeps the
-  // message shown first.
-  const step = (node: ContextNode, m: SessionMessage, anchor: string): ContextNode => {
-    const child = node.next.get(m.contentHash) ?? { next: new Map(), call: turn, anchor };
-    child.call = turn;
-    node.next.set(m.contentHash, child);
-    return child;
-  };
-  const shownAs = new Map<SessionMessage, string>();
-  let node = contexts.conversation;
-  for (const m of turn.inputs.slice(leadingSystem(turn.inputs))) {
-    node = step(node, m, anchorOf(m));
-    if (node.anchor !== null) shownAs.set(m, node.anchor);
+  // message shown first. The prefix the tries hold was walked by `walk`, and its nodes only change
+  // hands: a long session re-sends its whole history with every call, so walking it again, or
+  // building an anchor string per re-sent message, was most of this function's time and garbage.
+  const shownAs: (string | null)[] = [];
+  for (const n of rest.path) {
+    n.call = turn;
+    shownAs.push(n.anchor);
   }
-  for (const o of turn.outputs) step(node, o, anchorOf(o));
-  node = contexts.whole;
-  for (const m of turn.inputs) node = step(node, m, shownAs.get(m) ?? anchorOf(m));
-  for (const o of turn.outputs) step(node, o, anchorOf(o));
+  let node = rest.node;
+  for (let i = lead + rest.n; i < inputs.length; i++) {
+    node = step(node, inputs[i] as SessionMessage, turn, null);
+    shownAs.push(node.anchor);
+  }
+  for (const o of outputs) step(node, o, turn, null);
+  for (const n of whole.path) n.call = turn;
+  node = whole.node;
+  for (let i = whole.n; i < inputs.length; i++)
+    node = step(node, inputs[i] as SessionMessage, turn, i < lead ? null : (shownAs[i - lead] ?? null));
+  for (const o of outputs) step(node, o, turn, null);
+}
+
+/** The child of `node` for `m`, now run through by `turn`; made with `anchor` (else m's own). */
+function step(node: ContextNode, m: SessionMessage, turn: Turn, anchor: string | null): ContextNode {
+  let child = node.next.get(m.contentHash);
+  if (child === undefined) {
+    child = { next: new Map(), call: turn, anchor: anchor ?? anchorOf(m) };
+    node.next.set(m.contentHash, child);
+  } else child.call = turn;
+  return child;
 }
 
 function anchorOf(m: SessionMessage): string {
@@ -171,23 +213,39 @@ function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMes
   const key = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
   for (const call of calls)
     bySpan.set(key(call.traceId, call.spanId), { call, inputs: [], outputs: [], orphan: false });
+  // The queries give a call's messages one after another (sessionRowsFast and the SQL order by
+  // call): the key is built and looked up once per run of a call's rows, not once per row. Any
+  // order still groups the same (a run of one row is a lookup, as before).
+  let turn: Turn | undefined;
   for (const m of messages) {
-    const k = key(m.traceId, m.spanId);
-    let turn = bySpan.get(k);
-    if (!turn) {
-      turn = { call: orphanCall(m), inputs: [], outputs: [], orphan: true };
-      bySpan.set(k, turn);
+    if (turn === undefined || m.spanId !== turn.call.spanId || m.traceId !== turn.call.traceId) {
+      const k = key(m.traceId, m.spanId);
+      turn = bySpan.get(k);
+      if (!turn) {
+        turn = { call: orphanCall(m), inputs: [], outputs: [], orphan: true };
+        bySpan.set(k, turn);
+      }
     }
     (m.direction === 'output' ? turn.outputs : turn.inputs).push(m);
   }
   const turns = [...bySpan.values()];
   for (const t of turns) {
-    t.inputs.sort((a, b) => a.seq - b.seq);
-    t.outputs.sort((a, b) => a.seq - b.seq);
+    sortBySeq(t.inputs);
+    sortBySeq(t.outputs);
   }
   return turns.sort(
     (a, b) => a.call.startUs - b.call.startUs || compareStrings(a.call.spanId, b.call.spanId),
   );
+}
+
+/** Sorts by seq, unless already in order (as the queries give them). */
+function sortBySeq(messages: SessionMessage[]): void {
+  for (let i = 1; i < messages.length; i++) {
+    if ((messages[i - 1] as SessionMessage).seq > (messages[i] as SessionMessage).seq) {
+      messages.sort((a, b) => a.seq - b.seq);
+      return;
+    }
+  }
 }
 
 /**
@@ -196,13 +254,10 @@ function buildTurns(calls: readonly CallSummary[], messages: readonly SessionMes
  */
 function compareWithContexts(
   inputs: SessionMessage[],
-  contexts: Contexts,
+  { whole, rest, lead }: Walked,
 ): { newInputs: SessionMessage[]; diverged: boolean; from: { call: Turn; anchor: string } | null } {
-  const whole = longestPrefix(contexts.whole, inputs);
-  const lead = leadingSystem(inputs);
   // Behind instructions not sent before, or sent with another history, the conversation may
-  // still go on from an earlier call's: when it does further than in the contexts as sent.
-  const rest = longestPrefix(contexts.conversation, inputs.slice(lead));
+  // still go on from an earlier call's (`rest`): when it does further than in the contexts as sent.
   const best = rest.node.call;
   if (best === null || rest.n <= whole.n - lead) return continuing(inputs, [], whole, 0);
   // Only the whole of that call's conversation: a router's specialist, sent the user's message
@@ -215,20 +270,20 @@ function compareWithContexts(
   return continuing(inputs.slice(lead), instructions, rest, skipped);
 }
 
-/** The longest prefix of `inputs` some earlier context starts with, and where it ends. */
-function longestPrefix(
-  root: ContextNode,
-  inputs: readonly SessionMessage[],
-): { n: number; node: ContextNode } {
+/**
+ * The longest prefix of `inputs` from `start` on that some earlier context starts with, and where
+ * it ends.
+ */
+function longestPrefix(root: ContextNode, inputs: readonly SessionMessage[], start: number): Match {
   let node = root;
-  let n = 0;
-  for (const m of inputs) {
-    const child = node.next.get(m.contentHash);
+  const path: ContextNode[] = [];
+  for (let i = start; i < inputs.length; i++) {
+    const child = node.next.get((inputs[i] as SessionMessage).contentHash);
     if (!child) break;
     node = child;
-    n++;
+    path.push(node);
   }
-  return { n, node };
+  return { n: path.length, node, path };
 }
 
 /**

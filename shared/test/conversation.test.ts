@@ -816,6 +816,38 @@ describe('reconstructConversation', () => {
       { numRuns: 300, seed: 3 },
     );
   });
+
+  it('shows the same conversation whatever the order of the message rows', () => {
+    // The queries give a call's rows together and in seq order, and the grouping takes the fast
+    // way then; any other order must group the same. Calls of two traces share span ids, and some
+    // messages' call is unknown, so a row's call is told by both ids.
+    const roles = fc.constantFrom('system', 'user', 'assistant', 'tool');
+    const m = fc.tuple(roles, fc.constantFrom('a', 'b', 'c')).map(([r, c]): Msg => [r, c]);
+    const callArb = fc.record({
+      inputs: fc.array(m, { maxLength: 5 }),
+      outputs: fc.array(m, { maxLength: 2 }),
+      known: fc.boolean(),
+    });
+    const callsAndRows = fc.array(callArb, { minLength: 1, maxLength: 6 }).chain((specs) => {
+      // Calls 2k and 2k + 1 share a span id, in traces a and b.
+      const all = specs.map((_, i) =>
+        call(Math.floor(i / 2) + 1, { traceId: (i % 2 ? 'b' : 'a').repeat(32), startUs: T + i }),
+      );
+      const calls = all.filter((_, i) => specs[i]?.known);
+      const rows = specs.flatMap((s, i) => msgs(all[i] as CallSummary, s.inputs, s.outputs));
+      return fc.tuple(
+        fc.constant(calls),
+        fc.constant(rows),
+        fc.shuffledSubarray(rows, { minLength: rows.length }),
+      );
+    });
+    fc.assert(
+      fc.property(callsAndRows, ([calls, rows, shuffled]) => {
+        expect(reconstructConversation(calls, shuffled)).toEqual(reconstructConversation(calls, rows));
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
 });
 
 describe('buildSessionDetail', () => {
