@@ -174,11 +174,12 @@ describe('sessionRowsFast', () => {
       ),
       { numRuns: 300 },
     );
-    // Both outcomes happen often enough for the comparison to mean something.
+    // Both outcomes happen often enough for the comparison to mean something. The runs are not
+    // seeded: each bound is far under what 300 runs give (calls with details: 15–32 in six runs).
     expect(compared).toBeGreaterThan(100);
     expect(declined).toBeGreaterThan(10);
     expect(withEmbeddings).toBeGreaterThan(5);
-    expect(withDetails).toBeGreaterThan(20);
+    expect(withDetails).toBeGreaterThan(3);
   });
 
   it('answers a session whose every message has its call, in the SQL order, and a trace key', () => {
