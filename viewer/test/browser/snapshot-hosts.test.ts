@@ -193,4 +193,63 @@ describe('the viewer’s host away while the query engine loads', () => {
       await page.close();
     },
   );
+
+  it('says why the query engine did not start when its host takes the request for its WebAssembly and never answers, and Try again starts it', async () => {
+    const page = await context.newPage();
+    // The start asks its host after a second instead of 15 s; the engine's worker starts DuckDB
+    // only once the first page is shown, long after this is set.
+    page.on('worker', (w) => {
+      w.evaluate(() => {
+        (self as unknown as { __parleyDuckStallMs: number }).__parleyDuckStallMs = 1000;
+      }).catch(() => undefined);
+    });
+    const duckFile = (url: URL): boolean => duckWasm.test(url.pathname);
+    // Taken and never answered, the HEAD asking after it too.
+    const held: Route[] = [];
+    await page.route(duckFile, (route) => {
+      held.push(route);
+    });
+    await page.goto(`${app.url}/?src=${encodeURIComponent(`${recentHost.url}/snap/`)}&t=all`);
+    await page.locator('tbody tr[data-key]').first().waitFor();
+    const error = page.locator('[data-testid="error"][data-kind="engine-unavailable"]');
+    await error.waitFor();
+    expect(held.map((r) => r.request().method())).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+    expect(await error.innerText()).toContain('The query engine could not be loaded');
+    expect(await error.innerText()).toMatch(
+      /\.wasm could not be fetched: the server took the request and did not answer/,
+    );
+    await page.unroute(duckFile);
+    for (const route of held) await route.abort().catch(() => undefined);
+    await error.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('usage-chart').locator('rect').first().waitFor();
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.close();
+  });
+
+  it('waits for a WebAssembly slow to come while its host answers when asked', async () => {
+    const page = await context.newPage();
+    page.on('worker', (w) => {
+      w.evaluate(() => {
+        (self as unknown as { __parleyDuckStallMs: number }).__parleyDuckStallMs = 1000;
+      }).catch(() => undefined);
+    });
+    const duckFile = (url: URL): boolean => duckWasm.test(url.pathname);
+    // The download held until the host has been asked twice, and answered both times.
+    let asked = 0;
+    let askedTwice: () => void = () => undefined;
+    const twice = new Promise<void>((resolve) => (askedTwice = resolve));
+    await page.route(duckFile, async (route) => {
+      if (route.request().method() === 'HEAD') {
+        if (++asked === 2) askedTwice();
+        return route.continue();
+      }
+      await twice;
+      return route.continue();
+    });
+    await page.goto(`${app.url}/?src=${encodeURIComponent(`${recentHost.url}/snap/`)}&t=all`);
+    await page.getByTestId('usage-chart').locator('rect').first().waitFor();
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.close();
+  });
 });

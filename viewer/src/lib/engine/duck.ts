@@ -72,17 +72,63 @@ function workerFailure(worker: Worker): { failed: Promise<never>; stop: () => vo
 }
 
 /**
- * Why a file of DuckDB's could not be fetched, asked only once its start failed: the browser's
- * own message ("HTTP status code is not ok") names neither the file nor the status.
+ * Why a file of DuckDB's could not be fetched, asked only once its start failed or stalled: the
+ * browser's own message ("HTTP status code is not ok") names neither the file nor the status. The
+ * question has its own time limit, as a host that takes a request and never answers would hold
+ * this one too.
  */
-async function fetchProblem(url: string): Promise<string | null> {
+async function fetchProblem(url: string, timeoutMs: number): Promise<string | null> {
   const name = url.slice(url.lastIndexOf('/') + 1);
   try {
-    const r = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    const r = await fetch(url, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
     return r.ok ? null : `${name} answered HTTP ${r.status}`;
-  } catch {
-    return `${name} could not be fetched: the server did not answer`;
+  } catch (e) {
+    return e instanceof DOMException && e.name === 'TimeoutError'
+      ? `${name} could not be fetched: the server took the request and did not answer`
+      : `${name} could not be fetched: the server did not answer`;
   }
+}
+
+/**
+ * How long DuckDB's start may go unsettled before its host is asked (a HEAD for its files) whether
+ * it still answers, and how long that answer may take. Not a limit on the start itself: the
+ * WebAssembly is ~34 MB, minutes on a slow link, so while the host answers the start goes on and
+ * the host is asked again as long again later. A healthy host answers a HEAD in well under a
+ * second, on a slow link too, so 15 s without one means it is not answering. Tests set the worker
+ * global `__parleyDuckStallMs` to a shorter time (one build serves every test).
+ */
+const STALL_MS = 15_000;
+
+function stallMs(): number {
+  const v = (self as unknown as { __parleyDuckStallMs?: unknown }).__parleyDuckStallMs;
+  return typeof v === 'number' && v > 0 ? v : STALL_MS;
+}
+
+/** A start that failed for a reason already found out: its message is the one to show. */
+class StartProblem extends Error {}
+
+/** Rejects once the start has stalled and its host does not answer for its files either. */
+function stallGuard(urls: readonly string[]): { stalled: Promise<never>; stop: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const stalled = new Promise<never>((_, reject) => {
+    const check = async (): Promise<void> => {
+      for (const url of urls) {
+        const problem = await fetchProblem(url, stallMs());
+        if (stopped) return;
+        if (problem) return reject(new StartProblem(problem));
+      }
+      timer = setTimeout(() => void check(), stallMs());
+    };
+    timer = setTimeout(() => void check(), stallMs());
+  });
+  // A guard that rejects while the start fails for another reason: nobody awaits it then.
+  stalled.catch(() => undefined);
+  const stop = (): void => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+  return { stalled, stop };
 }
 
 export async function startDuck(mark: (name: string) => void = () => undefined): Promise<Duck> {
@@ -92,15 +138,22 @@ export async function startDuck(mark: (name: string) => void = () => undefined):
   const { worker, revoke } = guardedWorker(workerUrl);
   const { failed, stop } = workerFailure(worker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  // The worker script too: instantiate waits on it before it asks for the WebAssembly.
+  const guard = stallGuard([wasmUrl, workerUrl]);
   try {
-    await Promise.race([db.instantiate(wasmUrl), failed]);
+    await Promise.race([db.instantiate(wasmUrl), failed, guard.stalled]);
+    guard.stop();
     mark('engine:duckdb-instantiated');
     await Promise.race([db.open({ query: { castBigIntToDouble: false } }), failed]);
     const conn = await db.connect();
     return { db, conn };
   } catch (err) {
+    guard.stop();
     await db.terminate();
-    const problem = (await fetchProblem(wasmUrl)) ?? (await fetchProblem(workerUrl));
+    const problem =
+      err instanceof StartProblem
+        ? err.message
+        : ((await fetchProblem(wasmUrl, stallMs())) ?? (await fetchProblem(workerUrl, stallMs())));
     throw new Error(problem ?? (err instanceof Error ? err.message : String(err)), { cause: err });
   } finally {
     stop();
