@@ -1,0 +1,73 @@
+/**
+ * The filter bar's popups and the time range on a phone-wide window, in real Chromium against the
+ * real collector: what they show stays inside the window, whole.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext } from './chromium.ts';
+import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
+import { chatTraceBody } from './otlp-json.ts';
+
+const LONG_MODEL = 'us.anthropic.claude-3-5-sonnet-20241022-v2:0';
+
+let collector: RunningCollector;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  collector = await startCollector();
+  const body = chatTraceBody(
+    [LONG_MODEL, 'gpt-4o-mini'].map((model, i) => ({
+      sessionId: `narrow-${i}`,
+      traceId: `4a000000000000000000000000000${i}01`,
+      spanId: `4a0000000000${i}001`,
+      model,
+      startMs: Date.now() - 60_000 + i,
+      durationMs: 500,
+      input: [{ role: 'user', text: 'hi' }],
+      output: 'hello',
+      inputTokens: 5,
+      outputTokens: 3,
+    })),
+  );
+  await post(collector.url, '/v1/traces', body, 'application/json');
+  await waitFlushed(collector.url);
+  browser = await launch();
+  context = await newContext(browser, collector.url, { viewport: { width: 420, height: 850 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+async function open(query: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${collector.url}/?${query}`);
+  await page.locator('tbody tr[data-key]').first().waitFor();
+  return page;
+}
+
+const sideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+describe('filters on a phone-wide window', () => {
+  it('opens the model list inside the window, every name whole', async () => {
+    const page = await open('t=all');
+    await page.getByTestId('model-select').locator('summary').click();
+    const list = page.getByRole('group', { name: 'Models' });
+    await list.getByText(LONG_MODEL).waitFor();
+    await expect.poll(() => sideways(page)).toBeLessThanOrEqual(0);
+    const box = await list.evaluate((l) => {
+      const r = l.getBoundingClientRect();
+      return { left: r.left, right: r.right, width: window.innerWidth };
+    });
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(box.width);
+    const cut = await list
+      .locator('.name')
+      .evaluateAll((names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent));
+    expect(cut).toEqual([]);
+    await page.close();
+  });
+});
