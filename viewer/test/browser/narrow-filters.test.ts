@@ -70,4 +70,21 @@ describe('filters on a phone-wide window', () => {
     expect(cut).toEqual([]);
     await page.close();
   });
+
+  it('shows both ends of a custom range', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const page = await open(`from=${from}&to=${to}`);
+    const button = page.getByRole('group', { name: 'Time range' }).locator('button[aria-pressed="true"]');
+    const range = button.locator('.abs');
+    expect(await range.innerText()).toMatch(/→\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const shown = await range.evaluate((abs) => {
+      const seg = abs.closest('.seg')!.getBoundingClientRect();
+      const r = abs.getBoundingClientRect();
+      return r.left >= seg.left && r.right <= seg.right;
+    });
+    expect(shown).toBe(true);
+    expect(await sideways(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  });
 });
