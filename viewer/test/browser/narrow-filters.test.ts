@@ -88,3 +88,23 @@ describe('filters on a phone-wide window', () => {
     await page.close();
   });
 });
+
+describe('the sorted column on a narrow window', () => {
+  it('stays shown on a phone and a tablet, where its width hid it', async () => {
+    for (const [width, sort, name] of [
+      [420, 'calls', 'Calls'],
+      [768, 'errors', 'Err'],
+    ] as const) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 850 });
+      await page.goto(`${collector.url}/?t=all&sort=${sort}:desc`);
+      await page.locator('tbody tr[data-key]').first().waitFor();
+      await expect(page.getByRole('columnheader', { name }).isVisible()).resolves.toBe(true);
+      const cells = page.getByTestId('sorted-by');
+      expect(await cells.count()).toBe(2);
+      expect(await cells.first().isVisible()).toBe(true);
+      expect(await sideways(page)).toBeLessThanOrEqual(0);
+      await page.close();
+    }
+  });
+});
