@@ -108,3 +108,19 @@ describe('the sorted column on a narrow window', () => {
     }
   });
 });
+
+describe('Reset pressed while a search is typed', () => {
+  it('drops the search not yet made, which came back after the reset', async () => {
+    for (const query of ['t=all&models=gpt-4o-mini&q=narrow', 't=all&models=gpt-4o-mini']) {
+      const page = await open(query);
+      const search = page.getByTestId('search');
+      await search.click();
+      await page.keyboard.type('-1');
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await page.waitForURL((url) => !url.searchParams.has('models'));
+      expect(await search.inputValue()).toBe('');
+      expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+      await page.close();
+    }
+  });
+});
