@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
-import { chatTraceBody } from './otlp-json.ts';
+import { chatTraceBody, helloSpan } from './otlp-json.ts';
 
 const LONG_MODEL = 'us.anthropic.claude-3-5-sonnet-20241022-v2:0';
 
@@ -17,18 +17,15 @@ let context: BrowserContext;
 beforeAll(async () => {
   collector = await startCollector();
   const body = chatTraceBody(
-    [LONG_MODEL, 'gpt-4o-mini'].map((model, i) => ({
-      sessionId: `narrow-${i}`,
-      traceId: `4a000000000000000000000000000${i}01`,
-      spanId: `4a0000000000${i}001`,
-      model,
-      startMs: Date.now() - 60_000 + i,
-      durationMs: 500,
-      input: [{ role: 'user', text: 'hi' }],
-      output: 'hello',
-      inputTokens: 5,
-      outputTokens: 3,
-    })),
+    [LONG_MODEL, 'gpt-4o-mini'].map((model, i) =>
+      helloSpan({
+        sessionId: `narrow-${i}`,
+        traceId: `4a000000000000000000000000000${i}01`,
+        spanId: `4a0000000000${i}001`,
+        model,
+        startMs: Date.now() - 60_000 + i,
+      }),
+    ),
   );
   await post(collector.url, '/v1/traces', body, 'application/json');
   await waitFlushed(collector.url);

@@ -54,6 +54,20 @@ function span(s: ChatSpan) {
   };
 }
 
+/** A one-exchange call ("hi", "hello"; 5 tokens in, 3 out, 500 ms) of the session and ids given. */
+export function helloSpan(
+  c: Pick<ChatSpan, 'sessionId' | 'traceId' | 'spanId' | 'model' | 'startMs'>,
+): ChatSpan {
+  return {
+    ...c,
+    durationMs: 500,
+    input: [{ role: 'user', text: 'hi' }],
+    output: 'hello',
+    inputTokens: 5,
+    outputTokens: 3,
+  };
+}
+
 export function chatTraceBody(spans: ChatSpan[], service = 'crafted-app'): Uint8Array {
   return traceBody(spans.map(span), service);
 }

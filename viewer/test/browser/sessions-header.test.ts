@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newContext } from './chromium.ts';
 import { post, startCollector, waitFlushed, type RunningCollector } from './collector.ts';
-import { chatTraceBody, hex } from './otlp-json.ts';
+import { chatTraceBody, helloSpan, hex } from './otlp-json.ts';
 
 const SESSIONS = 60;
 
@@ -18,18 +18,15 @@ let context: BrowserContext;
 beforeAll(async () => {
   collector = await startCollector();
   const body = chatTraceBody(
-    Array.from({ length: SESSIONS }, (_, i) => ({
-      sessionId: `sticky-${hex(i, 3)}`,
-      traceId: `5b${hex(i, 30)}`,
-      spanId: `5b${hex(i, 14)}`,
-      model: 'gpt-4o-mini',
-      startMs: Date.now() - 600_000 + i * 1000,
-      durationMs: 500,
-      input: [{ role: 'user', text: 'hi' }],
-      output: 'hello',
-      inputTokens: 5,
-      outputTokens: 3,
-    })),
+    Array.from({ length: SESSIONS }, (_, i) =>
+      helloSpan({
+        sessionId: `sticky-${hex(i, 3)}`,
+        traceId: `5b${hex(i, 30)}`,
+        spanId: `5b${hex(i, 14)}`,
+        model: 'gpt-4o-mini',
+        startMs: Date.now() - 600_000 + i * 1000,
+      }),
+    ),
   );
   await post(collector.url, '/v1/traces', body, 'application/json');
   await waitFlushed(collector.url);
