@@ -14,20 +14,11 @@
 import type { Manifest } from '@parley/shared/manifest';
 import type { LateSession } from './call-completion.ts';
 import type { Duck } from './duck.ts';
+import { partitionSpanMs } from './retention.ts';
 
 /** Span files searched per message hour: the hour before and the hour. */
 const NEIGHBOUR_HOURS = [-1, 0];
 const HOUR_MS = 3_600_000;
-
-function shiftHour(hour: string, by: number): string {
-  return new Date(Date.parse(`${hour}:00:00Z`) + by * HOUR_MS).toISOString().slice(0, 13);
-}
-
-/** The UTC hour (YYYY-MM-DDTHH) of a partition file's path, or null for a day file. */
-function fileHour(path: string): string | null {
-  const at = /^[a-z]+\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(path);
-  return at === null ? null : `${at[1]}T${at[2]}`;
-}
 
 /**
  * For traces of messages written without a session and without a known span (trace id -> the
@@ -41,11 +32,20 @@ export async function sessionsFromWrittenSpans(
   spanless: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<LateSession[]> {
   if (spanless.size === 0) return [];
-  const hours = new Set<string>();
+  // Hour partitions by their start (ms), as retention reads a file's partition from its path.
+  const hourStarts = new Set<number>();
   for (const messageHours of spanless.values())
-    for (const hour of messageHours) for (const by of NEIGHBOUR_HOURS) hours.add(shiftHour(hour, by));
+    for (const hour of messageHours)
+      for (const by of NEIGHBOUR_HOURS) hourStarts.add(Date.parse(`${hour}:00:00Z`) + by * HOUR_MS);
   const files = manifest.files
-    .filter((f) => f.table === 'spans' && hours.has(fileHour(f.path) ?? ''))
+    .filter((f) => {
+      const partition = f.table === 'spans' ? partitionSpanMs(f) : null;
+      return (
+        partition !== null &&
+        partition.endMs - partition.startMs === HOUR_MS &&
+        hourStarts.has(partition.startMs)
+      );
+    })
     .map((f) => `${root}/${f.path}`);
   if (files.length === 0) return [];
   const found = await duck.rows(
