@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '@parley/shared/manifest';
 import { defaultViewState } from '@parley/shared/url-state';
@@ -194,15 +194,22 @@ describe('the viewer’s host away while the query engine loads', () => {
     },
   );
 
-  it('says why the query engine did not start when its host takes the request for its WebAssembly and never answers, and Try again starts it', async () => {
+  /**
+   * A page whose query engine asks its host after a second instead of 15 s when its start stalls;
+   * the engine's worker starts DuckDB only once the first page is shown, long after this is set.
+   */
+  async function pageAskingAfterASecond(): Promise<Page> {
     const page = await context.newPage();
-    // The start asks its host after a second instead of 15 s; the engine's worker starts DuckDB
-    // only once the first page is shown, long after this is set.
     page.on('worker', (w) => {
       w.evaluate(() => {
         (self as unknown as { __parleyDuckStallMs: number }).__parleyDuckStallMs = 1000;
       }).catch(() => undefined);
     });
+    return page;
+  }
+
+  it('says why the query engine did not start when its host takes the request for its WebAssembly and never answers, and Try again starts it', async () => {
+    const page = await pageAskingAfterASecond();
     const duckFile = (url: URL): boolean => duckWasm.test(url.pathname);
     // Taken and never answered, the HEAD asking after it too.
     const held: Route[] = [];
@@ -227,12 +234,7 @@ describe('the viewer’s host away while the query engine loads', () => {
   });
 
   it('waits for a WebAssembly slow to come while its host answers when asked', async () => {
-    const page = await context.newPage();
-    page.on('worker', (w) => {
-      w.evaluate(() => {
-        (self as unknown as { __parleyDuckStallMs: number }).__parleyDuckStallMs = 1000;
-      }).catch(() => undefined);
-    });
+    const page = await pageAskingAfterASecond();
     const duckFile = (url: URL): boolean => duckWasm.test(url.pathname);
     // The download held until the host has been asked twice, and answered both times.
     let asked = 0;
